@@ -1,0 +1,133 @@
+"""The model's agents: countries (ordinary Mesa agents) and migrants (Mesa views on arrays).
+
+Countries are few (55 in the default world, 218 in the global one), so each is a real
+`mesa.Agent`; its changing state (wages, unemployment, stocks) is read from the model's country
+arrays, which the vectorised processes update, so nothing is stored twice.
+
+Migrants are many (up to millions), so their state lives in `model.population.MigrantSet` and a
+`Migrant` is a view on one row, created on demand by `MigrationModel.migrant(uid)`.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from model.population import ABROAD, HIGH
+
+
+class Country(mesa.Agent):
+    """A country: origin of emigrants, destination of immigrants, or both.
+
+    Attributes:
+        index: position in the model's country arrays.
+        iso3, name, region, income_group: identity (World Bank classification).
+    """
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+        c = model.countries
+        self.iso3 = str(c.iso3[index])
+        self.name = str(c.name[index])
+        self.region = str(c.region[index])
+        self.income_group = str(c.income_group[index])
+
+    @property
+    def population(self) -> float:
+        """Population (people)."""
+        return float(self.model.countries.population[self.index])
+
+    @property
+    def wages(self) -> tuple[float, float]:
+        """Monthly wages (USD) for low- and high-skill jobs now."""
+        c = self.model.countries
+        return float(c.wage_low[self.index]), float(c.wage_high[self.index])
+
+    @property
+    def unemployment(self) -> float:
+        """Native unemployment rate (fraction)."""
+        return float(self.model.countries.unemployment[self.index])
+
+    @property
+    def emigrants(self) -> float:
+        """People born here living abroad in the model now."""
+        k = self.model.corridors
+        return float(self.model.stock_by_corridor()[k.o == self.index].sum())
+
+    @property
+    def immigrants(self) -> float:
+        """Migrants living here now."""
+        k = self.model.corridors
+        return float(self.model.stock_by_corridor()[k.d == self.index].sum())
+
+    def __repr__(self) -> str:
+        return f"Country({self.iso3})"
+
+
+class Migrant(mesa.Agent):
+    """One migrant agent, standing for `weight` people with the same state.
+
+    What a migrant is: born in its corridor's origin, living in its destination (or back home as
+    a returnee), low- or high-skilled, with or without recognised credentials, employed or not,
+    in a job at its skill or below it (brain waste), regular or irregular, banked or not; it
+    earns, saves, repays its recruitment debt, remits, and may return.
+
+    What a migrant does each step is written once, vectorised over all migrants, in
+    `model.processes` (labour, earnings, remittances, returns, reintegration); this class reads
+    the migrant's row of the arrays, so it always shows the current state. Create views with
+    `model.migrant(uid)`; `remove()` a view when done with it (a view is a registered Mesa
+    agent; the migrant itself stays in the arrays).
+    """
+
+    def __init__(self, model, uid: int):
+        super().__init__(model)
+        self.uid = int(uid)
+
+    def _get(self, field: str):
+        pop = self.model.migrants
+        row = pop.row_of(self.uid)
+        if row < 0:
+            raise LookupError(f"migrant {self.uid} has left the model")
+        return getattr(pop, field)[row]
+
+    @property
+    def origin(self) -> str:
+        """ISO3 code of the country of birth."""
+        return str(self.model.countries.iso3[self.model.corridors.o[self._get("corridor")]])
+
+    @property
+    def destination(self) -> str:
+        """ISO3 code of the country the migrant went to."""
+        return str(self.model.countries.iso3[self.model.corridors.d[self._get("corridor")]])
+
+    @property
+    def location(self) -> str:
+        """Where the migrant lives now: its destination, or its origin after return."""
+        return self.destination if self._get("status") == ABROAD else self.origin
+
+    @property
+    def weight(self) -> float:
+        """People this agent stands for."""
+        return float(self._get("weight"))
+
+    @property
+    def skilled(self) -> bool:
+        """Tertiary-educated."""
+        return bool(self._get("skill") == HIGH)
+
+    @property
+    def brain_waste(self) -> bool:
+        """A skilled migrant employed in a job below its skill."""
+        return self.skilled and bool(self._get("employed")) and not bool(self._get("matched"))
+
+    def __getattr__(self, name: str):
+        # Every other array of the population (employed, savings, debt, ...) reads through.
+        from model.population import FIELDS
+
+        if name in FIELDS:
+            value = self._get(name)
+            return value.item() if hasattr(value, "item") else value
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"Migrant(uid={self.uid}, {self.origin}->{self.destination})"

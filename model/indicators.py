@@ -1,0 +1,192 @@
+"""Indicators: names, units and meanings, written once, and the function that measures them.
+
+Every indicator is in people or US dollars (never in agents). Stocks are measured at the end of
+a step; flows (inflows, returns, remittances) are totals over the step. `measure()` computes
+them all from the model's arrays with `np.bincount` over corridors, so recording costs a few
+passes over the migrant arrays per step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.population import ABROAD, HIGH
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One headline indicator: its column name, unit and plain-language meaning."""
+
+    name: str
+    unit: str
+    label: str
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("year", "year", "start of the step's period"),
+    Indicator("migrant_stock", "people", "migrants living abroad (all corridors)"),
+    Indicator("migrant_stock_high_skill", "people", "tertiary-educated migrants abroad"),
+    Indicator("inflows", "people per step", "new arrivals"),
+    Indicator("returns", "people per step", "migrants who returned home"),
+    Indicator("stranded", "people", "migrants who want to return but cannot"),
+    Indicator("irregular_share", "share", "migrants abroad with irregular status"),
+    Indicator("employment_rate", "share", "migrants abroad who are employed"),
+    Indicator("brain_waste_rate", "share",
+              "employed tertiary-educated migrants in jobs below their skill"),
+    Indicator("migrant_earnings_usd_month", "USD per month",
+              "average monthly earnings of employed migrants"),
+    Indicator("remittances_sent_usd", "USD per step", "remittances sent, all channels, before fees"),
+    Indicator("remittances_received_usd", "USD per step",
+              "remittances received by households, all channels"),
+    Indicator("remittances_formal_usd", "USD per step",
+              "remittances received through formal channels (what WDI records)"),
+    Indicator("remittance_fees_usd", "USD per step", "fees paid on remittances"),
+    Indicator("formal_share", "share", "formal share of the amount sent"),
+    Indicator("remittance_price_pct", "% of 200 USD",
+              "SDG 10.c.1: average cost of sending, simple mean over corridors with flows"),
+    Indicator("remittance_price_weighted_pct", "% of amount",
+              "average cost of formal transfers, weighted by amount"),
+    Indicator("recruitment_cost_months", "months of earnings",
+              "SDG 10.7.1: worker-paid recruitment cost of regular arrivals in months of "
+              "their expected monthly earnings"),
+    Indicator("remittances_pct_gdp", "% of GDP",
+              "SDG 17.3.2: formal remittances received by low- and middle-income countries "
+              "(annual rate) as % of their GDP"),
+    Indicator("returnees", "people", "returnees followed at home"),
+    Indicator("reintegration_rate", "share", "followed returnees who are reintegrated"),
+    Indicator("migrant_agents", "agents", "migrant agents in the arrays (a cost, not a result)"),
+)
+UNITS = {i.name: i.unit for i in INDICATORS}
+LABELS = {i.name: i.label for i in INDICATORS}
+
+
+def region_column(region: str) -> str:
+    """Column name of the stock living in a destination region, e.g. `stock_in_south_asia`."""
+    return "stock_in_" + re.sub(r"[^a-z0-9]+", "_", region.lower()).strip("_")
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a / b) if b > 0 else 0.0
+
+
+# Bits of the per-migrant cell code used by `measure` (one bincount gives every share).
+_ABROAD, _HIGH, _EMPLOYED, _MATCHED, _IRREGULAR, _STRANDED, _REINTEGRATED = (1 << i for i in range(7))
+
+
+def _cells(pop) -> np.ndarray:
+    """People in each of the 128 combinations of the seven yes/no states above."""
+    code = ((pop.status == ABROAD).view(np.uint8) | (pop.skill == HIGH).view(np.uint8) << 1
+            | pop.employed.view(np.uint8) << 2 | pop.matched.view(np.uint8) << 3
+            | (~pop.regular).view(np.uint8) << 4 | pop.stranded.view(np.uint8) << 5
+            | pop.reintegrated.view(np.uint8) << 6)
+    return np.bincount(code, pop.weight, 128)
+
+
+def _people(cells: np.ndarray, *, on: int = 0, off: int = 0) -> float:
+    """People whose cell has every bit of `on` set and every bit of `off` clear."""
+    idx = np.arange(128)
+    return float(cells[((idx & on) == on) & ((idx & off) == 0)].sum())
+
+
+def measure(model) -> dict[str, float]:
+    """All indicators of the step just run, plus stocks by destination region."""
+    pop, k, c, f = model.migrants, model.corridors, model.countries, model.flows
+    cells = _cells(pop)
+    abroad = _people(cells, on=_ABROAD)
+    employed = _people(cells, on=_ABROAD | _EMPLOYED)
+    high_employed = _people(cells, on=_ABROAD | _HIGH | _EMPLOYED)
+    home = _people(cells, off=_ABROAD)
+    sent, formal_sent = f["sent"].sum(), f["formal_sent"].sum()
+    with_flow = f["formal_sent"] > 0
+    lmic = ~c.high_income & np.isfinite(c.gdp_usd)
+    received_by = np.bincount(k.o, f["formal_received"], len(c.iso3))
+    stock = model.stock_now
+    out = {
+        "year": model.start_year + (model.steps - 1) * model.dt,
+        "migrant_stock": float(stock.sum()),
+        "migrant_stock_high_skill": _people(cells, on=_ABROAD | _HIGH),
+        "inflows": float(f["arrivals"].sum()),
+        "returns": float(f["returns"].sum()),
+        "stranded": _people(cells, on=_ABROAD | _STRANDED),
+        "irregular_share": _ratio(_people(cells, on=_ABROAD | _IRREGULAR), abroad),
+        "employment_rate": _ratio(employed, abroad),
+        "brain_waste_rate": _ratio(_people(cells, on=_ABROAD | _HIGH | _EMPLOYED, off=_MATCHED),
+                                   high_employed),
+        "migrant_earnings_usd_month": _ratio(float(np.dot(pop.weight, pop.income)),
+                                             employed * 12.0 * model.dt),
+        "remittances_sent_usd": float(sent),
+        "remittances_received_usd": float(f["received"].sum()),
+        "remittances_formal_usd": float(f["formal_received"].sum()),
+        "remittance_fees_usd": float(f["fees"].sum()),
+        "formal_share": _ratio(formal_sent, sent),
+        "remittance_price_pct": float(k.price_pct[with_flow].mean()) if with_flow.any() else 0.0,
+        "remittance_price_weighted_pct": 100.0 * _ratio(
+            formal_sent - f["formal_received"].sum(), formal_sent),
+        "recruitment_cost_months": _ratio(f["recruitment_cost_usd"][0],
+                                          f["recruitment_earnings_usd"][0]),
+        "remittances_pct_gdp": 100.0 * _ratio(received_by[lmic].sum() * model.steps_per_year,
+                                              c.gdp_usd[lmic].sum()),
+        "returnees": home,
+        "reintegration_rate": _ratio(_people(cells, on=_REINTEGRATED, off=_ABROAD), home),
+        "migrant_agents": float(pop.n),
+    }
+    by_region = np.bincount(c.region_code[k.d], stock, len(c.regions))
+    for name, value in zip(c.regions, by_region):
+        out[region_column(name)] = float(value)
+    return out
+
+
+# Headline outcomes of a run: what summary.json, sweep tables and run_model report.
+HEADLINES: tuple[Indicator, ...] = (
+    Indicator("migrant_stock_end", "people", "migrants abroad at the horizon"),
+    Indicator("migrant_stock_change_pct", "%", "change of the migrant stock over the run"),
+    Indicator("inflows_total", "people", "arrivals over the run"),
+    Indicator("returns_total", "people", "returns over the run"),
+    Indicator("remittances_received_total_usd", "USD", "remittances received over the run"),
+    Indicator("remittances_formal_last_year_usd", "USD per year",
+              "formal remittances received in the last simulated year"),
+    Indicator("remittance_fees_total_usd", "USD", "fees paid over the run"),
+    Indicator("formal_share_last_year", "share", "formal share of the amount sent, last year"),
+    Indicator("remittance_price_pct_end", "% of 200 USD", "SDG 10.c.1 in the last step"),
+    Indicator("recruitment_cost_months_last_year", "months of earnings",
+              "SDG 10.7.1, mean over the last year's steps"),
+    Indicator("remittances_pct_gdp_last_year", "% of GDP", "SDG 17.3.2, last year's mean"),
+    Indicator("brain_waste_rate_end", "share", "brain-waste rate at the horizon"),
+    Indicator("employment_rate_end", "share", "migrant employment rate at the horizon"),
+    Indicator("irregular_share_end", "share", "irregular share at the horizon"),
+    Indicator("reintegration_rate_end", "share", "reintegration rate at the horizon"),
+    Indicator("stranded_max", "people", "most migrants stranded at one time"),
+)
+
+
+def headline(model) -> dict[str, float]:
+    """Headline outcomes of a finished (or partly run) model, as plain floats."""
+    ts = model.datacollector.get_model_vars_dataframe()
+    if ts.empty:
+        raise ValueError("the model has not run any step yet")
+    last = ts.iloc[-1]
+    year = ts.iloc[-model.steps_per_year:]
+    start = float(model.corridors.stock0.sum())
+    return {
+        "migrant_stock_end": float(last["migrant_stock"]),
+        "migrant_stock_change_pct": 100.0 * _ratio(float(last["migrant_stock"]) - start, start),
+        "inflows_total": float(ts["inflows"].sum()),
+        "returns_total": float(ts["returns"].sum()),
+        "remittances_received_total_usd": float(ts["remittances_received_usd"].sum()),
+        "remittances_formal_last_year_usd": float(year["remittances_formal_usd"].sum()),
+        "remittance_fees_total_usd": float(ts["remittance_fees_usd"].sum()),
+        "formal_share_last_year": _ratio(float((year["formal_share"]
+                                                * year["remittances_sent_usd"]).sum()),
+                                         float(year["remittances_sent_usd"].sum())),
+        "remittance_price_pct_end": float(last["remittance_price_pct"]),
+        "recruitment_cost_months_last_year": float(year["recruitment_cost_months"].mean()),
+        "remittances_pct_gdp_last_year": float(year["remittances_pct_gdp"].mean()),
+        "brain_waste_rate_end": float(last["brain_waste_rate"]),
+        "employment_rate_end": float(last["employment_rate"]),
+        "irregular_share_end": float(last["irregular_share"]),
+        "reintegration_rate_end": float(last["reintegration_rate"]),
+        "stranded_max": float(ts["stranded"].max()),
+    }

@@ -1,0 +1,279 @@
+"""MigrationModel: the world's migration corridors as a Mesa model.
+
+Countries are Mesa agents on a networkx DiGraph of origin->destination corridors; migrants are
+rows of numpy arrays (`MigrantSet`) with `Migrant` views on demand. Each step runs the processes
+of `model.processes` in their documented order and records the indicators of
+`model.indicators` with Mesa's DataCollector.
+
+Every parameter is a keyword with a default (the defaults live in `model.config`), so
+`MigrationModel(job_loss_rate=0.2, rng=3)` and `mesa.batch_run(MigrationModel, ...)` work; a
+Hydra config becomes keywords through `model.runner.build_model`.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from model import config as config_mod
+from model.agents import Country, Migrant
+from model.indicators import INDICATORS, measure, region_column
+from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
+from model.processes import ORDER, emigration, labour, remittances, returns
+from model.processes.earnings import monthly_wage
+from model.state import CorridorArrays, CountryArrays
+from model.streams import Streams
+from model.world.loader import load_world
+
+FLOW_NAMES = ("arrivals", "arrivals_irregular", "returns", "sent", "fees", "received",
+              "formal_sent", "formal_received")
+
+
+def _reporter(name: str):
+    """A named DataCollector reporter reading one indicator of the step just measured."""
+    def report(model):
+        return model.indicator_values[name]
+    report.__name__ = name
+    return report
+
+
+class MigrationModel(mesa.Model):
+    """Agent-based model of migration corridors (see the module docstring).
+
+    Keyword arguments are every setting of `model.config` (see `MigrationModel.__signature__`
+    or the README's parameter table), plus `rng` (a seed; overrides `seed`).
+
+    Attributes:
+        cfg: the validated MigrationConfig.
+        world: countries and corridors tables (`model.world.loader.World`).
+        countries, corridors: the arrays the processes read and write.
+        migrants: the MigrantSet.
+        network: networkx DiGraph, countries as nodes (ISO3), corridors as edges.
+        datacollector: one row of indicators per step.
+    """
+
+    def __init__(self, rng=None, **params):
+        cfg = params.pop("_config", None) or config_mod.nest(params)
+        seed = cfg.seed if rng is None else rng
+        if seed is None:  # batch_run passes rng=None for "any seed": draw one and keep it
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        super().__init__(rng=int(seed))
+        self.cfg = cfg
+        self.seed = int(seed)
+        self.streams = Streams(self.seed)
+        self.start_year = cfg.start_year
+        self.steps_per_year = cfg.steps_per_year
+        self.dt = 1.0 / cfg.steps_per_year
+        self.n_steps = (cfg.end_year - cfg.start_year + 1) * cfg.steps_per_year
+
+        self.world = load_world(cfg.world.name, cfg.world.path, cfg.start_year)
+        self.countries = CountryArrays(self.world.countries, cfg)
+        self.corridors = CorridorArrays(self.world.corridors, cfg)
+        self.country_agents = [Country(self, i) for i in range(len(self.countries.iso3))]
+        self.network = self._build_network()
+        self.migrants = MigrantSet(capacity=int(self.corridors.stock0.sum()
+                                                / cfg.people_per_agent * 1.3) + 1024)
+        self._views: dict[int, Migrant] = {}
+        self._new_flows()
+
+        self.countries.job_finding_rate = labour.finding_rate(
+            cfg.labour.job_loss_rate, self.countries.migrant_unemployment)
+        self._populate()
+        self.stock_now = self.stock_by_corridor()  # updated at the end of every step
+        self._calibrate()
+        self._base_wages = (self.countries.wage_low.copy(), self.countries.wage_high.copy())
+        self._hosted_share0 = self._hosted_share()
+
+        reporters = [i.name for i in INDICATORS] + [region_column(r) for r in self.countries.regions]
+        self.datacollector = mesa.DataCollector(model_reporters={n: _reporter(n) for n in reporters})
+        self.indicator_values: dict[str, float] = {}
+        self.history: dict[str, list[np.ndarray]] = {"formal_received_by_origin": [],
+                                                     "formal_received_corridor": [],
+                                                     "stock_by_corridor": []}
+        self.totals = {name: np.zeros(len(self.corridors.o)) for name in FLOW_NAMES}
+
+    # ----------------------------------------------------------------- building the world
+    def _build_network(self) -> nx.DiGraph:
+        g = nx.DiGraph()
+        for agent in self.country_agents:
+            g.add_node(agent.iso3, agent=agent, region=agent.region,
+                       income_group=agent.income_group)
+        cor = self.world.corridors
+        for i, (o, d) in enumerate(zip(cor["origin"], cor["destination"])):
+            g.add_edge(o, d, index=i)
+        return g
+
+    def _populate(self) -> None:
+        """Create the start-year migrants: about stock / people_per_agent agents per corridor,
+        weighted so each corridor's stock is exact."""
+        k, c, cfg = self.corridors, self.countries, self.cfg
+        rng = self.streams["population"]
+        n = np.maximum(np.ceil(k.stock0 / cfg.people_per_agent), 1).astype(np.int64)
+        n[k.stock0 <= 0] = 0
+        corridor = np.repeat(np.arange(len(k.o)), n)
+        m = len(corridor)
+        weight = (k.stock0 / np.maximum(n, 1))[corridor]
+        d = k.d[corridor]
+        skill = (rng.random(m) < k.high_skill_share[corridor]).astype(np.int8)
+        regular = rng.random(m) >= c.irregular_share[d]
+        recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
+        employed = rng.random(m) >= c.migrant_unemployment[d]
+        p_match = np.where(recognised, cfg.labour.matched_prob_recognised,
+                           cfg.labour.matched_prob_unrecognised)
+        matched = employed & ((skill == LOW) | (rng.random(m) < p_match))
+        access = c.account_access[d] * np.where(regular, 1.0, 0.5)
+        years = self._sample_years_abroad(rng, m)
+        origin = k.o[corridor]
+        target = cfg.returns.savings_target_years * 12.0 * c.wage_low[origin]
+        savings = target * rng.random(m)
+        income = np.where(employed, monthly_wage(self, d, skill, matched, regular) * 12 * self.dt, 0)
+        self.migrants.add(corridor=corridor.astype(np.int32), status=ABROAD,
+                          weight=weight.astype(np.float32), skill=skill, recognised=recognised,
+                          employed=employed, matched=matched, regular=regular,
+                          has_account=rng.random(m) < access, years_abroad=years,
+                          savings=savings.astype(np.float32), income=income.astype(np.float32))
+
+    def _sample_years_abroad(self, rng: np.random.Generator, m: int) -> np.ndarray:
+        """Years abroad of the start-year stock: the stationary age profile of a constant
+        inflow under the return hazard (density proportional to survival)."""
+        r = self.cfg.returns
+        t = np.linspace(0.0, 60.0, 2401)
+        survival = np.exp(-r.return_rate_settled * t - r.return_rate_new * r.return_decay_years
+                          * (1.0 - np.exp(-t / r.return_decay_years)))
+        cdf = np.cumsum(survival)
+        cdf /= cdf[-1]
+        return np.interp(rng.random(m), cdf, t).astype(np.float32)
+
+    def _calibrate(self) -> None:
+        """Fit the start to the data: remittance channel and shares, corridor constants, quotas."""
+        c, k, pop = self.countries, self.corridors, self.migrants
+        self.formal_constant = remittances.calibrate_formal_constant(
+            self, remittances.intended_amount(self))
+        target = np.nan_to_num(self.world.countries["remittances_received_usd_2019"]
+                               .to_numpy(float), nan=0.0)
+        c.remit_share = remittances.calibrate_remit_share(self, target)
+        # Corridor inflows that hold the 2015-2020 trend: expected returns + trend, by skill.
+        hazard = returns.return_hazard(self) * pop.weight
+        expected_returns = np.stack([np.bincount(pop.corridor, hazard * (pop.skill == s),
+                                                 len(k.o)) for s in (LOW, HIGH)], axis=1)
+        share = np.stack([1.0 - k.high_skill_share, k.high_skill_share], axis=1)
+        inflow = np.maximum(0.0, expected_returns + k.trend_per_year[:, None] * share)
+        k.asc = emigration.calibrate_constants(self, inflow)
+        k.quota = (1.0 - c.irregular_share[k.d]) * inflow.sum(axis=1)
+        self.calibrated_inflow = inflow
+        self._add_initial_returnees(expected_returns)
+
+    def _add_initial_returnees(self, returns_per_year: np.ndarray) -> None:
+        """Returnees of the years before the start (the followed cohort in steady state), so
+        return and reintegration indicators do not start from an empty cohort."""
+        r, w = self.cfg.returns, self.cfg.people_per_agent
+        rng = self.streams["population"]
+        people = returns_per_year * r.returnee_tracking_years  # [K, 2]
+        n = np.floor(people / w + rng.random(people.shape)).astype(np.int64)
+        corridor = np.repeat(np.tile(np.arange(len(self.corridors.o)), 2), n.T.ravel())
+        skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=0))
+        m = len(corridor)
+        years_home = rng.random(m) * r.returnee_tracking_years
+        reintegrated = rng.random(m) < -np.expm1(-r.reintegration_rate * years_home)
+        self.migrants.add(corridor=corridor.astype(np.int32), skill=skill, status=RETURNEE,
+                          weight=np.full(m, w, np.float32), regular=True,
+                          years_home=years_home.astype(np.float32), reintegrated=reintegrated)
+
+    # ----------------------------------------------------------------- stepping
+    def _new_flows(self) -> None:
+        K = len(self.corridors.o)
+        self.flows = {name: np.zeros(K) for name in FLOW_NAMES}
+        self.flows["recruitment_cost_usd"] = np.zeros(1)
+        self.flows["recruitment_earnings_usd"] = np.zeros(1)
+
+    def step(self) -> None:
+        """Run every process once (see `model.processes`), then record the indicators."""
+        self._new_flows()
+        if (self.steps - 1) % self.steps_per_year == 0:  # a new year: quotas renew
+            self.corridors.quota_left = self.corridors.quota.copy()
+        self._update_wages()
+        self.dest = self.corridors.d[self.migrants.corridor]  # per migrant, reused by processes
+        for _, process in ORDER:
+            process(self)
+        self._measure_migrant_unemployment()
+        self.stock_now = self.stock_by_corridor()
+        self.indicator_values = measure(self)
+        self.datacollector.collect(self)
+        self.history["formal_received_by_origin"].append(
+            np.bincount(self.corridors.o, self.flows["formal_received"], len(self.countries.iso3)))
+        self.history["stock_by_corridor"].append(self.stock_now)
+        self.history["formal_received_corridor"].append(self.flows["formal_received"])
+        for name in FLOW_NAMES:
+            self.totals[name] += self.flows[name]
+        if self.steps >= self.n_steps:
+            self.running = False
+
+    def _update_wages(self) -> None:
+        """Wages grow at the configured rates; with a non-zero native-wage elasticity they also
+        move with the change in the migrant share of the destination's population."""
+        c, cfg = self.countries, self.cfg.labour
+        g = np.where(c.high_income, cfg.wage_growth_high_income, cfg.wage_growth_other)
+        years = self.steps * self.dt  # self.steps already counts this step
+        factor = (1.0 + g) ** (years - self.dt)
+        if cfg.native_wage_elasticity:
+            factor = factor * np.maximum(
+                0.1, 1.0 + cfg.native_wage_elasticity * (self._hosted_share() - self._hosted_share0))
+        c.wage_low = self._base_wages[0] * factor
+        c.wage_high = self._base_wages[1] * factor
+
+    def _hosted_share(self) -> np.ndarray:
+        hosted = np.bincount(self.corridors.d, self.stock_now, len(self.countries.iso3))
+        return hosted / np.maximum(self.countries.population, 1.0)
+
+    def _measure_migrant_unemployment(self) -> None:
+        pop, k, c = self.migrants, self.corridors, self.countries
+        w = pop.weight * (pop.status == ABROAD)
+        cell = pop.corridor * 2 + pop.employed
+        by_cell = np.bincount(cell, w, 2 * len(k.o)).reshape(-1, 2)
+        total = np.bincount(k.d, by_cell.sum(axis=1), len(c.iso3))
+        unemployed = np.bincount(k.d, by_cell[:, 0], len(c.iso3))
+        measured = np.divide(unemployed, total, out=c.migrant_unemployment.copy(), where=total > 0)
+        c.migrant_unemployment = measured
+
+    def run(self, progress=None) -> None:
+        """Step to the horizon; `progress` is an optional callback called after each step."""
+        while self.running:
+            self.step()
+            if progress is not None:
+                progress()
+
+    # ----------------------------------------------------------------- queries
+    def stock_by_corridor(self) -> np.ndarray:
+        """People abroad in each corridor now."""
+        pop = self.migrants
+        return np.bincount(pop.corridor, pop.weight * (pop.status == ABROAD),
+                           len(self.corridors.o))
+
+    def migrant(self, uid: int) -> Migrant:
+        """A `Migrant` view on the migrant with stable id `uid` (the same view on repeat calls)."""
+        view = self._views.get(uid)
+        if view is None:
+            if self.migrants.row_of(uid) < 0:
+                raise LookupError(f"no migrant with uid {uid}")
+            view = self._views[uid] = Migrant(self, uid)
+        return view
+
+    def release_views(self) -> None:
+        """Deregister every Migrant view handed out so far (the migrants stay in the arrays)."""
+        for view in self._views.values():
+            view.remove()
+        self._views.clear()
+
+
+def _signature() -> inspect.Signature:
+    params = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value)
+              for name, value in config_mod.flat_defaults().items()]
+    params.append(inspect.Parameter("rng", inspect.Parameter.KEYWORD_ONLY, default=None))
+    return inspect.Signature(params)
+
+
+# Every setting is a keyword with its default, visible to inspect, IDEs and mesa.batch_run.
+MigrationModel.__signature__ = _signature()

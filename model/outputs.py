@@ -1,0 +1,155 @@
+"""The run folder: the files of the output contract (see the README and DESIGN.md).
+
+- `timeseries.csv`: one row per step, one column per indicator (`model.indicators`);
+- `corridors.csv`: one row per corridor, its start and end state and its totals over the run;
+- `country_timeseries.csv`: per step and country: emigrants, immigrants, formal remittances;
+- `calibration.csv`: the start-year comparison of simulated and published figures;
+- `summary.json`: the run's settings and headline indicators;
+- `figures/*.png`: drawn by `model.plots` from the files above.
+
+Numbers are written with 10 significant digits, so identical runs give identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.config import flatten
+from model.indicators import INDICATORS
+from model.population import ABROAD, HIGH
+from model.world.loader import shipped_corridors
+
+FLOAT = "%.10g"
+RESULT_FILES = ("timeseries.csv", "corridors.csv", "summary.json")
+
+
+def timeseries(model) -> pd.DataFrame:
+    """The DataCollector's table with the step number as first column."""
+    df = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    df.insert(0, "step", np.arange(1, len(df) + 1))
+    return df
+
+
+def corridor_table(model) -> pd.DataFrame:
+    """Per corridor: identity, start and end stock, totals of flows over the run, end state."""
+    k, c, pop, t = model.corridors, model.countries, model.migrants, model.totals
+    K = len(k.o)
+    abroad = pop.weight * (pop.status == ABROAD)
+    end_high = np.bincount(pop.corridor, abroad * (pop.skill == HIGH), K)
+    end_irregular = np.bincount(pop.corridor, abroad * ~pop.regular, K)
+    end_employed = np.bincount(pop.corridor, abroad * pop.employed, K)
+    stock = model.stock_now
+    last_year = np.sum(model.history["formal_received_corridor"][-model.steps_per_year:], axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.DataFrame({
+            "origin": c.iso3[k.o], "destination": c.iso3[k.d],
+            "stock_start": k.stock0, "stock_end": stock,
+            "arrivals": t["arrivals"], "arrivals_irregular": t["arrivals_irregular"],
+            "returns": t["returns"],
+            "remittances_sent_usd": t["sent"], "remittances_received_usd": t["received"],
+            "remittance_fees_usd": t["fees"], "remittances_formal_last_year_usd": last_year,
+            "remittance_price_pct": k.price_pct,
+            "high_skill_share_end": np.where(stock > 0, end_high / stock, np.nan),
+            "irregular_share_end": np.where(stock > 0, end_irregular / stock, np.nan),
+            "employment_rate_end": np.where(stock > 0, end_employed / stock, np.nan),
+        })
+
+
+def country_timeseries(model) -> pd.DataFrame:
+    """Long table: step, year, iso3, emigrants, immigrants, formal remittances received."""
+    k, c = model.corridors, model.countries
+    C, steps = len(c.iso3), len(model.history["stock_by_corridor"])
+    stocks = np.array(model.history["stock_by_corridor"])  # [steps, K]
+    emigrants = np.stack([np.bincount(k.o, s, C) for s in stocks])
+    immigrants = np.stack([np.bincount(k.d, s, C) for s in stocks])
+    received = np.array(model.history["formal_received_by_origin"])
+    step = np.repeat(np.arange(1, steps + 1), C)
+    return pd.DataFrame({
+        "step": step, "year": model.start_year + (step - 1) * model.dt,
+        "iso3": np.tile(c.iso3, steps), "emigrants": emigrants.ravel(),
+        "immigrants": immigrants.ravel(), "remittances_formal_usd": received.ravel()})
+
+
+def calibration_table(model) -> pd.DataFrame:
+    """Simulated versus published figures for the start year.
+
+    - remittances received in the first simulated year (formal channels, which is what WDI
+      records) against WDI 2019 for the 20 largest recipients in the world;
+    - corridor stocks at mid-2020 (after simulating from the start year) against UN DESA 2020,
+      for the 30 largest corridors, and the total;
+    - the average remittance price (SDG 10.c.1) against the mean of the RPW corridors.
+    """
+    c, k, w = model.countries, model.corridors, model.world
+    spy = model.steps_per_year
+    rows = []
+    wdi = w.countries["remittances_received_usd_2019"].to_numpy(float)
+    first_year = np.sum(model.history["formal_received_by_origin"][:spy], axis=0)
+    for i in np.argsort(-np.nan_to_num(wdi))[:20]:
+        if np.isfinite(wdi[i]) and wdi[i] > 0:
+            rows.append(("remittances_received_usd", c.iso3[i], first_year[i], wdi[i],
+                         "World Bank WDI BX.TRF.PWKR.CD.DT, 2019"))
+    mid2020 = int(round((2020.5 - model.start_year) * spy))  # steps until 1 July 2020
+    if 0 < mid2020 <= len(model.history["stock_by_corridor"]):
+        stock = model.history["stock_by_corridor"][mid2020 - 1]
+        data = w.corridors["stock_2020"].to_numpy(float)
+        for i in np.argsort(-data)[:30]:
+            rows.append(("corridor_stock_2020", f"{c.iso3[k.o[i]]}->{c.iso3[k.d[i]]}", stock[i],
+                         data[i], "UN DESA International Migrant Stock 2024, mid-2020"))
+        rows.append(("corridor_stock_2020", "all corridors", stock.sum(), data.sum(),
+                     "UN DESA International Migrant Stock 2024, mid-2020"))
+    ts = model.datacollector.get_model_vars_dataframe()
+    shipped = shipped_corridors()
+    if "price_source" in shipped:
+        rpw = shipped.loc[shipped["price_source"] == "rpw_2019", "remittance_price_pct"].mean()
+        rows.append(("remittance_price_pct", "average over corridors (SDG 10.c.1)",
+                     ts["remittance_price_pct"].iloc[:spy].mean(), rpw,
+                     "World Bank Remittance Prices Worldwide, 2019 corridor averages"))
+    df = pd.DataFrame(rows, columns=["quantity", "item", "simulated", "data", "source"])
+    df.insert(4, "ratio", df["simulated"] / df["data"])
+    return df
+
+
+def write_run(model, out_dir: Path, status: str = "ok") -> dict:
+    """Write every table and summary.json into `out_dir`; return the summary.
+
+    `status` is "ok" for a finished run and "failed" for the partial record of a failed one.
+    """
+    from model.indicators import headline
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    timeseries(model).to_csv(out_dir / "timeseries.csv", index=False, float_format=FLOAT)
+    corridor_table(model).to_csv(out_dir / "corridors.csv", index=False, float_format=FLOAT)
+    country_timeseries(model).to_csv(out_dir / "country_timeseries.csv", index=False,
+                                     float_format=FLOAT)
+    calib = calibration_table(model)
+    calib.to_csv(out_dir / "calibration.csv", index=False, float_format=FLOAT)
+    summary = {
+        "status": status,
+        "world": model.world.name,
+        "seed": model.seed,
+        "start_year": model.start_year,
+        "end_year": model.cfg.end_year,
+        "steps": model.steps,
+        "countries": int(len(model.countries.iso3)),
+        "corridors": int(len(model.corridors.o)),
+        "units": {i.name: i.unit for i in INDICATORS},
+        "headline": headline(model),
+        "calibration": {
+            q: {"median_abs_error_pct": round(float(100 * (g["ratio"] - 1).abs().median()), 2),
+                "rows": int(len(g))}
+            for q, g in calib.groupby("quantity")},
+        "parameters": flatten(model.cfg),
+        "policies": [],
+    }
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default))
+    return summary
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot write {type(value)} to JSON")

@@ -1,0 +1,140 @@
+"""Emigration: a random-utility choice of destination, or staying, and entry through a channel.
+
+Each step, every potential migrant of origin o and skill k (working-age population by skill)
+chooses among staying (utility 0) and the corridors from o. The utility of corridor c is
+
+    V_ck = ASC_ck + income_elasticity * log(E_ck / H_ok)
+                  - cost_sensitivity * log(1 + cost_ck / (12 * home wage_ok))
+                  + network_elasticity * log((stock_c + 1) / (stock0_c + 1))
+
+with E the expected monthly earnings at destination (employment rate x wage, including the
+chance of a job below skill), H the expected earnings at home, cost the travel cost (a fixed part
+plus a part rising with distance) plus the worker-paid recruitment cost (SDG 10.7.1), and the
+diaspora already there relative to the start (network effects, Beine, Docquier and Ozden 2011).
+Choice probabilities are multinomial logit (McFadden 1974; the standard random-utility model of
+migration, e.g. Grogger and Hanson 2011, JDE 95(1)).
+
+The corridor constants ASC_ck are calibrated at the start so that the expected inflow equals the
+expected returns plus the 2015-2020 trend of the corridor's stock: the baseline follows the
+observed trend, and everything that moves E, H, costs or diasporas moves flows through the
+elasticities above.
+
+Entry: arrivals are regular up to the corridor's annual quota (set at the start from the
+destination's irregular share, renewed each year); the rest come irregularly, pay `irregular_cost_multiplier` times
+the travel cost to smugglers and no recruitment fee, earn less and bank less.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.population import ABROAD, HIGH, LOW
+
+
+def expected_earnings(model) -> np.ndarray:
+    """Expected monthly earnings of a new migrant, per corridor and skill ([K, 2], USD)."""
+    k, c, cfg = model.corridors, model.countries, model.cfg.labour
+    d = k.d
+    employ = 1.0 - c.migrant_unemployment[d]
+    p_match = (k.recognition_share * cfg.matched_prob_recognised
+               + (1.0 - k.recognition_share) * cfg.matched_prob_unrecognised)
+    low = c.wage_low[d] * employ
+    high = (p_match * c.wage_high[d] + (1.0 - p_match) * c.wage_low[d]) * employ
+    return np.stack([low, high], axis=1) * cfg.migrant_wage_ratio
+
+
+def home_earnings(model) -> np.ndarray:
+    """Expected monthly earnings at home per corridor and skill ([K, 2], USD)."""
+    c, o = model.countries, model.corridors.o
+    employ = 1.0 - c.unemployment[o]
+    return np.stack([c.wage_low[o], c.wage_high[o]], axis=1) * employ[:, None]
+
+
+def recruitment_cost(model) -> np.ndarray:
+    """Worker-paid recruitment cost per corridor and skill ([K, 2], USD): months of the
+    destination wage of a job at the migrant's skill."""
+    k, c = model.corridors, model.countries
+    wage = np.stack([c.wage_low[k.d], c.wage_high[k.d]], axis=1)
+    return k.recruitment_months * wage
+
+
+def travel_cost(model) -> np.ndarray:
+    """Travel and document cost of a regular move per corridor (USD)."""
+    cfg = model.cfg.emigration
+    return cfg.travel_cost_fixed_usd + cfg.travel_cost_per_1000km_usd * model.corridors.distance_km / 1000.0
+
+
+def systematic_utility(model) -> np.ndarray:
+    """V_ck without the calibrated constant ([K, 2])."""
+    k, cfg = model.corridors, model.cfg.emigration
+    home = home_earnings(model)
+    gain = np.log(np.maximum(expected_earnings(model), 1e-9) / np.maximum(home, 1e-9))
+    cost = travel_cost(model)[:, None] + recruitment_cost(model)
+    # Log of (1 + cost in years of home earnings): a semi-elasticity, so a given relative cut in
+    # costs matters alike in rich and poor origins (gravity models use log costs).
+    cost_years = np.log1p(cost / (12.0 * np.maximum(home, 1e-9)))
+    # The diaspora as it stood at the end of the previous step.
+    network = np.log((model.stock_now + 1.0) / (k.stock0 + 1.0))
+    return (cfg.income_elasticity * gain - cfg.cost_sensitivity * cost_years
+            + cfg.network_elasticity * network[:, None])
+
+
+def choice_probabilities(model) -> np.ndarray:
+    """Per-step probability that a potential migrant of the corridor's origin and skill picks
+    the corridor ([K, 2]); staying takes the rest."""
+    k = model.corridors
+    with np.errstate(over="ignore"):
+        ev = np.exp(k.asc + systematic_utility(model))  # exp(-inf) = 0: closed corridors
+    n_c = len(model.countries.iso3)
+    total = np.stack([np.bincount(k.o, ev[:, s], n_c) for s in (LOW, HIGH)], axis=1)
+    return ev / (1.0 + total[k.o])
+
+
+def calibrate_constants(model, inflow_per_year: np.ndarray) -> np.ndarray:
+    """ASC_ck that make the expected inflow equal `inflow_per_year` ([K, 2], people) now."""
+    k = model.corridors
+    pot = model.countries.potential_migrants[k.o]  # [K, 2]
+    p = np.where(pot > 0, inflow_per_year * model.dt / np.maximum(pot, 1.0), 0.0)
+    n_c = len(model.countries.iso3)
+    total = np.stack([np.bincount(k.o, p[:, s], n_c) for s in (LOW, HIGH)], axis=1)
+    if (total >= 0.5).any():
+        raise ValueError("calibrated emigration probabilities exceed 50% a step for some "
+                         "origin; the corridor stocks are implausible for its population")
+    with np.errstate(divide="ignore"):
+        return np.log(p) - np.log1p(-total[k.o]) - systematic_utility(model)
+
+
+def step(model) -> None:
+    """Draw new migrants per corridor and skill; add them to the population."""
+    k, c, cfg = model.corridors, model.countries, model.cfg.emigration
+    rng = model.streams["emigration"]
+    people = choice_probabilities(model) * c.potential_migrants[k.o]  # [K, 2] this step
+    w = model.cfg.people_per_agent
+    n = rng.poisson(people / w)
+    if n.sum() == 0:
+        return
+    corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.T.ravel())
+    skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=0))
+    m = len(corridor)
+    arriving = np.bincount(corridor, minlength=len(k.o)) * w
+    # Quotas are annual (as visa caps are): what this year's earlier arrivals left over.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_regular = np.where(arriving > 0, np.minimum(1.0, k.quota_left / arriving), 1.0)
+    regular = rng.random(m) < p_regular[corridor]
+    k.quota_left = np.maximum(0.0, k.quota_left - np.bincount(corridor, regular * w, len(k.o)))
+    d = k.d[corridor]
+    access = c.account_access[d] * np.where(regular, 1.0, 0.5)
+    recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
+    fee = recruitment_cost(model)[corridor, skill]
+    debt = np.where(regular, fee, travel_cost(model)[corridor] * (cfg.irregular_cost_multiplier - 1.0))
+    model.migrants.add(corridor=corridor, skill=skill, status=ABROAD,
+                       weight=np.full(m, w, np.float32), regular=regular,
+                       recognised=recognised, has_account=rng.random(m) < access,
+                       debt=debt.astype(np.float32))
+    f = model.flows
+    f["arrivals"] += np.bincount(corridor, np.full(m, w), len(k.o))
+    f["arrivals_irregular"] += np.bincount(corridor, np.where(regular, 0.0, w), len(k.o))
+    # SDG 10.7.1: recruitment cost borne by the worker in months of earnings at destination.
+    earn = expected_earnings(model)[corridor, skill]
+    f["recruitment_cost_usd"][0] += float((np.where(regular, fee, 0.0) * w).sum())
+    f["recruitment_earnings_usd"][0] += float((np.where(regular, earn, 0.0) * w).sum())

@@ -1,0 +1,45 @@
+"""Destination labour markets by skill: job loss, job finding and matching to skill.
+
+Flows follow a two-state (employed / unemployed) Markov chain per destination and skill, the
+textbook flow approach to unemployment (e.g. Shimer 2012, RED 15(2)): the job-loss hazard `s`
+is a parameter and the job-finding hazard `f` of each destination is set at the start so that
+the steady-state unemployment rate s / (s + f) equals the destination's unemployment rate times
+`migrant_unemployment_ratio`. A skilled migrant who finds a job gets one at its skill level
+with a probability that is higher when its credentials are recognised; a skilled migrant in a
+job below its skill is "brain waste" (Mattoo, Neagu and Ozden 2008, JDE 87(2)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.population import ABROAD, HIGH
+
+
+def finding_rate(job_loss_rate: float, unemployment_rate: np.ndarray) -> np.ndarray:
+    """Job-finding hazard (per year) that makes s / (s + f) equal `unemployment_rate`."""
+    u = np.clip(unemployment_rate, 0.005, 0.9)
+    return job_loss_rate * (1.0 - u) / u
+
+
+def hazard_to_prob(rate_per_year: np.ndarray | float, dt: float) -> np.ndarray:
+    """Probability of at least one event in `dt` years for a constant hazard."""
+    return -np.expm1(-np.asarray(rate_per_year, dtype=np.float64) * dt)
+
+
+def step(model) -> None:
+    """Employed migrants may lose their job, unemployed ones may find one (simultaneously)."""
+    pop, c, cfg = model.migrants, model.countries, model.cfg.labour
+    rng = model.streams["labour"]
+    # One table of switching probabilities per (destination, employed): a gather, not a loop.
+    table = np.stack([hazard_to_prob(c.job_finding_rate, model.dt),
+                      hazard_to_prob(c.job_loss_rate, model.dt)], axis=1).astype(np.float32)
+    p_switch = table.ravel()[model.dest * 2 + pop.employed]
+    switch = (rng.random(pop.n, dtype=np.float32) < p_switch) & (pop.status == ABROAD)
+    # A second, independent draw decides whether a new job matches the migrant's skill.
+    p_match = np.where(pop.recognised, np.float32(cfg.matched_prob_recognised),
+                       np.float32(cfg.matched_prob_unrecognised))
+    matched = (pop.skill != HIGH) | (rng.random(pop.n, dtype=np.float32) < p_match)
+    # Losers become unemployed and unmatched; finders take the job their draw gives them.
+    pop.matched[:] = np.where(switch, ~pop.employed & matched, pop.matched)
+    pop.employed ^= switch

@@ -1,0 +1,119 @@
+"""Running the model from a Hydra config: validate, build, step with progress, write the folder.
+
+`run(cfg)` is what `run.py` (the thin @hydra.main entry point) calls and what tests call
+directly with a config composed by `hydra.compose`. Bad input fails here before any step runs,
+with one message naming the key or file; a run never writes into a folder that already holds
+results.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+from tqdm import tqdm
+
+from model.config import ConfigError, MigrationConfig, validate
+from model.model import MigrationModel
+from model.outputs import RESULT_FILES, write_run
+
+log = logging.getLogger(__name__)
+# Mesa logs every step at INFO; Hydra's job logging would print all of them.
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
+def unknown_keys(node, schema: type, prefix: str = "") -> list[str]:
+    """Keys of a config that its dataclass schema does not declare (`+key=value` adds them
+    silently in Hydra; a misspelt name must not fall back to a default)."""
+    import dataclasses
+
+    fields = {f.name: f for f in dataclasses.fields(schema)}
+    out = []
+    for key in node:
+        dotted = f"{prefix}{key}"
+        if key not in fields:
+            out.append(dotted)
+            continue
+        sub = fields[key].default_factory
+        if sub is not dataclasses.MISSING and dataclasses.is_dataclass(sub):
+            out += unknown_keys(node[key], sub, dotted + ".")
+    return out
+
+
+def to_config(cfg: DictConfig | MigrationConfig) -> MigrationConfig:
+    """A validated MigrationConfig from a composed Hydra config (or one already built)."""
+    if isinstance(cfg, MigrationConfig):
+        return validate(cfg)
+    extra = unknown_keys(cfg, MigrationConfig)
+    if extra:
+        raise ConfigError(f"unknown setting(s) {', '.join(extra)}; see model/config.py or the "
+                          "README's parameter table for the allowed names")
+    node = cfg
+    if not OmegaConf.is_missing(cfg, "world") and OmegaConf.get_type(cfg) is not MigrationConfig:
+        # A plain DictConfig (e.g. loaded from a run's config.yaml): type it by merging.
+        node = OmegaConf.merge(OmegaConf.structured(MigrationConfig), cfg)
+    return validate(OmegaConf.to_object(node))
+
+
+def build_model(cfg: DictConfig | MigrationConfig) -> MigrationModel:
+    """The model a config describes (validated first)."""
+    return MigrationModel(_config=to_config(cfg))
+
+
+def check_run_dir(out_dir: Path) -> None:
+    """Refuse a folder that already holds a run's results (never overwrite earlier outputs)."""
+    found = [f for f in RESULT_FILES if (out_dir / f).exists()]
+    if found:
+        raise ConfigError(f"{out_dir} already holds results ({', '.join(found)}); choose a new "
+                          "hydra.run.dir (earlier outputs are never overwritten)")
+
+
+def output_dir() -> Path:
+    """Hydra's output folder of the current job."""
+    from hydra.core.hydra_config import HydraConfig
+
+    return Path(HydraConfig.get().runtime.output_dir)
+
+
+def run(cfg: DictConfig | MigrationConfig, out_dir: Path | None = None) -> dict:
+    """Validate `cfg`, run the model to its horizon and write the run folder; return the summary.
+
+    If a step fails, the steps that ran are still written (summary.json says "failed") before
+    the error is raised again.
+    """
+    out_dir = Path(out_dir) if out_dir is not None else output_dir()
+    check_run_dir(out_dir)
+    mcfg = to_config(cfg)
+    started = time.perf_counter()
+    model = MigrationModel(_config=mcfg)
+    log.info("world %s: %d countries, %d corridors, %d migrant agents (%.0f people each)",
+             model.world.name, len(model.countries.iso3), len(model.corridors.o),
+             model.migrants.n, mcfg.people_per_agent)
+    with tqdm(total=model.n_steps, desc="simulating", unit="step", delay=2.0,
+              disable=not mcfg.progress, leave=False) as bar:
+        try:
+            model.run(progress=bar.update)
+        except Exception:
+            if model.steps > 1:
+                write_run(model, out_dir, status="failed")
+            raise
+    summary = write_run(model, out_dir)
+    from model.plots import make_figures
+
+    figures = make_figures(out_dir)
+    log.info("%d steps in %.1f s; %d figures; results in %s", model.steps,
+             time.perf_counter() - started, len(figures), out_dir)
+    return summary
+
+
+def discard_empty_run_dir(out_dir: Path) -> None:
+    """Remove a run folder that holds nothing but Hydra's own files (after bad input)."""
+    if not out_dir.is_dir():
+        return
+    entries = {p.name for p in out_dir.iterdir()}
+    if entries and entries <= {".hydra", "run.log", "run.py.log"} and not (
+            set(RESULT_FILES) & entries):
+        shutil.rmtree(out_dir)

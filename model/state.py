@@ -1,0 +1,101 @@
+"""Country and corridor state as numpy arrays (few rows; read by every vectorised process).
+
+Processes, policies and shocks change the world by writing these arrays (a corridor's price, a
+destination's job-loss rate, ...), so every effect has one visible path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.config import MigrationConfig
+
+
+class CountryArrays:
+    """Per-country arrays, indexed by the model's country index (see `World.countries`).
+
+    Attributes:
+        iso3, name, region, income_group: identity (object arrays).
+        region_code: index into `regions`, the sorted region names.
+        high_income: World Bank high-income group.
+        population, gdp_usd: people; current USD (the shipped table's GDP year).
+        wage_low, wage_high: monthly wages (USD) for jobs below / at tertiary level; grow yearly.
+        unemployment: native unemployment rate (fraction).
+        job_loss_rate, job_finding_rate: migrants' labour-market hazards (per year).
+        migrant_unemployment: migrants' unemployment rate now (measured each step).
+        account_access: share of new regular migrants with an account.
+        irregular_share: share of the stock, and of arrivals beyond the quota, that is irregular.
+        potential_migrants: working-age population by skill ([C, 2], people).
+        remit_share: share of earnings remitted by this origin's migrants (calibrated).
+        return_blocked: departures home blocked (a shock closing borders).
+    """
+
+    def __init__(self, countries: pd.DataFrame, cfg: MigrationConfig):
+        self.iso3 = countries["iso3"].to_numpy(object)
+        self.name = countries["name"].to_numpy(object)
+        self.region = countries["region"].to_numpy(object)
+        self.income_group = countries["income_group"].to_numpy(object)
+        self.regions = np.array(sorted(set(self.region)), dtype=object)
+        self.region_code = np.searchsorted(self.regions, self.region)
+        self.high_income = self.income_group == "High income"
+        self.population = countries["population"].to_numpy(float)
+        self.gdp_usd = countries["gdp_usd"].to_numpy(float)
+        self.wage_low = countries["wage_low_usd_month"].to_numpy(float)
+        self.wage_high = countries["wage_high_usd_month"].to_numpy(float)
+        self.unemployment = countries["unemployment_pct"].to_numpy(float) / 100.0
+        n = len(countries)
+        self.job_loss_rate = np.full(n, cfg.labour.job_loss_rate)
+        self.job_finding_rate = np.zeros(n)
+        self.migrant_unemployment = np.clip(
+            self.unemployment * cfg.labour.migrant_unemployment_ratio, 0.01, 0.6)
+        r, e = cfg.remittances, cfg.emigration
+        self.account_access = np.where(self.high_income, r.account_access_high_income,
+                                       r.account_access_other)
+        self.irregular_share = np.where(self.high_income, e.irregular_share_high_income,
+                                        e.irregular_share_other)
+        tertiary = pd.Series(self.income_group).map({
+            "Low income": e.tertiary_share_low_income,
+            "Lower middle income": e.tertiary_share_lower_middle,
+            "Upper middle income": e.tertiary_share_upper_middle,
+            "High income": e.tertiary_share_high_income}).fillna(
+                e.tertiary_share_upper_middle).to_numpy(float)
+        working = self.population * e.working_age_share
+        self.potential_migrants = np.stack([working * (1 - tertiary), working * tertiary], axis=1)
+        self.remit_share = np.full(n, 0.1)
+        self.return_blocked = np.zeros(n, dtype=bool)
+
+
+class CorridorArrays:
+    """Per-corridor arrays (origin -> destination), indexed by the corridor index.
+
+    Attributes:
+        o, d: origin and destination country indices.
+        price_pct: cost of a formal 200 USD transfer (% of the amount; World Bank RPW).
+        distance_km: population-weighted distance (CEPII).
+        high_skill_share: tertiary share of the corridor's migrants (OECD DIOC, see SOURCES.md).
+        stock0: people in the corridor at the start (for the network effect).
+        trend_per_year: 2015-2020 change of the UN DESA stock, people per year.
+        recognition_share: share of skilled arrivals whose credentials are recognised.
+        recruitment_months: worker-paid recruitment cost in months of wages ([K, 2] by skill).
+        quota: regular entries allowed per year (people), set at the start.
+        quota_left: regular entries left this year (people).
+        asc: calibrated choice constants ([K, 2]).
+    """
+
+    def __init__(self, corridors: pd.DataFrame, cfg: MigrationConfig):
+        self.o = corridors["o"].to_numpy(np.int64)
+        self.d = corridors["d"].to_numpy(np.int64)
+        self.price_pct = corridors["remittance_price_pct"].to_numpy(float)
+        self.distance_km = corridors["distance_km"].to_numpy(float)
+        self.high_skill_share = np.clip(corridors["high_skill_share"].to_numpy(float), 0.0, 1.0)
+        self.stock0 = corridors["stock"].to_numpy(float)
+        self.trend_per_year = corridors["trend_per_year"].to_numpy(float)
+        n = len(corridors)
+        self.recognition_share = np.full(n, cfg.labour.recognised_share_initial)
+        e = cfg.emigration
+        self.recruitment_months = np.tile(
+            [e.recruitment_cost_months_low, e.recruitment_cost_months_high], (n, 1)).astype(float)
+        self.quota = np.zeros(n)
+        self.quota_left = np.zeros(n)
+        self.asc = np.zeros((n, 2))
