@@ -78,10 +78,11 @@ _ABROAD, _HIGH, _EMPLOYED, _MATCHED, _IRREGULAR, _STRANDED, _REINTEGRATED = (1 <
 
 def _cells(pop) -> np.ndarray:
     """People in each of the 128 combinations of the seven yes/no states above."""
-    code = ((pop.status == ABROAD).view(np.uint8) | (pop.skill == HIGH).view(np.uint8) << 1
-            | pop.employed.view(np.uint8) << 2 | pop.matched.view(np.uint8) << 3
-            | (~pop.regular).view(np.uint8) << 4 | pop.stranded.view(np.uint8) << 5
-            | pop.reintegrated.view(np.uint8) << 6)
+    # Built in place on one uint8 array: each step is a cheap byte-wise pass.
+    code = np.equal(pop.status, ABROAD).view(np.uint8).copy()
+    for bit, flag in ((1, pop.skill == HIGH), (2, pop.employed), (3, pop.matched),
+                      (4, ~pop.regular), (5, pop.stranded), (6, pop.reintegrated)):
+        code |= np.left_shift(flag.view(np.uint8), bit)
     return np.bincount(code, pop.weight, 128)
 
 

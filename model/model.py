@@ -82,7 +82,7 @@ class MigrationModel(mesa.Model):
         self.countries.job_finding_rate = labour.finding_rate(
             cfg.labour.job_loss_rate, self.countries.migrant_unemployment)
         self._populate()
-        self.stock_now = self.stock_by_corridor()  # updated at the end of every step
+        self.stock_now = self.stock_by_corridor()  # updated at the end of every step (_tally)
         self._calibrate()
         self._base_wages = (self.countries.wage_low.copy(), self.countries.wage_high.copy())
         self._hosted_share0 = self._hosted_share()
@@ -130,7 +130,7 @@ class MigrationModel(mesa.Model):
         target = cfg.returns.savings_target_years * 12.0 * c.wage_low[origin]
         savings = target * rng.random(m)
         income = np.where(employed, monthly_wage(self, d, skill, matched, regular) * 12 * self.dt, 0)
-        self.migrants.add(corridor=corridor.astype(np.int32), status=ABROAD,
+        self.migrants.add(corridor=corridor, status=ABROAD,
                           weight=weight.astype(np.float32), skill=skill, recognised=recognised,
                           employed=employed, matched=matched, regular=regular,
                           has_account=rng.random(m) < access, years_abroad=years,
@@ -178,7 +178,7 @@ class MigrationModel(mesa.Model):
         m = len(corridor)
         years_home = rng.random(m) * r.returnee_tracking_years
         reintegrated = rng.random(m) < -np.expm1(-r.reintegration_rate * years_home)
-        self.migrants.add(corridor=corridor.astype(np.int32), skill=skill, status=RETURNEE,
+        self.migrants.add(corridor=corridor, skill=skill, status=RETURNEE,
                           weight=np.full(m, w, np.float32), regular=True,
                           years_home=years_home.astype(np.float32), reintegrated=reintegrated)
 
@@ -198,8 +198,7 @@ class MigrationModel(mesa.Model):
         self.dest = self.corridors.d[self.migrants.corridor]  # per migrant, reused by processes
         for _, process in ORDER:
             process(self)
-        self._measure_migrant_unemployment()
-        self.stock_now = self.stock_by_corridor()
+        self._tally()
         self.indicator_values = measure(self)
         self.datacollector.collect(self)
         self.history["formal_received_by_origin"].append(
@@ -228,15 +227,18 @@ class MigrationModel(mesa.Model):
         hosted = np.bincount(self.corridors.d, self.stock_now, len(self.countries.iso3))
         return hosted / np.maximum(self.countries.population, 1.0)
 
-    def _measure_migrant_unemployment(self) -> None:
+    def _tally(self) -> None:
+        """One pass over the migrants: stock per corridor and migrants' unemployment rate per
+        destination (which the next step's emigration choice reads)."""
         pop, k, c = self.migrants, self.corridors, self.countries
+        K, C = len(k.o), len(c.iso3)
         w = pop.weight * (pop.status == ABROAD)
-        cell = pop.corridor * 2 + pop.employed
-        by_cell = np.bincount(cell, w, 2 * len(k.o)).reshape(-1, 2)
-        total = np.bincount(k.d, by_cell.sum(axis=1), len(c.iso3))
-        unemployed = np.bincount(k.d, by_cell[:, 0], len(c.iso3))
-        measured = np.divide(unemployed, total, out=c.migrant_unemployment.copy(), where=total > 0)
-        c.migrant_unemployment = measured
+        by_cell = np.bincount(pop.corridor * 2 + pop.employed, w, 2 * K).reshape(K, 2)
+        self.stock_now = by_cell.sum(axis=1)
+        total = np.bincount(k.d, self.stock_now, C)
+        unemployed = np.bincount(k.d, by_cell[:, 0], C)
+        c.migrant_unemployment = np.divide(unemployed, total, out=c.migrant_unemployment.copy(),
+                                           where=total > 0)
 
     def run(self, progress=None) -> None:
         """Step to the horizon; `progress` is an optional callback called after each step."""

@@ -33,9 +33,11 @@ def step(model) -> None:
              * cfg.migrant_wage_ratio * months).astype(np.float32)
     at_skill = (pop.skill == HIGH) & pop.matched
     income = table.ravel()[model.dest * 4 + at_skill * 2 + pop.regular]
-    income *= pop.employed & (pop.status == ABROAD)
+    income *= pop.employed  # returnees are never employed (abroad)
     pop.income[:] = income
     pop.savings += np.float32(model.cfg.remittances.saving_rate) * income
-    repay = np.minimum(pop.debt, pop.savings)
-    pop.debt -= repay
-    pop.savings -= repay
+    # Only migrants still in debt repay (few after the first years): work on that subset.
+    owing = np.flatnonzero(pop.debt > 0)
+    repay = np.minimum(pop.debt[owing], pop.savings[owing])
+    pop.debt[owing] -= repay
+    pop.savings[owing] -= repay

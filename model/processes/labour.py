@@ -33,13 +33,14 @@ def step(model) -> None:
     rng = model.streams["labour"]
     # One table of switching probabilities per (destination, employed): a gather, not a loop.
     table = np.stack([hazard_to_prob(c.job_finding_rate, model.dt),
-                      hazard_to_prob(c.job_loss_rate, model.dt)], axis=1).astype(np.float32)
+                      hazard_to_prob(c.job_loss_rate, model.dt)], axis=1)
     p_switch = table.ravel()[model.dest * 2 + pop.employed]
-    switch = (rng.random(pop.n, dtype=np.float32) < p_switch) & (pop.status == ABROAD)
-    # A second, independent draw decides whether a new job matches the migrant's skill.
-    p_match = np.where(pop.recognised, np.float32(cfg.matched_prob_recognised),
-                       np.float32(cfg.matched_prob_unrecognised))
-    matched = (pop.skill != HIGH) | (rng.random(pop.n, dtype=np.float32) < p_match)
-    # Losers become unemployed and unmatched; finders take the job their draw gives them.
-    pop.matched[:] = np.where(switch, ~pop.employed & matched, pop.matched)
+    switch = (rng.random(pop.n) < p_switch) & (pop.status == ABROAD)
+    finders = np.flatnonzero(switch & ~pop.employed)
+    # Whether a new job matches the migrant's skill: a second draw, for the finders only.
+    p_match = np.where(pop.recognised[finders], cfg.matched_prob_recognised,
+                       cfg.matched_prob_unrecognised)
+    matched = (pop.skill[finders] != HIGH) | (rng.random(len(finders)) < p_match)
+    pop.matched &= ~switch  # losers leave their job (finders were unmatched already)
+    pop.matched[finders] = matched
     pop.employed ^= switch

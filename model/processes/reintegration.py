@@ -3,7 +3,8 @@
 A returnee becomes economically reintegrated (work at home) at a constant hazard,
 `reintegration_rate`; policies of return and reintegration support (issue 3) raise it.
 Returnees are followed for `returnee_tracking_years`, after which they count as part of the home
-population and leave the migrant arrays (removed once a year, so rows are compacted rarely).
+population: checked once a year, their weight drops to 0 and their rows are compacted away
+when enough have gathered.
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ def step(model) -> None:
     """Returnees may reintegrate; time at home advances; old returnees leave the arrays yearly."""
     pop, cfg = model.migrants, model.cfg.returns
     rng = model.streams["reintegration"]
-    home = pop.status == RETURNEE
+    home = np.flatnonzero(pop.status == RETURNEE)
     p = hazard_to_prob(cfg.reintegration_rate, model.dt)
-    pop.reintegrated |= home & (rng.random(pop.n, dtype=np.float32) < p)
-    pop.years_home += np.float32(model.dt) * home
+    pop.reintegrated[home] |= rng.random(len(home)) < p
+    pop.years_home[home] += np.float32(model.dt)
     if model.steps % model.steps_per_year == 0:
-        pop.keep(~(home & (pop.years_home >= cfg.returnee_tracking_years)))
+        # Returnees past the follow-up stop counting (weight 0); their rows are compacted away
+        # only once they are a tenth of all rows, since compaction rewrites every array.
+        old = (pop.status == RETURNEE) & (pop.years_home >= cfg.returnee_tracking_years)
+        pop.weight[old] = 0.0
+        if np.count_nonzero(pop.weight == 0) > 0.1 * pop.n:
+            pop.keep(pop.weight > 0)

@@ -30,15 +30,22 @@ def formal_probability(price_pct: np.ndarray, informal_price_pct: float, has_acc
     return 1.0 / (1.0 + np.exp(-v))
 
 
-def intended_amount(model) -> np.ndarray:
-    """USD per person each migrant wants to send this step (before fees), savings permitting."""
+def intended_amount(model, spend: bool = False) -> np.ndarray:
+    """USD per person each migrant sends this step (before fees), savings permitting.
+
+    With `spend`, the remittances of the unemployed are taken out of their savings.
+    """
     pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.remittances
     share = c.remit_share[k.o].astype(np.float32)
+    amount = share[pop.corridor] * pop.income  # employed abroad: a share of earnings
+    # Unemployed migrants abroad (a minority) send a reduced amount out of savings.
+    idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
     fallback = (c.remit_share[k.o] * c.wage_low[k.d] * 12.0 * model.dt
                 * cfg.unemployed_remit_ratio).astype(np.float32)
-    amount = np.where(pop.employed, share[pop.corridor] * pop.income,
-                      np.minimum(fallback[pop.corridor], pop.savings))
-    amount *= pop.status == ABROAD
+    from_savings = np.minimum(fallback[pop.corridor[idle]], pop.savings[idle])
+    amount[idle] = from_savings
+    if spend:
+        pop.savings[idle] -= from_savings
     return amount
 
 
@@ -46,22 +53,18 @@ def step(model) -> None:
     """Send remittances; record sent, fees and received per corridor (model.flows)."""
     pop, k, cfg = model.migrants, model.corridors, model.cfg.remittances
     rng = model.streams["remittances"]
-    amount = intended_amount(model)
-    # Remittances of the unemployed come out of savings.
-    pop.savings -= amount * ~pop.employed
+    amount = intended_amount(model, spend=True)
     # P(formal) per (corridor, has account): a small table gathered per migrant.
     table = np.stack([formal_probability(k.price_pct, cfg.informal_price_pct, np.full(len(k.o), has),
                                          model.formal_constant, cfg.price_sensitivity,
-                                         cfg.no_account_penalty) for has in (False, True)],
-                     axis=1).astype(np.float32)
-    formal = rng.random(pop.n, dtype=np.float32) < table.ravel()[pop.corridor * 2 + pop.has_account]
+                                         cfg.no_account_penalty) for has in (False, True)], axis=1)
+    cor2 = pop.corridor * 2
+    formal = rng.random(pop.n) < table.ravel()[cor2 + pop.has_account]
     pop.remittance[:] = amount
     pop.formal[:] = formal
-    # Sent and fees per (corridor, channel) in two passes; received = sent - fees.
-    cell = pop.corridor * 2 + formal
+    # Sent and fees per (corridor, channel) in one pass; received = sent - fees.
     K = len(k.o)
-    sent = pop.weight * amount
-    sent_cell = np.bincount(cell, sent, 2 * K).reshape(K, 2)
+    sent_cell = np.bincount(cor2 + formal, pop.weight * amount, 2 * K).reshape(K, 2)
     price = np.stack([np.full(K, cfg.informal_price_pct), k.price_pct], axis=1) / 100.0
     fees_cell = sent_cell * price
     f = model.flows
@@ -98,14 +101,11 @@ def calibrate_remit_share(model, target_formal_per_year: np.ndarray) -> np.ndarr
     no target get the median share; all shares are clipped to the configured bounds.
     """
     pop, k, cfg = model.migrants, model.corridors, model.cfg.remittances
-    saved = model.countries.remit_share.copy()
-    model.countries.remit_share[:] = 1.0
-    amount = intended_amount(model)
-    model.countries.remit_share[:] = saved
-    # Savings do not bind in expectation at the start: use the unconstrained amount.
+    # Amounts per unit share; savings do not bind in expectation, so the unemployed count with
+    # their full fallback amount.
     dest = k.d[pop.corridor]
     unemployed = model.countries.wage_low[dest] * 12.0 * model.dt * cfg.unemployed_remit_ratio
-    amount = np.where(pop.employed, amount, np.where(pop.status == ABROAD, unemployed, 0.0))
+    amount = np.where(pop.employed, pop.income, np.where(pop.status == ABROAD, unemployed, 0.0))
     p_formal = formal_probability(k.price_pct[pop.corridor], cfg.informal_price_pct,
                                   pop.has_account, model.formal_constant,
                                   cfg.price_sensitivity, cfg.no_account_penalty)

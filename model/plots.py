@@ -1,0 +1,618 @@
+"""Figures for one run folder, written as PNG files for a policy reader.
+
+`make_figures(run_dir)` reads the CSV/JSON outputs of a run and writes these files
+into `run_dir/figures`:
+
+1. `stocks_by_region.png`: stacked area of the migrants living in each destination
+   World Bank region, in millions of people, step by step.
+2. `remittances_top_recipients.png`: formal remittances received per calendar year
+   (sum of the steps of each year), US$ billions, for the 10 largest recipients.
+3. `sdg_indicators.png`: SDG 10.c.1 remittance price (with the 3 % target and the
+   5 % corridor ceiling), SDG 10.7.1 recruitment cost (months of earnings) and
+   SDG 17.3.2 remittances as % of GDP of low- and middle-income countries.
+4. `brain_waste.png`: share of employed tertiary-educated migrants working below
+   their skill level, and the migrant employment rate.
+5. `corridor_network.png`: the 40 largest corridors at the end of the run drawn
+   between capitals on a longitude/latitude plane.
+6. `calibration.png`: the start year, simulated against published data
+   (remittances received by country, corridor stocks in 2020), log-log.
+7. `flows.png`: arrivals and returns per calendar year, and stranded migrants.
+
+A figure whose inputs are missing or empty is skipped (logged, no file, no error).
+Figures are built on `matplotlib.figure.Figure` objects, not pyplot, so there is no
+global state, nothing opens a window, and several runs can be plotted in one process.
+Files carry no software/date metadata, so the same inputs give byte-identical PNGs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+log = logging.getLogger(__name__)
+
+DPI = 110
+# No "Software" (matplotlib version) entry: keeps the bytes stable across versions too.
+PNG_METADATA = {"Software": None}
+TOP_RECIPIENTS = 10
+TOP_CORRIDORS = 40
+SDG_PRICE_TARGET_PCT = 3.0      # SDG 10.c: average cost of remittances below 3 %
+SDG_CORRIDOR_CEILING_PCT = 5.0  # SDG 10.c: no corridor above 5 %
+
+# Fixed colours per World Bank region so every figure uses the same colour for a region.
+REGION_COLOURS = {
+    "East Asia & Pacific": "#1f77b4",
+    "Europe & Central Asia": "#ff7f0e",
+    "Latin America & Caribbean": "#2ca02c",
+    "Middle East, North Africa, Afghanistan & Pakistan": "#d62728",
+    "North America": "#9467bd",
+    "South Asia": "#8c564b",
+    "Sub-Saharan Africa": "#e377c2",
+}
+OTHER_COLOUR = "#7f7f7f"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _slug(region: str) -> str:
+    """Slug of a region name, as used in the `stock_in_<slug>` columns of timeseries.csv."""
+    return re.sub(r"[^a-z0-9]+", "_", region.lower()).strip("_")
+
+
+def _countries() -> pd.DataFrame:
+    """Names, regions and capital coordinates of the shipped economies, indexed by ISO3.
+
+    Imported lazily so the plotting module stays importable (and testable) on its own;
+    an empty table just means codes are shown instead of names.
+    """
+    try:
+        from model.world.loader import shipped_countries
+        return shipped_countries().set_index("iso3")
+    except Exception as exc:  # a broken data file must not stop the other figures
+        log.warning("country table unavailable (%s); using ISO3 codes only", exc)
+        return pd.DataFrame(columns=["name", "region", "lat", "lon"])
+
+
+def _country_name(iso3: str, countries: pd.DataFrame) -> str:
+    """Readable country name, or the code itself when it is unknown."""
+    if iso3 in countries.index and isinstance(countries.at[iso3, "name"], str):
+        return countries.at[iso3, "name"]
+    return iso3
+
+
+def _region_label(slug: str, countries: pd.DataFrame) -> str:
+    """Readable region name for a `stock_in_` slug (falls back to a title-cased slug)."""
+    for region in countries.get("region", pd.Series(dtype=str)).dropna().unique():
+        if _slug(region) == slug:
+            return region
+    for region in REGION_COLOURS:
+        if _slug(region) == slug:
+            return region
+    return slug.replace("_", " ").title()
+
+
+def _trim(number: float, decimals: int = 2) -> str:
+    """Number with thousands separators and no useless trailing zeros ("50", "12.5")."""
+    text = f"{number:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _scaled(scale: float) -> FuncFormatter:
+    """Tick formatter dividing by `scale` (1e6 -> millions); the unit goes in the axis label."""
+    return FuncFormatter(lambda value, _pos: _trim(value / scale))
+
+
+def _read_csv(path: Path) -> pd.DataFrame | None:
+    """A CSV file as a DataFrame, or None when it is absent, unreadable or has no rows."""
+    if not path.is_file():
+        return None
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        log.warning("cannot read %s: %s", path, exc)
+        return None
+    return frame if len(frame) else None
+
+
+def _has(frame: pd.DataFrame | None, *columns: str) -> bool:
+    """True when the table exists, has rows and every named column."""
+    return frame is not None and len(frame) > 0 and all(c in frame.columns for c in columns)
+
+
+def _steps_per_year(years: pd.Series) -> float:
+    """Steps per year from the decimal `year` column (4 for quarterly steps)."""
+    gaps = np.diff(np.sort(years.dropna().unique()))
+    gaps = gaps[gaps > 0]
+    return float(round(1.0 / np.median(gaps), 6)) if len(gaps) else 1.0
+
+
+def _annual_sum(frame: pd.DataFrame, value: str, by: str | None = None) -> pd.DataFrame:
+    """Per-step flows summed over each calendar year.
+
+    A year the run only partly covers is scaled up to a full year (sum x steps per
+    year / steps present) so the first or last bar is not artificially short.
+    Returns columns `calendar_year`, [`by`], `value`, `complete`.
+    """
+    per_year = _steps_per_year(frame["year"])
+    work = frame.assign(calendar_year=np.floor(frame["year"] + 1e-9).astype(int))
+    keys = ["calendar_year"] + ([by] if by else [])
+    grouped = work.groupby(keys)[value].agg(["sum", "count"]).reset_index()
+    grouped[value] = grouped["sum"]
+    grouped["complete"] = grouped["count"] >= per_year - 1e-9
+    return grouped.drop(columns=["sum", "count"])
+
+
+def _title_run(summary: dict) -> str:
+    """Short run description for figure titles, e.g. "default world, seed 1"."""
+    parts = []
+    if summary.get("world"):
+        parts.append(f"{summary['world']} world")
+    if summary.get("seed") is not None:
+        parts.append(f"seed {summary['seed']}")
+    return ", ".join(parts)
+
+
+def _suptitle(fig: Figure, title: str, summary: dict) -> None:
+    """Figure title with the run description on a smaller second line."""
+    run = _title_run(summary)
+    fig.suptitle(title + (f"\n{run}" if run else ""), fontsize=12)
+
+
+def _year_axis(ax, label: str = "Year") -> None:
+    """Integer years on the x axis (steps are fractions of a year)."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(label)
+    ax.grid(True, alpha=0.3)
+
+
+def _place_labels(ax, xs, ys, labels, fontsize: float = 7, marker_pts=None,
+                  skip_crowded: bool = False, **text_kw) -> None:
+    """Annotate points with labels that avoid each other, deterministically.
+
+    Greedy: each label (in the given order, so pass the most important first) takes the
+    first of eight offsets around its point whose box overlaps no label already placed
+    and no other marker. When none is free the label is dropped (`skip_crowded`) or put
+    at the least crowded offset. Boxes are estimated from the font size in points, so
+    the result does not depend on a renderer. Call after axis limits and scales are set.
+    """
+    ax.apply_aspect()  # equal-aspect axes only settle their box here
+    scale = 72.0 / ax.figure.dpi  # display pixels -> points
+    pts = ax.transData.transform(np.column_stack([xs, ys])) * scale
+    radius = np.zeros(len(pts)) if marker_pts is None else np.asarray(marker_pts, float)
+    markers = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(pts, radius)]
+    placed: list[tuple[float, float, float, float]] = []
+    for i, ((x, y), label) in enumerate(zip(pts, labels)):
+        w, h, r = 0.62 * fontsize * len(str(label)), fontsize, radius[i] * 0.7 + 2
+        offsets = [(r, r), (r, -h - r), (-w - r, r), (-w - r, -h - r),
+                   (-w / 2, r + 1), (-w / 2, -h - r - 1), (r + 1, -h / 2), (-w - r - 1, -h / 2)]
+        best, best_hits = None, None
+        for dx, dy in offsets:
+            box = (x + dx, y + dy, x + dx + w, y + dy + h)
+            hits = sum(_overlap(box, other) for other in placed) + sum(
+                _overlap(box, m) for j, m in enumerate(markers) if j != i)
+            if best_hits is None or hits < best_hits:
+                best, best_hits = (dx, dy, box), hits
+            if hits == 0:
+                break
+        if best_hits and skip_crowded:
+            continue
+        dx, dy, box = best
+        placed.append(box)
+        ax.annotate(str(label), (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",
+                    fontsize=fontsize, ha="left", va="bottom", **text_kw)
+
+
+def _overlap(a, b) -> bool:
+    """True when two (x0, y0, x1, y1) boxes intersect."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    """Write the figure without timestamps/version metadata, then release it."""
+    fig.savefig(path, dpi=DPI, metadata=PNG_METADATA)
+    fig.clear()  # Figure objects are not tracked by pyplot; clearing frees the artists now
+    return path
+
+
+# --------------------------------------------------------------------------- figures
+
+def plot_stocks_by_region(ts: pd.DataFrame | None, countries: pd.DataFrame,
+                          summary: dict, path: Path) -> Path | None:
+    """Stacked area: migrants living in each destination region, millions, per step."""
+    columns = [c for c in (ts.columns if ts is not None else []) if c.startswith("stock_in_")]
+    if not _has(ts, "year") or not columns:
+        return None
+    # Largest region at the bottom so the stack reads from big to small.
+    columns = sorted(columns, key=lambda c: -ts[c].iloc[-1])
+    labels = [_region_label(c[len("stock_in_"):], countries) for c in columns]
+    colours = [REGION_COLOURS.get(label, OTHER_COLOUR) for label in labels]
+    fig = Figure(figsize=(10, 5.5))
+    ax = fig.add_subplot()
+    ax.stackplot(ts["year"], *(ts[c].fillna(0) for c in columns), labels=labels,
+                 colors=colours, alpha=0.85)
+    ax.yaxis.set_major_formatter(_scaled(1e6))
+    ax.set_ylabel("Migrants living in the region (millions of people)")
+    ax.set_xlim(ts["year"].min(), ts["year"].max())
+    _year_axis(ax, "Year (quarterly steps)")
+    # Reverse so the legend order matches the visual top-to-bottom order of the stack.
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], names[::-1], title="Destination region", loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=9, frameon=False)
+    _suptitle(fig, "International migrants by destination region", summary)
+    fig.subplots_adjust(left=0.08, right=0.68, top=0.87, bottom=0.11)
+    return _save(fig, path)
+
+
+def plot_remittances_top_recipients(cts: pd.DataFrame | None, countries: pd.DataFrame,
+                                    summary: dict, path: Path) -> Path | None:
+    """Formal remittances received per calendar year, US$ billions, top recipients."""
+    if not _has(cts, "year", "iso3", "remittances_formal_usd"):
+        return None
+    annual = _annual_sum(cts, "remittances_formal_usd", by="iso3")
+    totals = annual.groupby("iso3")["remittances_formal_usd"].sum()
+    top = totals[totals > 0].sort_values(ascending=False).head(TOP_RECIPIENTS).index
+    if len(top) == 0:
+        return None
+    fig = Figure(figsize=(10, 5.5))
+    ax = fig.add_subplot()
+    colours = [f"C{i}" for i in range(len(top))]
+    for iso3, colour in zip(top, colours):
+        rows = annual[annual["iso3"] == iso3]
+        name = _country_name(iso3, countries)
+        ax.plot(rows["calendar_year"], rows["remittances_formal_usd"], marker="o",
+                markersize=3, color=colour, label=f"{name} ({iso3})")
+        # Mark years the run only partly covers: their value is scaled, not observed.
+        partial = rows[~rows["complete"]]
+        ax.plot(partial["calendar_year"], partial["remittances_formal_usd"], "o",
+                mfc="white", color=colour, markersize=5)
+    ax.yaxis.set_major_formatter(_scaled(1e9))
+    ax.set_ylabel("Formal remittances received\n(US$ billions per year)")
+    ax.set_ylim(bottom=0)
+    _year_axis(ax, "Calendar year (sum of the quarterly steps of the year)")
+    ax.legend(title=f"Top {len(top)} recipients\n(by total over the run)", loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=9, frameon=False)
+    note = "Open circles: year only partly simulated, scaled to a full year." \
+        if (~annual["complete"]).any() else ""
+    if note:
+        fig.text(0.01, 0.01, note, fontsize=7, color="0.35")
+    _suptitle(fig, "Formal remittances received, largest recipients", summary)
+    fig.subplots_adjust(left=0.1, right=0.74, top=0.87, bottom=0.13)
+    return _save(fig, path)
+
+
+def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+    """Three panels: SDG 10.c.1 price, SDG 10.7.1 recruitment cost, SDG 17.3.2 % of GDP."""
+    panels = [c for c in ("remittance_price_pct", "recruitment_cost_months",
+                          "remittances_pct_gdp") if _has(ts, "year", c)]
+    if not panels:
+        return None
+    fig = Figure(figsize=(13, 4.6))
+    axes = fig.subplots(1, 3)
+    years = ts["year"] if ts is not None else None
+    # Price panel.
+    ax = axes[0]
+    if "remittance_price_pct" in panels:
+        ax.plot(years, ts["remittance_price_pct"], color="C0",
+                label="Average price of sending US$200")
+        if "remittance_price_weighted_pct" in ts.columns:
+            ax.plot(years, ts["remittance_price_weighted_pct"], color="C0", ls="--",
+                    label="Volume-weighted price (% of amount)")
+        ax.axhline(SDG_CORRIDOR_CEILING_PCT, color="C3", ls=":", lw=1.5,
+                   label="SDG ceiling: no corridor above 5%")
+        ax.axhline(SDG_PRICE_TARGET_PCT, color="C2", ls="-.", lw=1.5,
+                   label="SDG target: 3% on average")
+        top = max(float(ts["remittance_price_pct"].max()), SDG_CORRIDOR_CEILING_PCT)
+        ax.set_ylim(0, top * 1.35)  # head room for the legend above the lines
+        ax.legend(fontsize=7, loc="upper right")
+    ax.set_title("SDG 10.c.1: remittance cost", fontsize=10)
+    ax.set_ylabel("% of the amount sent")
+    # Recruitment cost panel.
+    ax = axes[1]
+    if "recruitment_cost_months" in panels:
+        ax.plot(years, ts["recruitment_cost_months"], color="C1")
+        ax.set_ylim(0, float(ts["recruitment_cost_months"].max()) * 1.2 or 1)
+    ax.set_title("SDG 10.7.1: recruitment cost paid by workers", fontsize=10)
+    ax.set_ylabel("Months of the migrant's earnings")
+    # Remittances as % of GDP panel.
+    ax = axes[2]
+    if "remittances_pct_gdp" in panels:
+        ax.plot(years, ts["remittances_pct_gdp"], color="C4")
+        ax.set_ylim(0, float(ts["remittances_pct_gdp"].max()) * 1.2 or 1)
+    ax.set_title("SDG 17.3.2: remittances received", fontsize=10)
+    ax.set_ylabel("% of GDP (low- and middle-income countries)")
+    for ax in axes:
+        _year_axis(ax)
+    _suptitle(fig, "SDG indicators on migration and remittances", summary)
+    fig.subplots_adjust(left=0.05, right=0.99, top=0.8, bottom=0.12, wspace=0.28)
+    return _save(fig, path)
+
+
+def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+    """Two panels: brain-waste rate and employment rate of migrants, in %."""
+    if not _has(ts, "year", "brain_waste_rate"):
+        return None
+    fig = Figure(figsize=(10, 4.6))
+    axes = fig.subplots(1, 2)
+    ax = axes[0]
+    ax.plot(ts["year"], 100 * ts["brain_waste_rate"], color="C3")
+    ax.set_ylim(0, max(100 * float(ts["brain_waste_rate"].max()) * 1.25, 1))
+    ax.set_title("Brain waste: tertiary-educated migrants\nemployed below their skill level",
+                 fontsize=10)
+    ax.set_ylabel("% of employed tertiary-educated migrants")
+    ax = axes[1]
+    if "employment_rate" in ts.columns:
+        ax.plot(ts["year"], 100 * ts["employment_rate"], color="C0")
+        ax.set_ylim(0, 100)
+    ax.set_title("Employment rate of migrants", fontsize=10)
+    ax.set_ylabel("% of migrants in employment")
+    for ax in axes:
+        _year_axis(ax)
+    _suptitle(fig, "Use of migrants' skills", summary)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.76, bottom=0.12, wspace=0.3)
+    return _save(fig, path)
+
+
+def _node_sizes(cts: pd.DataFrame | None, corridors: pd.DataFrame) -> pd.Series:
+    """Immigrants per country at the last step (from country_timeseries), else end stocks."""
+    if _has(cts, "step", "iso3", "immigrants"):
+        last = cts[cts["step"] == cts["step"].max()]
+        return last.groupby("iso3")["immigrants"].sum()
+    return corridors.groupby("destination")["stock_end"].sum()
+
+
+def plot_corridor_network(corridors: pd.DataFrame | None, cts: pd.DataFrame | None,
+                          countries: pd.DataFrame, summary: dict, path: Path) -> Path | None:
+    """Largest corridors at the end of the run, as arrows between capitals on a lon/lat map."""
+    if not _has(corridors, "origin", "destination", "stock_end") or "lat" not in countries:
+        return None
+    located = set(countries.dropna(subset=["lat", "lon"]).index)
+    top = corridors[corridors["origin"].isin(located) & corridors["destination"].isin(located)
+                    & (corridors["stock_end"] > 0)]
+    # Stable sort: ties keep file order, so the selection never changes between calls.
+    top = top.sort_values("stock_end", ascending=False, kind="mergesort").head(TOP_CORRIDORS)
+    if top.empty:
+        return None
+    fig = Figure(figsize=(13, 6.8))
+    ax = fig.add_subplot()
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-60, 80)
+    ax.set_aspect("equal")
+    ax.grid(True, color="0.85", lw=0.6)
+    ax.set_xticks(range(-180, 181, 30))
+    ax.set_yticks(range(-60, 81, 20))
+    ax.set_xlabel("Longitude (degrees)")
+    ax.set_ylabel("Latitude (degrees)")
+    width_scale = 7.0 / float(top["stock_end"].max())  # widest arrow = 7 points
+    for row in top.itertuples():
+        start = (countries.at[row.origin, "lon"], countries.at[row.origin, "lat"])
+        end = (countries.at[row.destination, "lon"], countries.at[row.destination, "lat"])
+        # Curved arrows so A->B and B->A do not overlap and long arrows do not hide nodes.
+        ax.add_patch(FancyArrowPatch(
+            start, end, connectionstyle="arc3,rad=0.2", arrowstyle="-|>",
+            mutation_scale=8 + 6 * row.stock_end * width_scale / 7,
+            lw=max(0.4, row.stock_end * width_scale), color="#3b5b92", alpha=0.5,
+            shrinkA=4, shrinkB=6, zorder=2))
+    nodes = sorted(set(top["origin"]) | set(top["destination"]))
+    sizes = _node_sizes(cts, corridors).reindex(nodes).fillna(0)
+    area = 20 + 600 * np.sqrt(sizes / max(float(sizes.max()), 1.0))  # area ~ sqrt: readable range
+    regions = [countries.at[n, "region"] if "region" in countries else "" for n in nodes]
+    ax.scatter([countries.at[n, "lon"] for n in nodes], [countries.at[n, "lat"] for n in nodes],
+               s=area, c=[REGION_COLOURS.get(r, OTHER_COLOUR) for r in regions],
+               edgecolors="black", linewidths=0.5, zorder=3)
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.9, bottom=0.08)
+    # Biggest countries label first: they get the best spots in crowded areas.
+    order = sorted(range(len(nodes)), key=lambda k: (-area.iloc[k], nodes[k]))
+    _place_labels(ax, [countries.at[nodes[k], "lon"] for k in order],
+                  [countries.at[nodes[k], "lat"] for k in order], [nodes[k] for k in order],
+                  fontsize=7, marker_pts=[np.sqrt(area.iloc[k]) / 2 for k in order],
+                  zorder=4, fontweight="bold")
+    region_handles = [Line2D([], [], marker="o", ls="", markersize=7, markeredgecolor="black",
+                             markerfacecolor=REGION_COLOURS.get(r, OTHER_COLOUR), label=r)
+                      for r in sorted(set(regions))]
+    reference = float(top["stock_end"].max())
+    width_handles = [Line2D([], [], color="#3b5b92", alpha=0.6, lw=max(0.4, v * width_scale),
+                            label=f"{_trim(v / 1e6, 1)} million migrants")
+                     for v in (reference, reference / 2, reference / 5)]
+    legend = ax.legend(handles=region_handles, title="Region (dot area ~ immigrants)",
+                       loc="lower left", fontsize=7, title_fontsize=8, framealpha=0.9)
+    ax.add_artist(legend)
+    ax.legend(handles=width_handles, title="Corridor stock (arrow width)", loc="lower right",
+              fontsize=7, title_fontsize=8, framealpha=0.9)
+    end = summary.get("end_year")
+    when = f" at the end of {end}" if end else " at the end of the run"
+    _suptitle(fig, f"Largest {len(top)} migration corridors by migrant stock{when},"
+                   " (origin → destination, between capitals)", summary)
+    return _save(fig, path)
+
+
+# Items that are one country or one corridor; anything else (e.g. "all corridors") is an
+# aggregate that would squash the scale of the scatter, so it is reported as text instead.
+_ITEM_PATTERN = re.compile(r"^[A-Z]{3}(->[A-Z]{3})?$")
+
+
+def _calibration_panel(ax, rows: pd.DataFrame, title: str, unit: str, scale: float,
+                       noun: str) -> None:
+    """Log-log scatter of simulated vs data with the 1:1 line and labelled points."""
+    rows = rows[(rows["simulated"] > 0) & (rows["data"] > 0)]
+    single = rows["item"].astype(str).str.match(_ITEM_PATTERN)
+    aggregates, rows = rows[~single], rows[single]
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(f"Published data ({unit})")
+    ax.set_ylabel(f"Simulated ({unit})")
+    for k, agg in enumerate(aggregates.itertuples()):
+        ax.text(0.98, 0.03 + 0.06 * k,
+                f"{agg.item}: simulated {_trim(agg.simulated / scale, 1)}, "
+                f"data {_trim(agg.data / scale, 1)} ({agg.simulated / agg.data:.0%})",
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
+                bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})
+    if rows.empty:
+        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+        return
+    x, y = (rows["data"] / scale).to_numpy(), (rows["simulated"] / scale).to_numpy()
+    low = min(x.min(), y.min()) / 1.5
+    high = max(x.max(), y.max()) * 1.5
+    ax.plot([low, high], [low, high], color="0.4", ls="--", lw=1, label="1:1 (perfect match)")
+    ax.fill_between([low, high], [low / 1.25, high / 1.25], [low * 1.25, high * 1.25],
+                    color="0.85", alpha=0.6, label="within ±25%")
+    outside = np.abs(np.log(y / x)) > np.log(1.25)
+    ax.scatter(x[~outside], y[~outside], s=18, color="C0", zorder=3, label=noun)
+    if outside.any():
+        ax.scatter(x[outside], y[outside], s=22, color="C3", zorder=3,
+                   label=f"{noun} off by more than 25%")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(low, high)
+    ax.set_ylim(low, high)
+    ax.set_aspect("equal")
+    ax.grid(True, which="major", alpha=0.3)
+    plain = FuncFormatter(lambda v, _p: _trim(v, 3))  # "0.1", "10" rather than 10^-1, 10^1
+    ax.xaxis.set_major_formatter(plain)
+    ax.yaxis.set_major_formatter(plain)
+    ax.legend(fontsize=7, loc="upper left")
+    # Misfits first, then largest: those are the labels a reader looks for; crowded
+    # small items that fit well are left unlabelled rather than printed on top of each other.
+    order = sorted(range(len(x)), key=lambda k: (not outside[k], -x[k]))
+    _place_labels(ax, x[order], y[order], rows["item"].to_numpy()[order], fontsize=6.5,
+                  marker_pts=[3] * len(order), skip_crowded=True)
+
+
+def plot_calibration(calib: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+    """Two log-log panels: remittances received and 2020 corridor stocks, simulated vs data."""
+    if not _has(calib, "quantity", "item", "simulated", "data"):
+        return None
+    calib = calib.assign(simulated=pd.to_numeric(calib["simulated"], errors="coerce"),
+                         data=pd.to_numeric(calib["data"], errors="coerce"))
+    specs = [("remittances_received_usd", "Remittances received by country",
+              "US$ billions per year", 1e9, "country"),
+             ("corridor_stock_2020", "Migrant stock by corridor, 2020",
+              "millions of people", 1e6, "corridor")]
+    specs = [s for s in specs if (calib["quantity"] == s[0]).any()]
+    if not specs:
+        return None
+    fig = Figure(figsize=(6 * len(specs) + 1, 6.6))
+    axes = np.atleast_1d(fig.subplots(1, len(specs)))
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.86, bottom=0.15, wspace=0.3)
+    for ax, (quantity, title, unit, scale, noun) in zip(axes, specs):
+        _calibration_panel(ax, calib[calib["quantity"] == quantity], title, unit, scale, noun)
+    start = summary.get("start_year")
+    head = f"Start year{f' ({start})' if start else ''}: simulated vs published data"
+    _suptitle(fig, head, summary)
+    notes = []
+    # Scalar checks (e.g. the average remittance price) have no panel: one line each.
+    for row in calib[~calib["quantity"].isin([q for q, *_ in specs])].itertuples():
+        notes.append(f"{row.item} ({row.quantity}): simulated {row.simulated:.3g}, "
+                     f"data {row.data:.3g}")
+    # Sources as a footnote: a reader must know what the "data" axis is.
+    if "source" in calib.columns:
+        sources = sorted({str(v) for v in calib["source"].dropna().unique()})
+        if sources:
+            notes.append("Sources: " + "; ".join(sources))
+    if notes:
+        fig.text(0.01, 0.01, "\n".join(notes), fontsize=6.5, color="0.3", va="bottom")
+    return _save(fig, path)
+
+
+def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+    """Arrivals and returns per calendar year (bars), and stranded migrants per step."""
+    if not _has(ts, "year", "inflows", "returns"):
+        return None
+    inflows = _annual_sum(ts, "inflows")
+    returns = _annual_sum(ts, "returns")
+    fig = Figure(figsize=(11, 4.8))
+    axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
+    ax = axes[0]
+    ax.bar(inflows["calendar_year"] - 0.2, inflows["inflows"], width=0.4, color="C0",
+           label="Arrivals (inflows)")
+    ax.bar(returns["calendar_year"] + 0.2, returns["returns"], width=0.4, color="C1",
+           label="Returns to the country of origin")
+    net = inflows["inflows"] - returns["returns"].to_numpy()
+    ax.plot(inflows["calendar_year"], net, color="black", marker="o", markersize=3,
+            label="Net (arrivals - returns)")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.yaxis.set_major_formatter(_scaled(1e6))
+    ax.set_ylabel("Millions of people per year")
+    ax.set_title("Arrivals and returns per calendar year\n(sum of the quarterly steps"
+                 + ("; partial years scaled up)" if (~inflows["complete"]).any() else ")"),
+                 fontsize=10)
+    # Head room above the bars for the legend, so it hides no bar.
+    ax.set_ylim(min(0.0, float(net.min()) * 1.2),
+                max(float(inflows["inflows"].max()), float(returns["returns"].max())) * 1.3)
+    ax.legend(fontsize=8, loc="upper center", ncol=3)
+    _year_axis(ax, "Calendar year")
+    ax = axes[1]
+    if "stranded" in ts.columns:
+        ax.plot(ts["year"], ts["stranded"], color="C3")
+        if float(ts["stranded"].abs().max()) == 0:
+            # A flat line at 0 looks like a bug; say it explicitly.
+            ax.text(0.5, 0.62, "No stranded migrants in this run", ha="center",
+                    va="center", transform=ax.transAxes, color="0.3")
+            ax.set_ylim(-1, 1)
+            ax.set_yticks([0])  # other ticks would round to "0" and "-0"
+        else:
+            ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(_scaled(1e3))
+    ax.set_ylabel("Thousands of people")
+    ax.set_title("Stranded migrants\n(unable to stay or to return)", fontsize=10)
+    _year_axis(ax, "Year (quarterly steps)")
+    _suptitle(fig, "Migration flows", summary)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.78, bottom=0.12, wspace=0.28)
+    return _save(fig, path)
+
+
+# --------------------------------------------------------------------------- entry point
+
+def _read_summary(run_dir: Path) -> dict:
+    """summary.json as a dict, or {} when absent or broken (titles just get shorter)."""
+    path = run_dir / "summary.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def make_figures(run_dir: Path) -> list[Path]:
+    """Write the PNG figures of a run into `run_dir/figures` and return their paths.
+
+    Figures whose inputs are missing or empty are skipped; the others are still written.
+    """
+    run_dir = Path(run_dir)
+    out = run_dir / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    ts = _read_csv(run_dir / "timeseries.csv")
+    if ts is not None and "year" in ts.columns:
+        ts = ts.sort_values("year", kind="mergesort").reset_index(drop=True)
+    cts = _read_csv(run_dir / "country_timeseries.csv")
+    corridors = _read_csv(run_dir / "corridors.csv")
+    calib = _read_csv(run_dir / "calibration.csv")
+    summary = _read_summary(run_dir)
+    countries = _countries()
+    jobs: list[tuple[str, Callable[[Path], Path | None]]] = [
+        ("stocks_by_region.png", lambda p: plot_stocks_by_region(ts, countries, summary, p)),
+        ("remittances_top_recipients.png",
+         lambda p: plot_remittances_top_recipients(cts, countries, summary, p)),
+        ("sdg_indicators.png", lambda p: plot_sdg_indicators(ts, summary, p)),
+        ("brain_waste.png", lambda p: plot_brain_waste(ts, summary, p)),
+        ("corridor_network.png",
+         lambda p: plot_corridor_network(corridors, cts, countries, summary, p)),
+        ("calibration.png", lambda p: plot_calibration(calib, summary, p)),
+        ("flows.png", lambda p: plot_flows(ts, summary, p)),
+    ]
+    written = []
+    for name, job in jobs:
+        path = job(out / name)
+        if path is None:
+            log.info("skipped %s: inputs missing or empty", name)
+        else:
+            written.append(path)
+    return written
