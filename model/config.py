@@ -182,6 +182,10 @@ class EmigrationConfig:
         label="weight of log diaspora size (relative to start) in the choice",
         source="Beine, Docquier and Ozden (2011) JDE 95(1): diaspora elasticities of "
                "bilateral migration of roughly 0.3-0.5")
+    trend_half_life_years: float = param(
+        5.0, "years", 0.1, 1000.0, label="half-life of the 2015-2020 corridor trends",
+        source="assumption: bilateral surges fade (e.g. Venezuela-Colombia grew 50-fold in "
+               "2015-2020, UN DESA); 1000 keeps the trend for ever")
     recruitment_cost_months_low: float = param(
         4.0, "months of destination earnings", 0.0, 36.0,
         label="worker-paid recruitment cost, low-skilled",
@@ -212,6 +216,13 @@ class EmigrationConfig:
     working_age_share: float = param(
         0.65, "share", 0.0, 1.0, label="share of population at working age (potential migrants)",
         source="UN World Population Prospects 2019: 15-64 share about 65% worldwide")
+    population_growth_high_income: float = param(
+        0.002, "per year", -0.1, 0.1, label="working-age population growth, high income",
+        source="UN World Population Prospects 2019, medium variant, 2020-2030 (about 0-0.3%)")
+    population_growth_other: float = param(
+        0.015, "per year", -0.1, 0.1, label="working-age population growth, other countries",
+        source="UN World Population Prospects 2019, medium variant, 2020-2030 (about 1-2.5% "
+               "in low and lower-middle income countries)")
     tertiary_share_low_income: float = param(
         0.05, "share", 0.0, 1.0, label="tertiary-educated share of adults, low income",
         source="Barro and Lee (2013) JDE 104, orders of magnitude by income group")
@@ -235,7 +246,7 @@ class MigrationConfig:
                       source="all random streams derive from it (numpy SeedSequence)")
     start_year: int = param(2019, "year", 2015, 2020, label="first simulated year",
                             source="stocks interpolated between UN DESA 2015 and 2020")
-    end_year: int = param(2030, "year", 2016, 2100, label="horizon (simulated through its end)",
+    end_year: int = param(2030, "year", 2015, 2100, label="horizon (simulated through its end)",
                           source="SDG horizon")
     steps_per_year: int = param(4, "steps per year", 1, 52, label="time step",
                                 source="default: a quarter")
@@ -345,9 +356,9 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
     for key, (dotted, f) in field_meta().items():
         obj = cfg if "." not in dotted else getattr(cfg, dotted.split(".")[0])
         _check_value(dotted, f, getattr(obj, key))
-    if cfg.end_year <= cfg.start_year:
-        raise ConfigError(f"end_year = {cfg.end_year} must be after start_year = "
-                          f"{cfg.start_year}")
+    if cfg.end_year < cfg.start_year:
+        raise ConfigError(f"end_year = {cfg.end_year} must not be before start_year = "
+                          f"{cfg.start_year} (the horizon is simulated through its end)")
     r = cfg.remittances
     if r.remit_share_min > r.remit_share_max:
         raise ConfigError(f"remittances.remit_share_min = {r.remit_share_min} must not exceed "

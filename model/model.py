@@ -85,6 +85,7 @@ class MigrationModel(mesa.Model):
         self.stock_now = self.stock_by_corridor()  # updated at the end of every step (_tally)
         self._calibrate()
         self._base_wages = (self.countries.wage_low.copy(), self.countries.wage_high.copy())
+        self._base_potential = self.countries.potential_migrants.copy()
         self._hosted_share0 = self._hosted_share()
 
         reporters = [i.name for i in INDICATORS] + [region_column(r) for r in self.countries.regions]
@@ -126,10 +127,13 @@ class MigrationModel(mesa.Model):
         matched = employed & ((skill == LOW) | (rng.random(m) < p_match))
         access = c.account_access[d] * np.where(regular, 1.0, 0.5)
         years = self._sample_years_abroad(rng, m)
-        origin = k.o[corridor]
-        target = cfg.returns.savings_target_years * 12.0 * c.wage_low[origin]
-        savings = target * rng.random(m)
-        income = np.where(employed, monthly_wage(self, d, skill, matched, regular) * 12 * self.dt, 0)
+        wage = monthly_wage(self, d, skill, matched, regular)
+        income = np.where(employed, wage * 12 * self.dt, 0)
+        # Savings as accumulated over the years abroad at the expected employment rate (the
+        # same rule the earnings process applies from now on), so returns of target savers
+        # start in their steady state rather than at zero.
+        savings = (cfg.remittances.saving_rate * wage * 12.0 * years
+                   * (1.0 - c.migrant_unemployment[d]))
         self.migrants.add(corridor=corridor, status=ABROAD,
                           weight=weight.astype(np.float32), skill=skill, recognised=recognised,
                           employed=employed, matched=matched, regular=regular,
@@ -161,7 +165,11 @@ class MigrationModel(mesa.Model):
                                                  len(k.o)) for s in (LOW, HIGH)], axis=1)
         share = np.stack([1.0 - k.high_skill_share, k.high_skill_share], axis=1)
         inflow = np.maximum(0.0, expected_returns + k.trend_per_year[:, None] * share)
-        k.asc = emigration.calibrate_constants(self, inflow)
+        # Constants for returns only (zero net trend), and how much the observed trend scales
+        # the inflow at the start; the trend part fades with `trend_half_life_years`.
+        k.asc = emigration.calibrate_constants(self, expected_returns)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k.trend_ratio = np.where(expected_returns > 0, inflow / expected_returns, 1.0)
         k.quota = (1.0 - c.irregular_share[k.d]) * inflow.sum(axis=1)
         self.calibrated_inflow = inflow
         self._add_initial_returnees(expected_returns)
@@ -194,7 +202,7 @@ class MigrationModel(mesa.Model):
         self._new_flows()
         if (self.steps - 1) % self.steps_per_year == 0:  # a new year: quotas renew
             self.corridors.quota_left = self.corridors.quota.copy()
-        self._update_wages()
+        self._update_economy()
         self.dest = self.corridors.d[self.migrants.corridor]  # per migrant, reused by processes
         for _, process in ORDER:
             process(self)
@@ -210,13 +218,15 @@ class MigrationModel(mesa.Model):
         if self.steps >= self.n_steps:
             self.running = False
 
-    def _update_wages(self) -> None:
-        """Wages grow at the configured rates; with a non-zero native-wage elasticity they also
-        move with the change in the migrant share of the destination's population."""
-        c, cfg = self.countries, self.cfg.labour
+    def _update_economy(self) -> None:
+        """Wages and working-age populations grow at the configured rates; with a non-zero
+        native-wage elasticity wages also move with the migrant share of the population."""
+        c, cfg, e = self.countries, self.cfg.labour, self.cfg.emigration
+        years = self.years_elapsed()
+        g_pop = np.where(c.high_income, e.population_growth_high_income, e.population_growth_other)
+        c.potential_migrants = self._base_potential * ((1.0 + g_pop) ** years)[:, None]
         g = np.where(c.high_income, cfg.wage_growth_high_income, cfg.wage_growth_other)
-        years = self.steps * self.dt  # self.steps already counts this step
-        factor = (1.0 + g) ** (years - self.dt)
+        factor = (1.0 + g) ** years
         if cfg.native_wage_elasticity:
             factor = factor * np.maximum(
                 0.1, 1.0 + cfg.native_wage_elasticity * (self._hosted_share() - self._hosted_share0))
@@ -248,6 +258,10 @@ class MigrationModel(mesa.Model):
                 progress()
 
     # ----------------------------------------------------------------- queries
+    def years_elapsed(self) -> float:
+        """Years since the start at the beginning of the current step."""
+        return max(self.steps - 1, 0) * self.dt
+
     def stock_by_corridor(self) -> np.ndarray:
         """People abroad in each corridor now."""
         pop = self.migrants

@@ -147,7 +147,7 @@ def _annual_sum(frame: pd.DataFrame, value: str, by: str | None = None) -> pd.Da
     work = frame.assign(calendar_year=np.floor(frame["year"] + 1e-9).astype(int))
     keys = ["calendar_year"] + ([by] if by else [])
     grouped = work.groupby(keys)[value].agg(["sum", "count"]).reset_index()
-    grouped[value] = grouped["sum"]
+    grouped[value] = grouped["sum"] * per_year / grouped["count"]
     grouped["complete"] = grouped["count"] >= per_year - 1e-9
     return grouped.drop(columns=["sum", "count"])
 
@@ -171,6 +171,8 @@ def _suptitle(fig: Figure, title: str, summary: dict) -> None:
 def _year_axis(ax, label: str = "Year") -> None:
     """Integer years on the x axis (steps are fractions of a year)."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # Plain "2024", never an offset like "+2.02e3" on short runs.
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
     ax.set_xlabel(label)
     ax.grid(True, alpha=0.3)
 
@@ -430,7 +432,7 @@ def plot_corridor_network(corridors: pd.DataFrame | None, cts: pd.DataFrame | No
               fontsize=7, title_fontsize=8, framealpha=0.9)
     end = summary.get("end_year")
     when = f" at the end of {end}" if end else " at the end of the run"
-    _suptitle(fig, f"Largest {len(top)} migration corridors by migrant stock{when},"
+    _suptitle(fig, f"Largest {len(top)} migration corridors by migrant stock{when}"
                    " (origin → destination, between capitals)", summary)
     return _save(fig, path)
 

@@ -80,7 +80,8 @@ class CorridorArrays:
         recruitment_months: worker-paid recruitment cost in months of wages ([K, 2] by skill).
         quota: regular entries allowed per year (people), set at the start.
         quota_left: regular entries left this year (people).
-        asc: calibrated choice constants ([K, 2]).
+        asc: choice constants calibrated to replace returns ([K, 2]).
+        trend_ratio: start inflow with the 2015-2020 trend / inflow replacing returns ([K, 2]).
     """
 
     def __init__(self, corridors: pd.DataFrame, cfg: MigrationConfig):
@@ -99,3 +100,4 @@ class CorridorArrays:
         self.quota = np.zeros(n)
         self.quota_left = np.zeros(n)
         self.asc = np.zeros((n, 2))
+        self.trend_ratio = np.ones((n, 2))

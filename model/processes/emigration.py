@@ -15,9 +15,11 @@ Choice probabilities are multinomial logit (McFadden 1974; the standard random-u
 migration, e.g. Grogger and Hanson 2011, JDE 95(1)).
 
 The corridor constants ASC_ck are calibrated at the start so that the expected inflow equals the
-expected returns plus the 2015-2020 trend of the corridor's stock: the baseline follows the
-observed trend, and everything that moves E, H, costs or diasporas moves flows through the
-elasticities above.
+expected returns; the 2015-2020 trend of the corridor's stock multiplies that inflow at the start
+and fades with a half-life (`trend_half_life_years`), since bilateral surges such as the
+Venezuelan exodus of 2015-2020 do not go on for ever. So the baseline starts on the observed
+trend and settles towards replacement, and everything that moves E, H, costs or diasporas moves
+flows through the elasticities above.
 
 Entry: arrivals are regular up to the corridor's annual quota (set at the start from the
 destination's irregular share, renewed each year); the rest come irregularly, pay `irregular_cost_multiplier` times
@@ -83,8 +85,11 @@ def choice_probabilities(model) -> np.ndarray:
     """Per-step probability that a potential migrant of the corridor's origin and skill picks
     the corridor ([K, 2]); staying takes the rest."""
     k = model.corridors
-    with np.errstate(over="ignore"):
-        ev = np.exp(k.asc + systematic_utility(model))  # exp(-inf) = 0: closed corridors
+    # The observed 2015-2020 trend scales the inflow by trend_ratio at the start and fades.
+    fade = 0.5 ** (model.years_elapsed() / model.cfg.emigration.trend_half_life_years)
+    trend = np.maximum(1.0 + (k.trend_ratio - 1.0) * fade, 0.0)
+    with np.errstate(over="ignore", divide="ignore"):
+        ev = np.exp(k.asc + systematic_utility(model)) * trend
     n_c = len(model.countries.iso3)
     total = np.stack([np.bincount(k.o, ev[:, s], n_c) for s in (LOW, HIGH)], axis=1)
     return ev / (1.0 + total[k.o])
@@ -104,6 +109,27 @@ def calibrate_constants(model, inflow_per_year: np.ndarray) -> np.ndarray:
         return np.log(p) - np.log1p(-total[k.o]) - systematic_utility(model)
 
 
+def _regular_entries(k, corridor: np.ndarray, arrivals: np.ndarray, w: float,
+                     rng: np.random.Generator) -> np.ndarray:
+    """Which new migrants enter regularly: per corridor, as many agents as this year's quota has
+    room for (stochastically rounded, so a quota smaller than one agent still admits its share
+    over time), chosen at random among the arrivals; the rest come irregularly.
+
+    Quotas are annual, as visa caps are; `quota_left` can end up below zero by less than one
+    agent's weight, which the next entries of the year absorb. So regular entries per year never
+    exceed the quota by more than one agent's weight.
+    """
+    room = np.floor(np.maximum(k.quota_left, 0.0) / w + rng.random(len(k.o))).astype(np.int64)
+    admitted = np.minimum(arrivals, room)
+    # Random rank of each arrival within its corridor; the lowest `admitted` ranks are regular.
+    order = np.lexsort((rng.random(len(corridor)), corridor))
+    start = np.concatenate([[0], np.cumsum(arrivals)[:-1]])
+    rank = np.empty(len(corridor), dtype=np.int64)
+    rank[order] = np.arange(len(corridor)) - start[corridor[order]]
+    k.quota_left = k.quota_left - admitted * w
+    return rank < admitted[corridor]
+
+
 def step(model) -> None:
     """Draw new migrants per corridor and skill; add them to the population."""
     k, c, cfg = model.corridors, model.countries, model.cfg.emigration
@@ -116,12 +142,7 @@ def step(model) -> None:
     corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.T.ravel())
     skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=0))
     m = len(corridor)
-    arriving = np.bincount(corridor, minlength=len(k.o)) * w
-    # Quotas are annual (as visa caps are): what this year's earlier arrivals left over.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_regular = np.where(arriving > 0, np.minimum(1.0, k.quota_left / arriving), 1.0)
-    regular = rng.random(m) < p_regular[corridor]
-    k.quota_left = np.maximum(0.0, k.quota_left - np.bincount(corridor, regular * w, len(k.o)))
+    regular = _regular_entries(k, corridor, n.sum(axis=1), w, rng)
     d = k.d[corridor]
     access = c.account_access[d] * np.where(regular, 1.0, 0.5)
     recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
