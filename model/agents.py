@@ -120,6 +120,19 @@ class Migrant(mesa.Agent):
         """A skilled migrant employed in a job below its skill."""
         return self.skilled and bool(self._get("employed")) and not bool(self._get("matched"))
 
+    @property
+    def years_abroad(self) -> float:
+        """Years spent abroad so far (until return, for a returnee)."""
+        end = self.model.now() if self._get("status") == ABROAD else self._get("returned")
+        return float(end - self._get("arrived"))
+
+    @property
+    def years_home(self) -> float:
+        """Years since return (0 while abroad)."""
+        if self._get("status") == ABROAD:
+            return 0.0
+        return float(self.model.now() - self._get("returned"))
+
     def __getattr__(self, name: str):
         # Every other array of the population (employed, savings, debt, ...) reads through.
         from model.population import FIELDS

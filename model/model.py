@@ -74,15 +74,18 @@ class MigrationModel(mesa.Model):
         self.corridors = CorridorArrays(self.world.corridors, cfg)
         self.country_agents = [Country(self, i) for i in range(len(self.countries.iso3))]
         self.network = self._build_network()
+        # Room for twice the starting agents: np.zeros memory is only resident once written,
+        # so spare capacity costs nothing until arrivals fill it (and spares regrowth copies).
         self.migrants = MigrantSet(capacity=int(self.corridors.stock0.sum()
-                                                / cfg.people_per_agent * 1.3) + 1024)
+                                                / cfg.people_per_agent * 2.0) + 1024)
         self._views: dict[int, Migrant] = {}
         self._new_flows()
 
         self.countries.job_finding_rate = labour.finding_rate(
             cfg.labour.job_loss_rate, self.countries.migrant_unemployment)
         self._populate()
-        self.stock_now = self.stock_by_corridor()  # updated at the end of every step (_tally)
+        self.recount()
+        self.stock_now = self.abroad_people.copy()  # updated at the end of every step (_tally)
         self._calibrate()
         self._base_wages = (self.countries.wage_low.copy(), self.countries.wage_high.copy())
         self._base_potential = self.countries.potential_migrants.copy()
@@ -137,7 +140,7 @@ class MigrationModel(mesa.Model):
         self.migrants.add(corridor=corridor, status=ABROAD,
                           weight=weight.astype(np.float32), skill=skill, recognised=recognised,
                           employed=employed, matched=matched, regular=regular,
-                          has_account=rng.random(m) < access, years_abroad=years,
+                          has_account=rng.random(m) < access, arrived=self.start_year - years,
                           savings=savings.astype(np.float32), income=income.astype(np.float32))
 
     def _sample_years_abroad(self, rng: np.random.Generator, m: int) -> np.ndarray:
@@ -156,6 +159,7 @@ class MigrationModel(mesa.Model):
         c, k, pop = self.countries, self.corridors, self.migrants
         self.formal_constant = remittances.calibrate_formal_constant(
             self, remittances.intended_amount(self))
+        remittances.choose_channel(self, np.arange(pop.n), self.streams["population"])
         target = np.nan_to_num(self.world.countries["remittances_received_usd_2019"]
                                .to_numpy(float), nan=0.0)
         c.remit_share = remittances.calibrate_remit_share(self, target)
@@ -186,9 +190,12 @@ class MigrationModel(mesa.Model):
         m = len(corridor)
         years_home = rng.random(m) * r.returnee_tracking_years
         reintegrated = rng.random(m) < -np.expm1(-r.reintegration_rate * years_home)
+        # Their time abroad before returning is not known: recorded as none (arrived = returned).
+        returned = self.start_year - years_home
         self.migrants.add(corridor=corridor, skill=skill, status=RETURNEE,
                           weight=np.full(m, w, np.float32), regular=True,
-                          years_home=years_home.astype(np.float32), reintegrated=reintegrated)
+                          returned=returned, arrived=returned,
+                          reintegrated=reintegrated)
 
     # ----------------------------------------------------------------- stepping
     def _new_flows(self) -> None:
@@ -200,10 +207,10 @@ class MigrationModel(mesa.Model):
     def step(self) -> None:
         """Run every process once (see `model.processes`), then record the indicators."""
         self._new_flows()
+        self.idle_rows = None  # set by the labour process for this step
         if (self.steps - 1) % self.steps_per_year == 0:  # a new year: quotas renew
             self.corridors.quota_left = self.corridors.quota.copy()
         self._update_economy()
-        self.dest = self.corridors.d[self.migrants.corridor]  # per migrant, reused by processes
         for _, process in ORDER:
             process(self)
         self._tally()
@@ -237,18 +244,34 @@ class MigrationModel(mesa.Model):
         hosted = np.bincount(self.corridors.d, self.stock_now, len(self.countries.iso3))
         return hosted / np.maximum(self.countries.population, 1.0)
 
+    def count(self, rows: np.ndarray, people: np.ndarray | None = None) -> np.ndarray:
+        """People (or any per-migrant amount) in `rows`, summed per corridor."""
+        pop = self.migrants
+        w = pop.weight[rows] if people is None else people
+        return np.bincount(pop.corridor[rows], w, len(self.corridors.o))
+
+    def recount(self) -> None:
+        """Count people abroad and employed per corridor from the arrays (a full pass).
+
+        Between recounts the processes keep these two tallies up to date with the few rows that
+        change (arrivals, returns, job finders and losers), which saves two passes over every
+        migrant per step; tests check that the kept tallies equal a recount.
+        """
+        pop = self.migrants
+        abroad = np.flatnonzero(pop.status == ABROAD)
+        self.abroad_people = self.count(abroad)
+        self.abroad_employed = self.count(abroad[pop.employed[abroad]])
+
     def _tally(self) -> None:
-        """One pass over the migrants: stock per corridor and migrants' unemployment rate per
-        destination (which the next step's emigration choice reads)."""
-        pop, k, c = self.migrants, self.corridors, self.countries
-        K, C = len(k.o), len(c.iso3)
-        w = pop.weight * (pop.status == ABROAD)
-        by_cell = np.bincount(pop.corridor * 2 + pop.employed, w, 2 * K).reshape(K, 2)
-        self.stock_now = by_cell.sum(axis=1)
-        total = np.bincount(k.d, self.stock_now, C)
-        unemployed = np.bincount(k.d, by_cell[:, 0], C)
-        c.migrant_unemployment = np.divide(unemployed, total, out=c.migrant_unemployment.copy(),
-                                           where=total > 0)
+        """Stock per corridor and migrants' unemployment rate per destination from the kept
+        tallies (the next step's emigration choice reads both)."""
+        k, c = self.corridors, self.countries
+        C = len(c.iso3)
+        self.stock_now = self.abroad_people.copy()
+        total = np.bincount(k.d, self.abroad_people, C)
+        employed = np.bincount(k.d, self.abroad_employed, C)
+        c.migrant_unemployment = np.divide(total - employed, total,
+                                           out=c.migrant_unemployment.copy(), where=total > 0)
 
     def run(self, progress=None) -> None:
         """Step to the horizon; `progress` is an optional callback called after each step."""
@@ -261,6 +284,10 @@ class MigrationModel(mesa.Model):
     def years_elapsed(self) -> float:
         """Years since the start at the beginning of the current step."""
         return max(self.steps - 1, 0) * self.dt
+
+    def now(self) -> float:
+        """The decimal year at the beginning of the current step (the start year before any)."""
+        return self.start_year + self.years_elapsed()
 
     def stock_by_corridor(self) -> np.ndarray:
         """People abroad in each corridor now."""

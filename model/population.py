@@ -37,8 +37,8 @@ FIELDS: dict[str, np.dtype] = {
     "formal": np.dtype(bool),             # last remittance went through a formal channel
     "stranded": np.dtype(bool),           # wants to return but cannot
     "reintegrated": np.dtype(bool),       # returnee with work at home
-    "years_abroad": np.dtype(np.float32),
-    "years_home": np.dtype(np.float32),   # since return (returnees)
+    "arrived": np.dtype(np.float64),      # year of arrival abroad (decimal year)
+    "returned": np.dtype(np.float64),     # year of return home (returnees)
     "income": np.dtype(np.float32),       # earnings in the last step, USD per person
     "remittance": np.dtype(np.float32),   # sent in the last step, USD per person (before fees)
     "savings": np.dtype(np.float32),      # USD per person

@@ -29,3 +29,30 @@ class Streams:
                 np.random.SeedSequence(self.seed, spawn_key=(key,))))
             self._gens[name] = gen
         return gen
+
+
+def bernoulli_candidates(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """Rows 0..n-1 at which an independent Bernoulli(p) trial succeeds, drawn by skipping.
+
+    The gaps between successes are geometric, so drawing them costs O(n p) instead of O(n):
+    for rare events (job loss, return) only the candidates are touched. Combined with `thin`,
+    this samples independent Bernoulli(p_i) events with p_i <= p exactly (thinning of a
+    Bernoulli process).
+    """
+    if p <= 0.0 or n == 0:
+        return np.empty(0, dtype=np.intp)
+    if p >= 0.1:  # geometric draws cost several uniforms each: draw every row instead
+        return np.flatnonzero(rng.random(n) < p)
+    out, start = [], 0
+    while start < n:
+        expected = (n - start) * p
+        gaps = rng.geometric(p, size=int(expected + 6.0 * np.sqrt(expected) + 16))
+        rows = start - 1 + np.cumsum(gaps)
+        out.append(rows[rows < n])
+        start = int(rows[-1]) + 1
+    return np.concatenate(out).astype(np.intp, copy=False)
+
+
+def thin(rng: np.random.Generator, rows: np.ndarray, p: np.ndarray, p_max: float) -> np.ndarray:
+    """Keep each candidate row with probability p / p_max (p: per candidate, <= p_max)."""
+    return rows[rng.random(len(rows)) * p_max < p]

@@ -31,8 +31,11 @@ def test_people_are_conserved_per_corridor_every_step():
         before = m.stock_now.copy()
         m.step()
         f = m.flows
-        np.testing.assert_allclose(m.stock_now, before + f["arrivals"] - f["returns"],
+        # Recounted from the agents' weights, independently of the kept tallies.
+        recount = m.stock_by_corridor()
+        np.testing.assert_allclose(recount, before + f["arrivals"] - f["returns"],
                                    rtol=1e-9, atol=1e-3)
+        np.testing.assert_allclose(m.stock_now, recount, rtol=1e-9, atol=1e-3)
         # The stock is also what the agents' weights add up to (people, not agents).
         abroad = m.migrants.status == ABROAD
         assert m.stock_now.sum() == pytest.approx(m.migrants.weight[abroad].sum(dtype=float),
@@ -51,8 +54,11 @@ def test_money_is_conserved_sent_equals_received_plus_fees():
 
 def test_nothing_goes_negative(fast_run):
     pop = fast_run.migrants
-    for name in ("weight", "savings", "debt", "income", "remittance", "years_abroad"):
+    for name in ("weight", "savings", "debt", "income", "remittance"):
         assert (getattr(pop, name) >= 0).all(), name
+    home = pop.status == RETURNEE
+    assert (pop.returned[home] >= pop.arrived[home]).all()
+    assert (pop.arrived <= fast_run.now() + fast_run.dt).all()
     assert (fast_run.stock_now >= 0).all()
     ts = _frame(fast_run)
     assert (ts.drop(columns=["year"]) >= 0).all().all()
@@ -121,3 +127,13 @@ def test_baseline_stays_plausible_to_2030():
                    / ts["migrant_earnings_usd_month"].iloc[:4].mean())
     assert growth_earn > 1.1
     assert growth_remit == pytest.approx(growth_earn, rel=0.1)
+
+
+def test_kept_tallies_equal_a_full_recount():
+    m = MigrationModel(rng=8, **FAST)
+    m.run()
+    people, employed = m.abroad_people.copy(), m.abroad_employed.copy()
+    m.recount()
+    np.testing.assert_allclose(people, m.abroad_people, rtol=1e-9, atol=1e-3)
+    np.testing.assert_allclose(employed, m.abroad_employed, rtol=1e-9, atol=1e-3)
+    assert employed.sum() > 0.8 * people.sum()

@@ -27,12 +27,13 @@ def step(model) -> None:
     """Set this step's income; add savings; repay debt out of savings."""
     pop, c, cfg = model.migrants, model.countries, model.cfg.labour
     months = 12.0 * model.dt
-    # Earnings per (destination, job at skill, regular): gathered, not computed per migrant.
+    # Earnings per (corridor, job at skill, regular): gathered, not computed per migrant.
     status = np.array([cfg.irregular_wage_ratio, 1.0])
-    table = (np.stack([c.wage_low, c.wage_high], axis=1)[:, :, None] * status[None, None, :]
+    wages = np.stack([c.wage_low, c.wage_high], axis=1)[model.corridors.d]
+    table = (wages[:, :, None] * status[None, None, :]
              * cfg.migrant_wage_ratio * months).astype(np.float32)
     at_skill = (pop.skill == HIGH) & pop.matched
-    income = table.ravel()[model.dest * 4 + at_skill * 2 + pop.regular]
+    income = table.ravel()[pop.corridor * 4 + at_skill * 2 + pop.regular]
     income *= pop.employed  # returnees are never employed (abroad)
     pop.income[:] = income
     pop.savings += np.float32(model.cfg.remittances.saving_rate) * income

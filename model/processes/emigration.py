@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.population import ABROAD, HIGH, LOW
+from model.processes import remittances
 
 
 def expected_earnings(model) -> np.ndarray:
@@ -148,12 +149,15 @@ def step(model) -> None:
     recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
     fee = recruitment_cost(model)[corridor, skill]
     debt = np.where(regular, fee, travel_cost(model)[corridor] * (cfg.irregular_cost_multiplier - 1.0))
-    model.migrants.add(corridor=corridor, skill=skill, status=ABROAD,
+    model.migrants.add(corridor=corridor, skill=skill, status=ABROAD, arrived=model.now() + model.dt,
                        weight=np.full(m, w, np.float32), regular=regular,
                        recognised=recognised, has_account=rng.random(m) < access,
                        debt=debt.astype(np.float32))
     f = model.flows
-    f["arrivals"] += np.bincount(corridor, np.full(m, w), len(k.o))
+    remittances.choose_channel(model, np.arange(model.migrants.n - m, model.migrants.n), rng)
+    arrivals = np.bincount(corridor, np.full(m, w), len(k.o))
+    f["arrivals"] += arrivals
+    model.abroad_people += arrivals  # newcomers start unemployed
     f["arrivals_irregular"] += np.bincount(corridor, np.where(regular, 0.0, w), len(k.o))
     # SDG 10.7.1: recruitment cost borne by the worker in months of earnings at destination.
     earn = expected_earnings(model)[corridor, skill]

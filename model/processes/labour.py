@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.population import ABROAD, HIGH
+from model.streams import bernoulli_candidates, thin
 
 
 def finding_rate(job_loss_rate: float, unemployment_rate: np.ndarray) -> np.ndarray:
@@ -29,18 +30,29 @@ def hazard_to_prob(rate_per_year: np.ndarray | float, dt: float) -> np.ndarray:
 
 def step(model) -> None:
     """Employed migrants may lose their job, unemployed ones may find one (simultaneously)."""
-    pop, c, cfg = model.migrants, model.countries, model.cfg.labour
+    pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.labour
     rng = model.streams["labour"]
-    # One table of switching probabilities per (destination, employed): a gather, not a loop.
-    table = np.stack([hazard_to_prob(c.job_finding_rate, model.dt),
-                      hazard_to_prob(c.job_loss_rate, model.dt)], axis=1)
-    p_switch = table.ravel()[model.dest * 2 + pop.employed]
-    switch = (rng.random(pop.n) < p_switch) & (pop.status == ABROAD)
-    finders = np.flatnonzero(switch & ~pop.employed)
-    # Whether a new job matches the migrant's skill: a second draw, for the finders only.
+    p_find = hazard_to_prob(c.job_finding_rate, model.dt)
+    p_lose = hazard_to_prob(c.job_loss_rate, model.dt)
+    # Unemployed migrants abroad (a minority) each try to find a job.
+    idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
+    found = rng.random(len(idle)) < p_find[k.d[pop.corridor[idle]]]
+    finders = idle[found]
+    # Job loss is rare: draw candidates by geometric skipping, keep the employed, thin by
+    # each destination's rate (exactly a Bernoulli draw per employed migrant).
+    p_max = float(p_lose.max(initial=0.0))
+    rows = bernoulli_candidates(rng, pop.n, p_max)
+    rows = rows[pop.employed[rows]]
+    losers = thin(rng, rows, p_lose[k.d[pop.corridor[rows]]], p_max)
+    # Whether a new job matches the migrant's skill.
     p_match = np.where(pop.recognised[finders], cfg.matched_prob_recognised,
                        cfg.matched_prob_unrecognised)
     matched = (pop.skill[finders] != HIGH) | (rng.random(len(finders)) < p_match)
-    pop.matched &= ~switch  # losers leave their job (finders were unmatched already)
+    model.abroad_employed += model.count(finders) - model.count(losers)
+    pop.employed[losers] = False
+    pop.matched[losers] = False
+    pop.employed[finders] = True
     pop.matched[finders] = matched
-    pop.employed ^= switch
+    # The unemployed abroad after this step's moves, for the remittance process (saves it a
+    # pass over every migrant): the idle who found nothing, plus the new job losers.
+    model.idle_rows = np.concatenate([idle[~found], losers])

@@ -22,11 +22,11 @@ def step(model) -> None:
     home = np.flatnonzero(pop.status == RETURNEE)
     p = hazard_to_prob(cfg.reintegration_rate, model.dt)
     pop.reintegrated[home] |= rng.random(len(home)) < p
-    pop.years_home[home] += np.float32(model.dt)
     if model.steps % model.steps_per_year == 0:
         # Returnees past the follow-up stop counting (weight 0); their rows are compacted away
         # only once they are a tenth of all rows, since compaction rewrites every array.
-        old = (pop.status == RETURNEE) & (pop.years_home >= cfg.returnee_tracking_years)
+        years_home = model.now() + model.dt - pop.returned
+        old = (pop.status == RETURNEE) & (years_home >= cfg.returnee_tracking_years - 1e-9)
         pop.weight[old] = 0.0
         if np.count_nonzero(pop.weight == 0) > 0.1 * pop.n:
             pop.keep(pop.weight > 0)

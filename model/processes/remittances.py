@@ -7,7 +7,9 @@ a reduced amount out of their savings (remittances as insurance; Yang and Choi 2
 
 Channel: a binary logit between formal channels (at the corridor's price, World Bank Remittance
 Prices Worldwide, % of a 200 USD transfer) and informal ones (at `informal_price_pct`), where the
-formal channel costs more without an account. The constant is calibrated so the formal share of
+formal channel costs more without an account. A migrant chooses on arrival and reviews its
+choice at `channel_review_rate` a year (senders tend to stick to a provider), so a change of
+prices moves the channel mix within a year or so, not at once. The constant is calibrated so the formal share of
 the amount sent matches `formal_share_initial` at the start (`calibrate_formal_constant`).
 
 Fees: the sender hands over `amount`; the provider keeps `price% x amount`; the household gets
@@ -19,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from model.population import ABROAD
+from model.processes.labour import hazard_to_prob
+from model.streams import bernoulli_candidates
 
 
 def formal_probability(price_pct: np.ndarray, informal_price_pct: float, has_account: np.ndarray,
@@ -39,7 +43,9 @@ def intended_amount(model, spend: bool = False) -> np.ndarray:
     share = c.remit_share[k.o].astype(np.float32)
     amount = share[pop.corridor] * pop.income  # employed abroad: a share of earnings
     # Unemployed migrants abroad (a minority) send a reduced amount out of savings.
-    idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
+    idle = getattr(model, "idle_rows", None)
+    if idle is None or spend is False:  # outside a step (calibration): find them
+        idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
     fallback = (c.remit_share[k.o] * c.wage_low[k.d] * 12.0 * model.dt
                 * cfg.unemployed_remit_ratio).astype(np.float32)
     from_savings = np.minimum(fallback[pop.corridor[idle]], pop.savings[idle])
@@ -49,19 +55,31 @@ def intended_amount(model, spend: bool = False) -> np.ndarray:
     return amount
 
 
+def choose_channel(model, rows: np.ndarray, rng: np.random.Generator) -> None:
+    """The migrants in `rows` (re)choose between formal and informal channels."""
+    pop, k, cfg = model.migrants, model.corridors, model.cfg.remittances
+    # P(formal) per (corridor, has account): a small table, gathered per migrant.
+    table = np.stack([formal_probability(k.price_pct, cfg.informal_price_pct,
+                                         np.full(len(k.o), has), model.formal_constant,
+                                         cfg.price_sensitivity, cfg.no_account_penalty)
+                      for has in (False, True)], axis=1).ravel()
+    p = table[pop.corridor[rows] * 2 + pop.has_account[rows]]
+    pop.formal[rows] = rng.random(len(rows)) < p
+
+
 def step(model) -> None:
     """Send remittances; record sent, fees and received per corridor (model.flows)."""
     pop, k, cfg = model.migrants, model.corridors, model.cfg.remittances
     rng = model.streams["remittances"]
     amount = intended_amount(model, spend=True)
-    # P(formal) per (corridor, has account): a small table gathered per migrant.
-    table = np.stack([formal_probability(k.price_pct, cfg.informal_price_pct, np.full(len(k.o), has),
-                                         model.formal_constant, cfg.price_sensitivity,
-                                         cfg.no_account_penalty) for has in (False, True)], axis=1)
+    # Senders keep their channel and review it at `channel_review_rate` (habit); newcomers
+    # chose on arrival. Reviewers are drawn by skipping, so the cost is O(reviewers).
+    reviewers = bernoulli_candidates(rng, pop.n, float(hazard_to_prob(cfg.channel_review_rate,
+                                                                      model.dt)))
+    choose_channel(model, reviewers, rng)
+    formal = pop.formal
     cor2 = pop.corridor * 2
-    formal = rng.random(pop.n) < table.ravel()[cor2 + pop.has_account]
     pop.remittance[:] = amount
-    pop.formal[:] = formal
     # Sent and fees per (corridor, channel) in one pass; received = sent - fees.
     K = len(k.o)
     sent_cell = np.bincount(cor2 + formal, pop.weight * amount, 2 * K).reshape(K, 2)

@@ -1,6 +1,6 @@
 """Return migration: a hazard driven by time abroad, unemployment and savings.
 
-The hazard (per year) is `return_rate_settled + return_rate_new * exp(-years_abroad / decay)`:
+The hazard (per year) is `return_rate_settled + return_rate_new * exp(-years abroad / decay)`:
 most returns happen in the first years (Dustmann and Gorlach 2016, JEL 54(1)); it is multiplied
 for the unemployed (Bijwaard, Schluter and Wahba 2014, REStat 96(3)) and for target savers who
 have reached their savings target. A migrant who draws a return while its destination blocks
@@ -12,39 +12,50 @@ from __future__ import annotations
 import numpy as np
 
 from model.population import ABROAD, RETURNEE
+from model.streams import bernoulli_candidates, thin
 
 
-def return_hazard(model) -> np.ndarray:
-    """Return hazard per year of every migrant (0 for returnees)."""
+def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
+    """Return hazard per year of the migrants in `rows` (all if None); 0 for returnees."""
     pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.returns
-    h = np.exp(pop.years_abroad * np.float32(-1.0 / cfg.return_decay_years))
-    h *= np.float32(cfg.return_rate_new)
-    h += np.float32(cfg.return_rate_settled)
-    target = (cfg.savings_target_years * 12.0 * c.wage_low[k.o]).astype(np.float32)
-    # Multiplier per (employed, savings target met), gathered by a 0-3 code.
-    factor = np.array([[cfg.unemployed_return_multiplier,
-                        cfg.unemployed_return_multiplier * cfg.savings_return_multiplier],
-                       [1.0, cfg.savings_return_multiplier]], dtype=np.float32).ravel()
-    code = pop.employed * np.intp(2) + (pop.savings >= target[pop.corridor])
-    h *= factor[code]
-    h *= pop.status == ABROAD
-    return h
+    if rows is None:
+        rows = slice(None)
+    years = model.now() - pop.arrived[rows]
+    h = cfg.return_rate_settled + cfg.return_rate_new * np.exp(-years / cfg.return_decay_years)
+    target = cfg.savings_target_years * 12.0 * c.wage_low[k.o]
+    corridor = pop.corridor[rows]
+    h = h * np.where(pop.employed[rows], 1.0, cfg.unemployed_return_multiplier)
+    h = h * np.where(pop.savings[rows] >= target[corridor], cfg.savings_return_multiplier, 1.0)
+    return h * (pop.status[rows] == ABROAD)
+
+
+def max_hazard(cfg) -> float:
+    """The largest hazard any migrant can have (a newcomer, unemployed, at its target)."""
+    r = cfg.returns
+    return ((r.return_rate_settled + r.return_rate_new) * r.unemployed_return_multiplier
+            * r.savings_return_multiplier)
 
 
 def step(model) -> None:
     """Draw returns; returnees go home (status RETURNEE), or are stranded if departure is blocked."""
-    pop = model.migrants
+    pop, k = model.migrants, model.corridors
     rng = model.streams["returns"]
-    p = -np.expm1(return_hazard(model) * np.float32(-model.dt))
-    wants = np.flatnonzero(rng.random(pop.n) < p)  # returnees have p = 0
-    blocked = model.countries.return_blocked[model.dest[wants]]
+    # Returns are rare events: candidates at the largest possible rate, thinned by each
+    # migrant's own hazard (exactly a Bernoulli draw per migrant, at O(n p) cost).
+    p_max = float(-np.expm1(-max_hazard(model.cfg) * model.dt))
+    rows = bernoulli_candidates(rng, pop.n, p_max)
+    rows = rows[pop.status[rows] == ABROAD]
+    wants = thin(rng, rows, -np.expm1(-return_hazard(model, rows) * model.dt), p_max)
+    blocked = model.countries.return_blocked[k.d[pop.corridor[wants]]]
     pop.stranded[:] = False
     pop.stranded[wants[blocked]] = True
     go = wants[~blocked]
-    model.flows["returns"] += np.bincount(pop.corridor[go], pop.weight[go], len(model.corridors.o))
+    leaving = model.count(go)
+    model.flows["returns"] += leaving
+    model.abroad_people -= leaving
+    model.abroad_employed -= model.count(go[pop.employed[go]])
     pop.status[go] = RETURNEE
     pop.employed[go] = False
     pop.matched[go] = False
-    pop.years_home[go] = 0.0
+    pop.returned[go] = model.now() + model.dt  # back home by the end of the step
     pop.reintegrated[go] = False
-    pop.years_abroad += np.float32(model.dt) * (pop.status == ABROAD)

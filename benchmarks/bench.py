@@ -1,0 +1,118 @@
+"""Speed and memory of the model against Mesa's idiomatic per-agent reference, in one run.
+
+    python benchmarks/bench.py            # all cases (about a minute)
+    python benchmarks/bench.py --quick    # fewer steps
+
+Cases, each in a fresh subprocess so peak memory (ru_maxrss) belongs to that case alone:
+- reference: Mesa's Boltzmann wealth model (benchmarks/boltzmann.py), 100,000 agents;
+- model-100k / model-1M: the whole MigrationModel step on the global world with
+  people_per_agent chosen for about 100,000 / 1,000,000 migrant agents;
+- global-2030: `world=global` from 2019 to 2030 at 1,000 people per agent, construction included.
+
+Speed is reported as agent-steps per second and as a ratio to the reference measured in the same
+run (never as an absolute threshold: machines differ).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GLOBAL_STOCK = 248.2e6  # people abroad in the global world at the 2019 start
+
+
+def case_reference(steps: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.boltzmann import BoltzmannWealth
+
+    n = 100_000
+    model = BoltzmannWealth(n, rng=1)
+    model.step()  # warm-up
+    start = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    seconds = time.perf_counter() - start
+    return {"agents": n, "steps": steps, "seconds": seconds, "agent_steps_per_s": n * steps / seconds}
+
+
+def case_model(target_agents: int, steps: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from model import MigrationModel
+
+    model = MigrationModel(world="global", people_per_agent=GLOBAL_STOCK * 1.15 / target_agents,
+                           progress=False, rng=1)
+    model.step()  # warm-up
+    agent_steps, seconds = 0, 0.0
+    for _ in range(steps):
+        n = model.migrants.n
+        start = time.perf_counter()
+        model.step()
+        seconds += time.perf_counter() - start
+        agent_steps += n
+    return {"agents": model.migrants.n, "steps": steps, "seconds": seconds,
+            "agent_steps_per_s": agent_steps / seconds,
+            "array_mb": model.migrants.nbytes / 2**20}
+
+
+def case_global_2030() -> dict:
+    sys.path.insert(0, str(ROOT))
+    from model import MigrationModel
+
+    start = time.perf_counter()
+    model = MigrationModel(world="global", people_per_agent=1000.0, progress=False, rng=1)
+    built = time.perf_counter() - start
+    model.run()
+    return {"agents": model.migrants.n, "steps": model.steps, "build_seconds": built,
+            "seconds": time.perf_counter() - start}
+
+
+def run_case(name: str, args: list[str]) -> dict:
+    """Run one case in a fresh interpreter; add its peak resident memory."""
+    proc = subprocess.run([sys.executable, __file__, "--case", name, *args], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps per case")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--steps", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        steps = args.steps
+        result = {"reference": lambda: case_reference(steps),
+                  "model-100k": lambda: case_model(100_000, steps),
+                  "model-1M": lambda: case_model(1_000_000, steps),
+                  "global-2030": case_global_2030}[args.case]()
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+
+    steps = "3" if args.quick else "8"
+    results = {name: run_case(name, ["--steps", steps])
+               for name in ("reference", "model-100k", "model-1M", "global-2030")}
+    ref = results["reference"]["agent_steps_per_s"]
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}")
+    print(f"{'case':12s} {'agents':>10s} {'agent-steps/s':>15s} {'x reference':>12s} "
+          f"{'seconds':>8s} {'peak RSS MB':>12s}")
+    for name, r in results.items():
+        rate = r.get("agent_steps_per_s")
+        print(f"{name:12s} {r['agents']:>10,d} "
+              f"{(f'{rate / 1e6:.2f} M' if rate else '-'):>15s} "
+              f"{(f'{rate / ref:.1f}' if rate else '-'):>12s} {r['seconds']:>8.2f} "
+              f"{r['peak_rss_mb']:>12.0f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

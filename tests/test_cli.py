@@ -1,0 +1,99 @@
+"""The real command line: `python run.py` in a fresh folder writes the contract's run folder,
+never overwrites earlier results, and bad input fails before the run with one clear line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def run_cli(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "run"
+    proc = run_cli(f"hydra.run.dir={out}", "end_year=2021")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return out
+
+
+def test_run_folder_holds_the_contract_files(run_dir):
+    for name in ("timeseries.csv", "corridors.csv", "summary.json", "calibration.csv",
+                 "country_timeseries.csv", ".hydra/config.yaml"):
+        assert (run_dir / name).stat().st_size > 0, name
+    figures = sorted(p.name for p in (run_dir / "figures").glob("*.png"))
+    assert {"stocks_by_region.png", "remittances_top_recipients.png", "sdg_indicators.png",
+            "brain_waste.png", "corridor_network.png", "calibration.png"} <= set(figures)
+    ts = pd.read_csv(run_dir / "timeseries.csv")
+    assert len(ts) == 12 and ts["step"].tolist() == list(range(1, 13))
+    assert ts.notna().all().all()
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["status"] == "ok" and summary["world"] == "default"
+    assert summary["headline"]["migrant_stock_end"] == pytest.approx(ts["migrant_stock"].iloc[-1])
+    assert summary["parameters"]["end_year"] == 2021
+    corridors = pd.read_csv(run_dir / "corridors.csv")
+    assert len(corridors) == summary["corridors"]
+    assert corridors["stock_end"].sum() == pytest.approx(ts["migrant_stock"].iloc[-1], rel=1e-6)
+
+
+def test_an_earlier_run_folder_is_never_overwritten(run_dir):
+    before = {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()}
+    proc = run_cli(f"hydra.run.dir={run_dir}", "end_year=2021")
+    assert proc.returncode == 2
+    assert "already holds results" in proc.stderr
+    assert before == {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()}
+
+
+def test_same_config_and_seed_give_identical_files(run_dir, tmp_path):
+    proc = run_cli(f"hydra.run.dir={tmp_path / 'again'}", "end_year=2021")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for name in ("timeseries.csv", "corridors.csv", "country_timeseries.csv", "summary.json"):
+        assert (tmp_path / "again" / name).read_bytes() == (run_dir / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("override, words", [
+    ("labour.job_loss_rate=9", ["labour.job_loss_rate", "out of range"]),
+    ("+labour.job_los_rate=0.1", ["unknown setting", "labour.job_los_rate"]),
+    ("labour.job_los_rate=0.1", ["job_los_rate"]),
+    ("world=mars", ["world/mars", "default"]),
+    ("world=custom", ["world.path"]),
+])
+def test_bad_input_fails_before_the_run_and_leaves_no_folder(tmp_path, override, words):
+    out = tmp_path / "bad"
+    proc = run_cli(f"hydra.run.dir={out}", override)
+    assert proc.returncode != 0
+    for word in words:
+        assert word in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (out / "timeseries.csv").exists()
+
+
+def test_a_broken_corridor_file_is_named_with_its_row(tmp_path):
+    bad = tmp_path / "corridors.csv"
+    bad.write_text("origin,destination,stock\nMEX,USA,100\nXXX,USA,5\nIND,ARE,-3\n")
+    proc = run_cli(f"hydra.run.dir={tmp_path / 'run'}", "world=custom", f"world.path={bad}")
+    assert proc.returncode == 2
+    assert str(bad) in proc.stderr and "XXX" in proc.stderr and "row 3" in proc.stderr
+
+
+def test_the_output_contract_check_passes(tmp_path):
+    check = ROOT.parent / "shared" / "checks" / "output-contract"
+    if not check.exists():
+        pytest.skip("the shared output-contract check is not beside the project")
+    env_path = f"{ROOT / '.venv' / 'bin'}:" if (ROOT / ".venv").exists() else ""
+    import os
+    proc = subprocess.run(["bash", str(check), "run"], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PATH": env_path + os.environ["PATH"]}, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "contract ok" in proc.stdout
