@@ -11,6 +11,7 @@ Migrants are many (up to millions), so their state lives in `model.population.Mi
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from model.population import ABROAD, HIGH
 
@@ -83,12 +84,14 @@ class Migrant(mesa.Agent):
         super().__init__(model)
         self.uid = int(uid)
 
-    def _get(self, field: str):
-        pop = self.model.migrants
-        row = pop.row_of(self.uid)
+    def _row(self) -> int:
+        row = self.model.migrants.row_of(self.uid)
         if row < 0:
             raise LookupError(f"migrant {self.uid} has left the model")
-        return getattr(pop, field)[row]
+        return row
+
+    def _get(self, field: str):
+        return getattr(self.model.migrants, field)[self._row()]
 
     @property
     def origin(self) -> str:
@@ -132,6 +135,34 @@ class Migrant(mesa.Agent):
         if self._get("status") == ABROAD:
             return 0.0
         return float(self.model.now() - self._get("returned"))
+
+    @property
+    def savings(self) -> float:
+        """Savings now (USD per person), after repaying recruitment debt."""
+        from model.processes.earnings import current_savings
+
+        return float(current_savings(self.model, np.array([self._row()]))[0][0])
+
+    @property
+    def debt(self) -> float:
+        """Recruitment debt outstanding (USD per person)."""
+        from model.processes.earnings import current_savings
+
+        return float(current_savings(self.model, np.array([self._row()]))[1][0])
+
+    @property
+    def income(self) -> float:
+        """Earnings this step (USD per person)."""
+        from model.processes.earnings import income
+
+        return float(income(self.model, np.array([self._row()]))[0])
+
+    @property
+    def remittance(self) -> float:
+        """What the migrant sends this step (USD per person, before fees)."""
+        from model.processes.remittances import amount
+
+        return float(amount(self.model, np.array([self._row()]))[0])
 
     def __getattr__(self, name: str):
         # Every other array of the population (employed, savings, debt, ...) reads through.

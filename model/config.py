@@ -115,10 +115,6 @@ class RemittanceConfig:
         0.15, "per percentage point", 0.0, 2.0, label="logit slope of channel choice on price",
         source="assumption consistent with Freund and Spatafora (2008): a 1 pp higher cost "
                "lowers recorded remittances by a few percent")
-    channel_review_rate: float = param(
-        1.0, "per year", 0.01, 52.0, label="how often a sender reconsiders its channel",
-        source="assumption (habit persistence in provider choice; senders mostly use one "
-               "provider, e.g. World Bank 2006 Global Economic Prospects ch. 6)")
     informal_price_pct: float = param(
         3.0, "% of amount", 0.0, 30.0, label="cost of informal channels (hawala, couriers)",
         source="assumption (World Bank 2006, Global Economic Prospects ch. 4: informal "

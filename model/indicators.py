@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.population import ABROAD, HIGH
+from model.tallies import (S_ABROAD, S_EMPLOYED, S_HIGH, S_IRREGULAR, S_MATCHED,
+                           S_REINTEGRATED)
 
 
 @dataclass(frozen=True)
@@ -72,34 +73,18 @@ def _ratio(a: float, b: float) -> float:
     return float(a / b) if b > 0 else 0.0
 
 
-# Bits of the per-migrant cell code used by `measure` (one bincount gives every share).
-_ABROAD, _HIGH, _EMPLOYED, _MATCHED, _IRREGULAR, _STRANDED, _REINTEGRATED = (1 << i for i in range(7))
-
-
-def _cells(pop) -> np.ndarray:
-    """People in each of the 128 combinations of the seven yes/no states above."""
-    # Built in place on one uint8 array: each step is a cheap byte-wise pass.
-    code = np.equal(pop.status, ABROAD).view(np.uint8).copy()
-    for bit, flag in ((1, pop.skill == HIGH), (2, pop.employed), (3, pop.matched),
-                      (4, ~pop.regular), (5, pop.stranded), (6, pop.reintegrated)):
-        code |= np.left_shift(flag.view(np.uint8), bit)
-    return np.bincount(code, pop.weight, 128)
-
-
-def _people(cells: np.ndarray, *, on: int = 0, off: int = 0) -> float:
-    """People whose cell has every bit of `on` set and every bit of `off` clear."""
-    idx = np.arange(128)
-    return float(cells[((idx & on) == on) & ((idx & off) == 0)].sum())
-
-
 def measure(model) -> dict[str, float]:
-    """All indicators of the step just run, plus stocks by destination region."""
-    pop, k, c, f = model.migrants, model.corridors, model.countries, model.flows
-    cells = _cells(pop)
-    abroad = _people(cells, on=_ABROAD)
-    employed = _people(cells, on=_ABROAD | _EMPLOYED)
-    high_employed = _people(cells, on=_ABROAD | _HIGH | _EMPLOYED)
-    home = _people(cells, off=_ABROAD)
+    """All indicators of the step just run, plus stocks by destination region (from the kept
+    counts of `model.tallies` and the step's flows: no pass over the migrants)."""
+    k, c, f, t = model.corridors, model.countries, model.flows, model.tallies
+    abroad = t.people(on=S_ABROAD)
+    employed = t.people(on=S_ABROAD | S_EMPLOYED)
+    high_employed = t.people(on=S_ABROAD | S_HIGH | S_EMPLOYED)
+    home = t.people(off=S_ABROAD)
+    K = len(k.o)
+    by_job = t.employed_by_job()
+    earnings = float(sum((model.earnings[j] * (by_job[j, 0] + by_job[j, 1])).sum()
+                         for j in range(4)))
     sent, formal_sent = f["sent"].sum(), f["formal_sent"].sum()
     with_flow = f["formal_sent"] > 0
     lmic = ~c.high_income & np.isfinite(c.gdp_usd)
@@ -108,16 +93,15 @@ def measure(model) -> dict[str, float]:
     out = {
         "year": model.start_year + (model.steps - 1) * model.dt,
         "migrant_stock": float(stock.sum()),
-        "migrant_stock_high_skill": _people(cells, on=_ABROAD | _HIGH),
+        "migrant_stock_high_skill": t.people(on=S_ABROAD | S_HIGH),
         "inflows": float(f["arrivals"].sum()),
         "returns": float(f["returns"].sum()),
-        "stranded": _people(cells, on=_ABROAD | _STRANDED),
-        "irregular_share": _ratio(_people(cells, on=_ABROAD | _IRREGULAR), abroad),
+        "stranded": float(f["stranded"][0]),
+        "irregular_share": _ratio(t.people(on=S_ABROAD | S_IRREGULAR), abroad),
         "employment_rate": _ratio(employed, abroad),
-        "brain_waste_rate": _ratio(_people(cells, on=_ABROAD | _HIGH | _EMPLOYED, off=_MATCHED),
+        "brain_waste_rate": _ratio(t.people(on=S_ABROAD | S_HIGH | S_EMPLOYED, off=S_MATCHED),
                                    high_employed),
-        "migrant_earnings_usd_month": _ratio(float(np.dot(pop.weight, pop.income)),
-                                             employed * 12.0 * model.dt),
+        "migrant_earnings_usd_month": _ratio(earnings, employed * 12.0 * model.dt),
         "remittances_sent_usd": float(sent),
         "remittances_received_usd": float(f["received"].sum()),
         "remittances_formal_usd": float(f["formal_received"].sum()),
@@ -131,8 +115,8 @@ def measure(model) -> dict[str, float]:
         "remittances_pct_gdp": 100.0 * _ratio(received_by[lmic].sum() * model.steps_per_year,
                                               c.gdp_usd[lmic].sum()),
         "returnees": home,
-        "reintegration_rate": _ratio(_people(cells, on=_REINTEGRATED, off=_ABROAD), home),
-        "migrant_agents": float(pop.n),
+        "reintegration_rate": _ratio(t.people(on=S_REINTEGRATED, off=S_ABROAD), home),
+        "migrant_agents": float(model.migrants.n),
     }
     by_region = np.bincount(c.region_code[k.d], stock, len(c.regions))
     for name, value in zip(c.regions, by_region):

@@ -22,10 +22,11 @@ from model import config as config_mod
 from model.agents import Country, Migrant
 from model.indicators import INDICATORS, measure, region_column
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
-from model.processes import ORDER, emigration, labour, remittances, returns
+from model.processes import ORDER, earnings, emigration, labour, remittances, returns
 from model.processes.earnings import monthly_wage
 from model.state import CorridorArrays, CountryArrays
 from model.streams import Streams
+from model.tallies import Tallies
 from model.world.loader import load_world
 
 FLOW_NAMES = ("arrivals", "arrivals_irregular", "returns", "sent", "fees", "received",
@@ -80,12 +81,15 @@ class MigrationModel(mesa.Model):
                                                 / cfg.people_per_agent * 2.0) + 1024)
         self._views: dict[int, Migrant] = {}
         self._new_flows()
+        K = len(self.corridors.o)
+        self.tallies = Tallies(K)
+        self.savings_index = np.zeros((4, K))  # cumulative savings per job cell and corridor
+        self.earnings = earnings.earnings_table(self)
+        self.idle_rows = np.empty(0, dtype=np.intp)
 
         self.countries.job_finding_rate = labour.finding_rate(
             cfg.labour.job_loss_rate, self.countries.migrant_unemployment)
         self._populate()
-        self.recount()
-        self.stock_now = self.abroad_people.copy()  # updated at the end of every step (_tally)
         self._calibrate()
         self._base_wages = (self.countries.wage_low.copy(), self.countries.wage_high.copy())
         self._base_potential = self.countries.potential_migrants.copy()
@@ -131,7 +135,6 @@ class MigrationModel(mesa.Model):
         access = c.account_access[d] * np.where(regular, 1.0, 0.5)
         years = self._sample_years_abroad(rng, m)
         wage = monthly_wage(self, d, skill, matched, regular)
-        income = np.where(employed, wage * 12 * self.dt, 0)
         # Savings as accumulated over the years abroad at the expected employment rate (the
         # same rule the earnings process applies from now on), so returns of target savers
         # start in their steady state rather than at zero.
@@ -141,7 +144,7 @@ class MigrationModel(mesa.Model):
                           weight=weight.astype(np.float32), skill=skill, recognised=recognised,
                           employed=employed, matched=matched, regular=regular,
                           has_account=rng.random(m) < access, arrived=self.start_year - years,
-                          savings=savings.astype(np.float32), income=income.astype(np.float32))
+                          savings=savings)
 
     def _sample_years_abroad(self, rng: np.random.Generator, m: int) -> np.ndarray:
         """Years abroad of the start-year stock: the stationary age profile of a constant
@@ -157,36 +160,37 @@ class MigrationModel(mesa.Model):
     def _calibrate(self) -> None:
         """Fit the start to the data: remittance channel and shares, corridor constants, quotas."""
         c, k, pop = self.countries, self.corridors, self.migrants
-        self.formal_constant = remittances.calibrate_formal_constant(
-            self, remittances.intended_amount(self))
-        remittances.choose_channel(self, np.arange(pop.n), self.streams["population"])
+        self.formal_constant = remittances.calibrate_formal_constant(self)
+        self.tallies.recount(pop)
+        self.stock_now = self.tallies.stock()  # updated at the end of every step (_tally)
         target = np.nan_to_num(self.world.countries["remittances_received_usd_2019"]
                                .to_numpy(float), nan=0.0)
         c.remit_share = remittances.calibrate_remit_share(self, target)
         # Corridor inflows that hold the 2015-2020 trend: expected returns + trend, by skill.
         hazard = returns.return_hazard(self) * pop.weight
         expected_returns = np.stack([np.bincount(pop.corridor, hazard * (pop.skill == s),
-                                                 len(k.o)) for s in (LOW, HIGH)], axis=1)
-        share = np.stack([1.0 - k.high_skill_share, k.high_skill_share], axis=1)
-        inflow = np.maximum(0.0, expected_returns + k.trend_per_year[:, None] * share)
+                                                 len(k.o)) for s in (LOW, HIGH)])  # [2, K]
+        share = np.stack([1.0 - k.high_skill_share, k.high_skill_share])
+        inflow = np.maximum(0.0, expected_returns + k.trend_per_year * share)
         # Constants for returns only (zero net trend), and how much the observed trend scales
         # the inflow at the start; the trend part fades with `trend_half_life_years`.
         k.asc = emigration.calibrate_constants(self, expected_returns)
         with np.errstate(divide="ignore", invalid="ignore"):
             k.trend_ratio = np.where(expected_returns > 0, inflow / expected_returns, 1.0)
-        k.quota = (1.0 - c.irregular_share[k.d]) * inflow.sum(axis=1)
+        k.quota = (1.0 - c.irregular_share[k.d]) * (inflow[LOW] + inflow[HIGH])
         self.calibrated_inflow = inflow
         self._add_initial_returnees(expected_returns)
+        self.tallies.recount(pop)
 
     def _add_initial_returnees(self, returns_per_year: np.ndarray) -> None:
         """Returnees of the years before the start (the followed cohort in steady state), so
         return and reintegration indicators do not start from an empty cohort."""
         r, w = self.cfg.returns, self.cfg.people_per_agent
         rng = self.streams["population"]
-        people = returns_per_year * r.returnee_tracking_years  # [K, 2]
+        people = returns_per_year * r.returnee_tracking_years  # [2, K]
         n = np.floor(people / w + rng.random(people.shape)).astype(np.int64)
-        corridor = np.repeat(np.tile(np.arange(len(self.corridors.o)), 2), n.T.ravel())
-        skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=0))
+        corridor = np.repeat(np.tile(np.arange(len(self.corridors.o)), 2), n.ravel())
+        skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
         m = len(corridor)
         years_home = rng.random(m) * r.returnee_tracking_years
         reintegrated = rng.random(m) < -np.expm1(-r.reintegration_rate * years_home)
@@ -201,6 +205,7 @@ class MigrationModel(mesa.Model):
     def _new_flows(self) -> None:
         K = len(self.corridors.o)
         self.flows = {name: np.zeros(K) for name in FLOW_NAMES}
+        self.flows["stranded"] = np.zeros(1)
         self.flows["recruitment_cost_usd"] = np.zeros(1)
         self.flows["recruitment_earnings_usd"] = np.zeros(1)
 
@@ -231,7 +236,7 @@ class MigrationModel(mesa.Model):
         c, cfg, e = self.countries, self.cfg.labour, self.cfg.emigration
         years = self.years_elapsed()
         g_pop = np.where(c.high_income, e.population_growth_high_income, e.population_growth_other)
-        c.potential_migrants = self._base_potential * ((1.0 + g_pop) ** years)[:, None]
+        c.potential_migrants = self._base_potential * (1.0 + g_pop) ** years
         g = np.where(c.high_income, cfg.wage_growth_high_income, cfg.wage_growth_other)
         factor = (1.0 + g) ** years
         if cfg.native_wage_elasticity:
@@ -244,32 +249,14 @@ class MigrationModel(mesa.Model):
         hosted = np.bincount(self.corridors.d, self.stock_now, len(self.countries.iso3))
         return hosted / np.maximum(self.countries.population, 1.0)
 
-    def count(self, rows: np.ndarray, people: np.ndarray | None = None) -> np.ndarray:
-        """People (or any per-migrant amount) in `rows`, summed per corridor."""
-        pop = self.migrants
-        w = pop.weight[rows] if people is None else people
-        return np.bincount(pop.corridor[rows], w, len(self.corridors.o))
-
-    def recount(self) -> None:
-        """Count people abroad and employed per corridor from the arrays (a full pass).
-
-        Between recounts the processes keep these two tallies up to date with the few rows that
-        change (arrivals, returns, job finders and losers), which saves two passes over every
-        migrant per step; tests check that the kept tallies equal a recount.
-        """
-        pop = self.migrants
-        abroad = np.flatnonzero(pop.status == ABROAD)
-        self.abroad_people = self.count(abroad)
-        self.abroad_employed = self.count(abroad[pop.employed[abroad]])
-
     def _tally(self) -> None:
         """Stock per corridor and migrants' unemployment rate per destination from the kept
-        tallies (the next step's emigration choice reads both)."""
+        counts (the next step's emigration choice reads both)."""
         k, c = self.corridors, self.countries
         C = len(c.iso3)
-        self.stock_now = self.abroad_people.copy()
-        total = np.bincount(k.d, self.abroad_people, C)
-        employed = np.bincount(k.d, self.abroad_employed, C)
+        self.stock_now = self.tallies.stock()
+        total = np.bincount(k.d, self.stock_now, C)
+        employed = np.bincount(k.d, self.tallies.employed(), C)
         c.migrant_unemployment = np.divide(total - employed, total,
                                            out=c.migrant_unemployment.copy(), where=total > 0)
 

@@ -34,15 +34,14 @@ FIELDS: dict[str, np.dtype] = {
     "matched": np.dtype(bool),            # job at own skill level (False + employed + HIGH = brain waste)
     "regular": np.dtype(bool),            # legal status
     "has_account": np.dtype(bool),        # access to a bank or mobile-money account
-    "formal": np.dtype(bool),             # last remittance went through a formal channel
     "stranded": np.dtype(bool),           # wants to return but cannot
     "reintegrated": np.dtype(bool),       # returnee with work at home
     "arrived": np.dtype(np.float64),      # year of arrival abroad (decimal year)
     "returned": np.dtype(np.float64),     # year of return home (returnees)
-    "income": np.dtype(np.float32),       # earnings in the last step, USD per person
-    "remittance": np.dtype(np.float32),   # sent in the last step, USD per person (before fees)
-    "savings": np.dtype(np.float32),      # USD per person
-    "debt": np.dtype(np.float32),         # recruitment debt outstanding, USD per person
+    "savings": np.dtype(np.float64),      # USD per person, as of the last settlement (see
+                                          # model.processes.earnings: savings accrue lazily)
+    "mark": np.dtype(np.float64),         # the savings index of its job cell at that settlement
+    "debt": np.dtype(np.float64),         # recruitment debt outstanding, USD per person
 }
 
 

@@ -26,7 +26,7 @@ class CountryArrays:
         migrant_unemployment: migrants' unemployment rate now (measured each step).
         account_access: share of new regular migrants with an account.
         irregular_share: share of the stock, and of arrivals beyond the quota, that is irregular.
-        potential_migrants: working-age population by skill ([C, 2], people).
+        potential_migrants: working-age population by skill ([2, C], people).
         remit_share: share of earnings remitted by this origin's migrants (calibrated).
         return_blocked: departures home blocked (a shock closing borders).
     """
@@ -61,7 +61,7 @@ class CountryArrays:
             "High income": e.tertiary_share_high_income}).fillna(
                 e.tertiary_share_upper_middle).to_numpy(float)
         working = self.population * e.working_age_share
-        self.potential_migrants = np.stack([working * (1 - tertiary), working * tertiary], axis=1)
+        self.potential_migrants = np.stack([working * (1 - tertiary), working * tertiary])
         self.remit_share = np.full(n, 0.1)
         self.return_blocked = np.zeros(n, dtype=bool)
 
@@ -77,11 +77,12 @@ class CorridorArrays:
         stock0: people in the corridor at the start (for the network effect).
         trend_per_year: 2015-2020 change of the UN DESA stock, people per year.
         recognition_share: share of skilled arrivals whose credentials are recognised.
-        recruitment_months: worker-paid recruitment cost in months of wages ([K, 2] by skill).
+        recruitment_months: worker-paid recruitment cost in months of wages ([2, K] by skill).
+        travel_cost_usd: cost of travel and documents for a regular move (USD).
         quota: regular entries allowed per year (people), set at the start.
         quota_left: regular entries left this year (people).
-        asc: choice constants calibrated to replace returns ([K, 2]).
-        trend_ratio: start inflow with the 2015-2020 trend / inflow replacing returns ([K, 2]).
+        asc: choice constants calibrated to replace returns ([2, K]: skill, corridor).
+        trend_ratio: start inflow with the 2015-2020 trend / inflow replacing returns ([2, K]).
     """
 
     def __init__(self, corridors: pd.DataFrame, cfg: MigrationConfig):
@@ -95,9 +96,12 @@ class CorridorArrays:
         n = len(corridors)
         self.recognition_share = np.full(n, cfg.labour.recognised_share_initial)
         e = cfg.emigration
-        self.recruitment_months = np.tile(
-            [e.recruitment_cost_months_low, e.recruitment_cost_months_high], (n, 1)).astype(float)
+        self.recruitment_months = np.stack([np.full(n, e.recruitment_cost_months_low),
+                                            np.full(n, e.recruitment_cost_months_high)])
+        from model.processes.emigration import travel_cost
+
+        self.travel_cost_usd = travel_cost(cfg, self.distance_km)
         self.quota = np.zeros(n)
         self.quota_left = np.zeros(n)
-        self.asc = np.zeros((n, 2))
-        self.trend_ratio = np.ones((n, 2))
+        self.asc = np.zeros((2, n))
+        self.trend_ratio = np.ones((2, n))

@@ -3,7 +3,8 @@ within a process every migrant acts on the state at the start of that process, v
 
 1. `labour`        job loss and job finding by destination and skill; matched jobs (brain waste)
 2. `earnings`      earnings, savings and repayment of recruitment debt
-3. `remittances`   amount sent, formal or informal channel chosen by price and access, fees
+3. `remittances`   amount sent, split between formal and informal channels by price and
+                   access, fees
 4. `returns`       return hazard by time abroad, unemployment and savings; stranded if blocked
 5. `reintegration` returnees find work at home; returnees leave the followed cohort
 6. `emigration`    random-utility choice of destination or staying; regular entry up to a quota

@@ -2,16 +2,34 @@
 
 A migrant earns the destination wage of the job it holds (a matched skilled migrant the
 high-skill wage, everyone else the low-skill wage), times the migrant wage gap, times the
-irregular-status penalty. It saves a share of its earnings, which first repays the recruitment
-debt it arrived with (debt bondage is a central concern of fair recruitment, ILO 2019 General
-Principles and Operational Guidelines for Fair Recruitment).
+irregular-status penalty: so earnings depend only on the corridor and a job cell (job at skill
+or not, regular or not), and this step's earnings are one small table, `model.earnings` [4, K].
+
+Savings accrue lazily, which saves a pass over every migrant each step: the process adds
+`saving_rate x earnings` to a cumulative index per corridor and job cell; a migrant's savings
+are its settled savings plus what the index of its cell gained since it last settled (`mark`).
+A migrant settles whenever its job changes or it leaves, and savings first repay the
+recruitment debt it arrived with (debt bondage is a central concern of fair recruitment, ILO
+2019 General Principles and Operational Guidelines for Fair Recruitment).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.population import ABROAD, HIGH
+from model.population import HIGH
+from model.tallies import job_cell
+
+
+def earnings_table(model) -> np.ndarray:
+    """USD per person this step for an employed migrant, per job cell and corridor ([4, K]);
+    row = 2 x (job at skill) + regular."""
+    c, cfg = model.countries, model.cfg.labour
+    d = model.corridors.d
+    scale = cfg.migrant_wage_ratio * 12.0 * model.dt
+    low, high = c.wage_low[d] * scale, c.wage_high[d] * scale
+    irregular = cfg.irregular_wage_ratio
+    return np.stack([low * irregular, low, high * irregular, high])
 
 
 def monthly_wage(model, dest: np.ndarray, skill: np.ndarray, matched: np.ndarray,
@@ -24,21 +42,47 @@ def monthly_wage(model, dest: np.ndarray, skill: np.ndarray, matched: np.ndarray
 
 
 def step(model) -> None:
-    """Set this step's income; add savings; repay debt out of savings."""
-    pop, c, cfg = model.migrants, model.countries, model.cfg.labour
-    months = 12.0 * model.dt
-    # Earnings per (corridor, job at skill, regular): gathered, not computed per migrant.
-    status = np.array([cfg.irregular_wage_ratio, 1.0])
-    wages = np.stack([c.wage_low, c.wage_high], axis=1)[model.corridors.d]
-    table = (wages[:, :, None] * status[None, None, :]
-             * cfg.migrant_wage_ratio * months).astype(np.float32)
-    at_skill = (pop.skill == HIGH) & pop.matched
-    income = table.ravel()[pop.corridor * 4 + at_skill * 2 + pop.regular]
-    income *= pop.employed  # returnees are never employed (abroad)
-    pop.income[:] = income
-    pop.savings += np.float32(model.cfg.remittances.saving_rate) * income
-    # Only migrants still in debt repay (few after the first years): work on that subset.
-    owing = np.flatnonzero(pop.debt > 0)
-    repay = np.minimum(pop.debt[owing], pop.savings[owing])
-    pop.debt[owing] -= repay
-    pop.savings[owing] -= repay
+    """This step's earnings table; the savings index of every corridor and job cell grows."""
+    model.earnings = earnings_table(model)
+    model.savings_index += model.cfg.remittances.saving_rate * model.earnings
+
+
+def _flat(model, rows: np.ndarray) -> np.ndarray:
+    """Index of each row's job cell and corridor in the flattened [4, K] tables."""
+    pop = model.migrants
+    return job_cell(pop, rows) * np.intp(len(model.corridors.o)) + pop.corridor[rows]
+
+
+def _accrued(model, rows: np.ndarray) -> np.ndarray:
+    pop = model.migrants
+    index = model.savings_index.reshape(-1)[_flat(model, rows)]
+    return np.where(pop.employed[rows], index - pop.mark[rows], 0.0)
+
+
+def current_savings(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Savings and debt of `rows` now, as if they settled (nothing is written)."""
+    pop = model.migrants
+    savings = pop.savings[rows] + _accrued(model, rows)
+    repay = np.minimum(pop.debt[rows], savings)
+    return savings - repay, pop.debt[rows] - repay
+
+
+def settle(model, rows: np.ndarray) -> None:
+    """Write the accrued savings of `rows` and repay debt from them. Call before a change of
+    job cell or status; after the change, `start_accrual` for rows that are employed."""
+    pop = model.migrants
+    pop.savings[rows], pop.debt[rows] = current_savings(model, rows)
+    pop.mark[rows] = np.nan  # no accrual until start_accrual (an error shows as NaN savings)
+
+
+def start_accrual(model, rows: np.ndarray) -> None:
+    """Savings of `rows` accrue from now on in their current job cell."""
+    pop = model.migrants
+    pop.mark[rows] = model.savings_index.reshape(-1)[_flat(model, rows)]
+
+
+def income(model, rows: np.ndarray) -> np.ndarray:
+    """Earnings of `rows` this step (USD per person; 0 for the unemployed and returnees)."""
+    pop = model.migrants
+    table = model.earnings.reshape(-1)[_flat(model, rows)]
+    return np.where(pop.employed[rows], table, 0.0)

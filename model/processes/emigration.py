@@ -31,11 +31,11 @@ from __future__ import annotations
 import numpy as np
 
 from model.population import ABROAD, HIGH, LOW
-from model.processes import remittances
+from model.processes import earnings
 
 
 def expected_earnings(model) -> np.ndarray:
-    """Expected monthly earnings of a new migrant, per corridor and skill ([K, 2], USD)."""
+    """Expected monthly earnings of a new migrant, per skill and corridor ([2, K], USD)."""
     k, c, cfg = model.corridors, model.countries, model.cfg.labour
     d = k.d
     employ = 1.0 - c.migrant_unemployment[d]
@@ -43,71 +43,73 @@ def expected_earnings(model) -> np.ndarray:
                + (1.0 - k.recognition_share) * cfg.matched_prob_unrecognised)
     low = c.wage_low[d] * employ
     high = (p_match * c.wage_high[d] + (1.0 - p_match) * c.wage_low[d]) * employ
-    return np.stack([low, high], axis=1) * cfg.migrant_wage_ratio
+    return np.stack([low, high]) * cfg.migrant_wage_ratio
 
 
 def home_earnings(model) -> np.ndarray:
-    """Expected monthly earnings at home per corridor and skill ([K, 2], USD)."""
+    """Expected monthly earnings at home per skill and corridor ([2, K], USD)."""
     c, o = model.countries, model.corridors.o
     employ = 1.0 - c.unemployment[o]
-    return np.stack([c.wage_low[o], c.wage_high[o]], axis=1) * employ[:, None]
+    return np.stack([c.wage_low[o] * employ, c.wage_high[o] * employ])
 
 
 def recruitment_cost(model) -> np.ndarray:
-    """Worker-paid recruitment cost per corridor and skill ([K, 2], USD): months of the
+    """Worker-paid recruitment cost per skill and corridor ([2, K], USD): months of the
     destination wage of a job at the migrant's skill."""
     k, c = model.corridors, model.countries
-    wage = np.stack([c.wage_low[k.d], c.wage_high[k.d]], axis=1)
-    return k.recruitment_months * wage
+    return k.recruitment_months * np.stack([c.wage_low[k.d], c.wage_high[k.d]])
 
 
-def travel_cost(model) -> np.ndarray:
-    """Travel and document cost of a regular move per corridor (USD)."""
-    cfg = model.cfg.emigration
-    return cfg.travel_cost_fixed_usd + cfg.travel_cost_per_1000km_usd * model.corridors.distance_km / 1000.0
+def travel_cost(cfg, distance_km: np.ndarray) -> np.ndarray:
+    """Travel and document cost of a regular move per corridor (USD): a fixed part and a part
+    rising with distance. The model keeps it in `corridors.travel_cost_usd`."""
+    e = cfg.emigration
+    return e.travel_cost_fixed_usd + e.travel_cost_per_1000km_usd * distance_km / 1000.0
 
 
-def systematic_utility(model) -> np.ndarray:
-    """V_ck without the calibrated constant ([K, 2])."""
+def systematic_utility(model, expected: np.ndarray | None = None) -> np.ndarray:
+    """V_ck without the calibrated constant ([2, K]: skill, corridor); `expected` is
+    `expected_earnings(model)` if already computed."""
     k, cfg = model.corridors, model.cfg.emigration
+    expected = expected_earnings(model) if expected is None else expected
     home = home_earnings(model)
-    gain = np.log(np.maximum(expected_earnings(model), 1e-9) / np.maximum(home, 1e-9))
-    cost = travel_cost(model)[:, None] + recruitment_cost(model)
+    gain = np.log(np.maximum(expected, 1e-9) / np.maximum(home, 1e-9))
+    cost = k.travel_cost_usd + recruitment_cost(model)
     # Log of (1 + cost in years of home earnings): a semi-elasticity, so a given relative cut in
     # costs matters alike in rich and poor origins (gravity models use log costs).
     cost_years = np.log1p(cost / (12.0 * np.maximum(home, 1e-9)))
     # The diaspora as it stood at the end of the previous step.
     network = np.log((model.stock_now + 1.0) / (k.stock0 + 1.0))
     return (cfg.income_elasticity * gain - cfg.cost_sensitivity * cost_years
-            + cfg.network_elasticity * network[:, None])
+            + cfg.network_elasticity * network)
 
 
-def choice_probabilities(model) -> np.ndarray:
+def choice_probabilities(model, expected: np.ndarray | None = None) -> np.ndarray:
     """Per-step probability that a potential migrant of the corridor's origin and skill picks
-    the corridor ([K, 2]); staying takes the rest."""
+    the corridor ([2, K]); staying takes the rest."""
     k = model.corridors
     # The observed 2015-2020 trend scales the inflow by trend_ratio at the start and fades.
     fade = 0.5 ** (model.years_elapsed() / model.cfg.emigration.trend_half_life_years)
     trend = np.maximum(1.0 + (k.trend_ratio - 1.0) * fade, 0.0)
     with np.errstate(over="ignore", divide="ignore"):
-        ev = np.exp(k.asc + systematic_utility(model)) * trend
+        ev = np.exp(k.asc + systematic_utility(model, expected)) * trend
     n_c = len(model.countries.iso3)
-    total = np.stack([np.bincount(k.o, ev[:, s], n_c) for s in (LOW, HIGH)], axis=1)
-    return ev / (1.0 + total[k.o])
+    total = np.stack([np.bincount(k.o, ev[s], n_c) for s in (LOW, HIGH)])
+    return ev / (1.0 + total[:, k.o])
 
 
 def calibrate_constants(model, inflow_per_year: np.ndarray) -> np.ndarray:
-    """ASC_ck that make the expected inflow equal `inflow_per_year` ([K, 2], people) now."""
+    """ASC_ck that make the expected inflow equal `inflow_per_year` ([2, K], people) now."""
     k = model.corridors
-    pot = model.countries.potential_migrants[k.o]  # [K, 2]
+    pot = model.countries.potential_migrants[:, k.o]  # [2, K]
     p = np.where(pot > 0, inflow_per_year * model.dt / np.maximum(pot, 1.0), 0.0)
     n_c = len(model.countries.iso3)
-    total = np.stack([np.bincount(k.o, p[:, s], n_c) for s in (LOW, HIGH)], axis=1)
+    total = np.stack([np.bincount(k.o, p[s], n_c) for s in (LOW, HIGH)])
     if (total >= 0.5).any():
         raise ValueError("calibrated emigration probabilities exceed 50% a step for some "
                          "origin; the corridor stocks are implausible for its population")
     with np.errstate(divide="ignore"):
-        return np.log(p) - np.log1p(-total[k.o]) - systematic_utility(model)
+        return np.log(p) - np.log1p(-total[:, k.o]) - systematic_utility(model)
 
 
 def _regular_entries(k, corridor: np.ndarray, arrivals: np.ndarray, w: float,
@@ -135,31 +137,32 @@ def step(model) -> None:
     """Draw new migrants per corridor and skill; add them to the population."""
     k, c, cfg = model.corridors, model.countries, model.cfg.emigration
     rng = model.streams["emigration"]
-    people = choice_probabilities(model) * c.potential_migrants[k.o]  # [K, 2] this step
+    expected = expected_earnings(model)
+    people = choice_probabilities(model, expected) * c.potential_migrants[:, k.o]  # [2, K]
     w = model.cfg.people_per_agent
     n = rng.poisson(people / w)
     if n.sum() == 0:
         return
-    corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.T.ravel())
-    skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=0))
+    corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.ravel())
+    skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
     m = len(corridor)
-    regular = _regular_entries(k, corridor, n.sum(axis=1), w, rng)
+    regular = _regular_entries(k, corridor, n[LOW] + n[HIGH], w, rng)
     d = k.d[corridor]
     access = c.account_access[d] * np.where(regular, 1.0, 0.5)
     recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
-    fee = recruitment_cost(model)[corridor, skill]
-    debt = np.where(regular, fee, travel_cost(model)[corridor] * (cfg.irregular_cost_multiplier - 1.0))
+    fee = recruitment_cost(model)[skill, corridor]
+    debt = np.where(regular, fee, k.travel_cost_usd[corridor] * (cfg.irregular_cost_multiplier - 1.0))
     model.migrants.add(corridor=corridor, skill=skill, status=ABROAD, arrived=model.now() + model.dt,
                        weight=np.full(m, w, np.float32), regular=regular,
                        recognised=recognised, has_account=rng.random(m) < access,
-                       debt=debt.astype(np.float32))
+                       debt=debt)
     f = model.flows
-    remittances.choose_channel(model, np.arange(model.migrants.n - m, model.migrants.n), rng)
-    arrivals = np.bincount(corridor, np.full(m, w), len(k.o))
-    f["arrivals"] += arrivals
-    model.abroad_people += arrivals  # newcomers start unemployed
+    new = np.arange(model.migrants.n - m, model.migrants.n)
+    earnings.start_accrual(model, new)
+    model.tallies.add(model.migrants, new)
+    f["arrivals"] += np.bincount(corridor, np.full(m, w), len(k.o))
     f["arrivals_irregular"] += np.bincount(corridor, np.where(regular, 0.0, w), len(k.o))
     # SDG 10.7.1: recruitment cost borne by the worker in months of earnings at destination.
-    earn = expected_earnings(model)[corridor, skill]
+    earn = expected[skill, corridor]
     f["recruitment_cost_usd"][0] += float((np.where(regular, fee, 0.0) * w).sum())
     f["recruitment_earnings_usd"][0] += float((np.where(regular, earn, 0.0) * w).sum())

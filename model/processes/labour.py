@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.population import ABROAD, HIGH
+from model.processes import earnings
 from model.streams import bernoulli_candidates, thin
 
 
@@ -48,11 +49,13 @@ def step(model) -> None:
     p_match = np.where(pop.recognised[finders], cfg.matched_prob_recognised,
                        cfg.matched_prob_unrecognised)
     matched = (pop.skill[finders] != HIGH) | (rng.random(len(finders)) < p_match)
-    model.abroad_employed += model.count(finders) - model.count(losers)
-    pop.employed[losers] = False
-    pop.matched[losers] = False
-    pop.employed[finders] = True
-    pop.matched[finders] = matched
+    earnings.settle(model, losers)  # their savings stop accruing
+    with model.tallies.changing(pop, np.concatenate([losers, finders]), ("employed", "matched")):
+        pop.employed[losers] = False
+        pop.matched[losers] = False
+        pop.employed[finders] = True
+        pop.matched[finders] = matched
+    earnings.start_accrual(model, finders)
     # The unemployed abroad after this step's moves, for the remittance process (saves it a
     # pass over every migrant): the idle who found nothing, plus the new job losers.
     model.idle_rows = np.concatenate([idle[~found], losers])

@@ -21,12 +21,15 @@ def step(model) -> None:
     rng = model.streams["reintegration"]
     home = np.flatnonzero(pop.status == RETURNEE)
     p = hazard_to_prob(cfg.reintegration_rate, model.dt)
-    pop.reintegrated[home] |= rng.random(len(home)) < p
+    new = home[~pop.reintegrated[home] & (rng.random(len(home)) < p)]
+    with model.tallies.changing(pop, new, ("reintegrated",)):
+        pop.reintegrated[new] = True
     if model.steps % model.steps_per_year == 0:
         # Returnees past the follow-up stop counting (weight 0); their rows are compacted away
         # only once they are a tenth of all rows, since compaction rewrites every array.
-        years_home = model.now() + model.dt - pop.returned
-        old = (pop.status == RETURNEE) & (years_home >= cfg.returnee_tracking_years - 1e-9)
-        pop.weight[old] = 0.0
+        years_home = model.now() + model.dt - pop.returned[home]
+        old = home[years_home >= cfg.returnee_tracking_years - 1e-9]
+        with model.tallies.changing(pop, old, ("weight",)):
+            pop.weight[old] = 0.0
         if np.count_nonzero(pop.weight == 0) > 0.1 * pop.n:
             pop.keep(pop.weight > 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.population import ABROAD, RETURNEE
+from model.processes import earnings
 from model.streams import bernoulli_candidates, thin
 
 
@@ -19,21 +20,32 @@ def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
     """Return hazard per year of the migrants in `rows` (all if None); 0 for returnees."""
     pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.returns
     if rows is None:
-        rows = slice(None)
-    years = model.now() - pop.arrived[rows]
-    h = cfg.return_rate_settled + cfg.return_rate_new * np.exp(-years / cfg.return_decay_years)
+        rows = np.arange(pop.n)
+    h = _time_hazard(model, rows)
     target = cfg.savings_target_years * 12.0 * c.wage_low[k.o]
     corridor = pop.corridor[rows]
+    savings, _ = earnings.current_savings(model, rows)
     h = h * np.where(pop.employed[rows], 1.0, cfg.unemployed_return_multiplier)
-    h = h * np.where(pop.savings[rows] >= target[corridor], cfg.savings_return_multiplier, 1.0)
+    h = h * np.where(savings >= target[corridor], cfg.savings_return_multiplier, 1.0)
     return h * (pop.status[rows] == ABROAD)
+
+
+def _time_hazard(model, rows: np.ndarray) -> np.ndarray:
+    """The hazard's dependence on time abroad (per year), before the multipliers."""
+    cfg = model.cfg.returns
+    years = model.now() - model.migrants.arrived[rows]
+    return cfg.return_rate_settled + cfg.return_rate_new * np.exp(-years / cfg.return_decay_years)
+
+
+def _max_multiplier(cfg) -> float:
+    r = cfg.returns
+    return r.unemployed_return_multiplier * r.savings_return_multiplier
 
 
 def max_hazard(cfg) -> float:
     """The largest hazard any migrant can have (a newcomer, unemployed, at its target)."""
     r = cfg.returns
-    return ((r.return_rate_settled + r.return_rate_new) * r.unemployed_return_multiplier
-            * r.savings_return_multiplier)
+    return (r.return_rate_settled + r.return_rate_new) * _max_multiplier(cfg)
 
 
 def step(model) -> None:
@@ -45,17 +57,22 @@ def step(model) -> None:
     p_max = float(-np.expm1(-max_hazard(model.cfg) * model.dt))
     rows = bernoulli_candidates(rng, pop.n, p_max)
     rows = rows[pop.status[rows] == ABROAD]
-    wants = thin(rng, rows, -np.expm1(-return_hazard(model, rows) * model.dt), p_max)
+    # Two stages of thinning: first by a bound that needs only the time abroad, then by the
+    # exact hazard (which needs savings) for the few that remain.
+    bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model.cfg) * model.dt)
+    rows = thin(rng, rows, bound, p_max)
+    bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model.cfg) * model.dt)
+    wants = rows[rng.random(len(rows)) * bound < -np.expm1(-return_hazard(model, rows) * model.dt)]
     blocked = model.countries.return_blocked[k.d[pop.corridor[wants]]]
     pop.stranded[:] = False
     pop.stranded[wants[blocked]] = True
+    model.flows["stranded"][0] = pop.weight[wants[blocked]].sum(dtype=np.float64)
     go = wants[~blocked]
-    leaving = model.count(go)
-    model.flows["returns"] += leaving
-    model.abroad_people -= leaving
-    model.abroad_employed -= model.count(go[pop.employed[go]])
-    pop.status[go] = RETURNEE
-    pop.employed[go] = False
-    pop.matched[go] = False
+    model.flows["returns"] += np.bincount(pop.corridor[go], pop.weight[go], len(k.o))
+    earnings.settle(model, go)
+    with model.tallies.changing(pop, go, ("status", "employed", "matched", "reintegrated")):
+        pop.status[go] = RETURNEE
+        pop.employed[go] = False
+        pop.matched[go] = False
+        pop.reintegrated[go] = False
     pop.returned[go] = model.now() + model.dt  # back home by the end of the step
-    pop.reintegrated[go] = False
