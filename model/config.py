@@ -372,3 +372,16 @@ def register_configs() -> None:
     from hydra.core.config_store import ConfigStore
 
     ConfigStore.instance().store(name="base_config", node=MigrationConfig)
+
+
+def parameter_table() -> str:
+    """A Markdown table of every setting: key, default, unit, allowed range, meaning, source
+    (printed by `python -m model.docs`; the README's parameter table is this output)."""
+    rows = ["| key (YAML) = keyword (Python) | default | unit | allowed | meaning | source |",
+            "|---|---|---|---|---|---|"]
+    for key, (dotted, f) in field_meta().items():
+        m = f.metadata
+        allowed = f"{m['lo']} to {m['hi']}" if m.get("lo") is not None else ""
+        rows.append(f"| `{dotted}` | {f.default} | {m.get('unit', '')} | {allowed} | "
+                    f"{m.get('label', '')} | {m.get('source', '')} |")
+    return "\n".join(rows)

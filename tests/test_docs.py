@@ -1,0 +1,20 @@
+"""The README's reference tables are the code's own: regenerate them when settings change."""
+
+from __future__ import annotations
+
+from model.config import parameter_table
+from model.docs import indicator_table
+from tests.conftest import ROOT
+
+
+def test_readme_parameter_and_indicator_tables_are_current():
+    readme = (ROOT / "README.md").read_text()
+    assert parameter_table() in readme, "run python -m model.docs parameters into the README"
+    assert indicator_table() in readme, "run python -m model.docs indicators into the README"
+
+
+def test_readme_quickstart_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_command = ci.strip().splitlines()[-1]
+    assert test_command in readme
