@@ -318,20 +318,17 @@ def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
         ax.legend(fontsize=7, loc="upper right")
     ax.set_title("SDG 10.c.1: remittance cost", fontsize=10)
     ax.set_ylabel("% of the amount sent")
-    # Recruitment cost panel.
-    ax = axes[1]
-    if "recruitment_cost_months" in panels:
-        ax.plot(years, ts["recruitment_cost_months"], color="C1")
-        ax.set_ylim(0, float(ts["recruitment_cost_months"].max()) * 1.2 or 1)
-    ax.set_title("SDG 10.7.1: recruitment cost paid by workers", fontsize=10)
-    ax.set_ylabel("Months of the migrant's earnings")
-    # Remittances as % of GDP panel.
-    ax = axes[2]
-    if "remittances_pct_gdp" in panels:
-        ax.plot(years, ts["remittances_pct_gdp"], color="C4")
-        ax.set_ylim(0, float(ts["remittances_pct_gdp"].max()) * 1.2 or 1)
-    ax.set_title("SDG 17.3.2: remittances received", fontsize=10)
-    ax.set_ylabel("% of GDP (low- and middle-income countries)")
+    # Recruitment cost and remittances-to-GDP panels: one line each, from zero.
+    for ax, column, colour, title, ylabel in (
+            (axes[1], "recruitment_cost_months", "C1",
+             "SDG 10.7.1: recruitment cost paid by workers", "Months of the migrant's earnings"),
+            (axes[2], "remittances_pct_gdp", "C4", "SDG 17.3.2: remittances received",
+             "% of GDP (low- and middle-income countries)")):
+        if column in panels:
+            ax.plot(years, ts[column], color=colour)
+            ax.set_ylim(0, float(ts[column].max()) * 1.2 or 1)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(ylabel)
     for ax in axes:
         _year_axis(ax)
     _suptitle(fig, "SDG indicators on migration and remittances", summary)
