@@ -41,6 +41,24 @@ def _refuse_existing_run_dir(argv: list[str]) -> None:
                 sys.exit(2)
 
 
+def _check_policy_names(argv: list[str]) -> None:
+    """Hydra says only "could not load 'policies/NAME'" for an unknown policy: name the allowed
+    ones instead."""
+    from model.policies import REGISTRY
+
+    for arg in argv:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+~") == "policies" and value:
+            names = [n.strip() for n in value.strip("[]").split(",") if n.strip()]
+            unknown = [n for n in names if n not in REGISTRY]
+            if unknown:
+                print(f"error: unknown polic{'ies' if len(unknown) > 1 else 'y'} "
+                      f"{', '.join(unknown)}; allowed: {', '.join(sorted(REGISTRY))}",
+                      file=sys.stderr)
+                sys.exit(2)
+
+
 if __name__ == "__main__":
     _refuse_existing_run_dir(sys.argv[1:])
+    _check_policy_names(sys.argv[1:])
     main()

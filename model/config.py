@@ -80,6 +80,11 @@ class LabourConfig:
         0.0, "elasticity", -2.0, 2.0, label="destination wage response to migrant share",
         source="disputed in sign and size (Card 2009 AER P&P; Borjas 2003 QJE): 0 by default; "
                "wage changes by elasticity x change in the migrant share of the population")
+    wage_theft_share: float = param(
+        0.05, "share of earnings", 0.0, 1.0, label="earnings of irregular migrants withheld by employers",
+        source="assumption (wage theft against irregular and low-wage migrants is widely "
+               "documented, e.g. ILO 2020 and Migrant Forum in Asia 2020, but not measured "
+               "across countries)")
     wage_growth_high_income: float = param(
         0.015, "per year", -0.5, 0.5, label="nominal wage growth, high-income countries",
         source="assumption of the order of OECD real GDP-per-capita growth in 2010-2019 "
@@ -107,6 +112,10 @@ class RemittanceConfig:
     saving_rate: float = param(
         0.15, "share of earnings", 0.0, 0.9, label="share of earnings saved",
         source="assumption (target-saver migrants, Dustmann and Gorlach 2016, JEL 54(1))")
+    amount_price_elasticity: float = param(
+        0.22, "elasticity", 0.0, 3.0, label="fall of the amount sent per 1% rise of the price",
+        source="Gibson, McKenzie and Rohorua (2006), 'How cost elastic are remittances?', "
+               "estimate an elasticity of about -0.22")
     formal_share_initial: float = param(
         0.7, "share", 0.05, 0.99, label="formal-channel share of remittances at start",
         source="calibration: informal flows 35-75% of recorded ones (Freund and Spatafora "
@@ -155,6 +164,17 @@ class ReturnConfig:
     savings_return_multiplier: float = param(
         1.5, "ratio", 1.0, 20.0, label="return hazard once the savings target is met",
         source="assumption (target-saver model)")
+    pension_lock_in: float = param(
+        0.85, "ratio", 0.1, 1.0, label="return hazard of vested migrants without portable pensions",
+        source="assumption (losing pension rights on return discourages it: Holzmann and "
+               "Koettl 2015, CESifo Economic Studies 61(2)); social-security portability lifts it")
+    vesting_years: float = param(
+        10.0, "years", 0.0, 50.0, label="years of contributions before pension rights vest",
+        source="assumption (10-15 years is common in OECD pension systems)")
+    pension_contribution_rate: float = param(
+        0.10, "share of earnings", 0.0, 0.5, label="pension contributions of regular migrants",
+        source="assumption of the order of OECD pension contribution rates (OECD Pensions at a "
+               "Glance 2019: about 18% of wages in total, employer and employee)")
     reintegration_rate: float = param(
         0.5, "per year", 0.0, 10.0, label="hazard that a returnee is economically reintegrated",
         source="assumption (IOM 2019 Reintegration Handbook reports most returnees need "
@@ -254,6 +274,7 @@ class MigrationConfig:
                                     label="people each migrant agent stands for",
                                     source="modelling choice: indicators are always in people")
     progress: bool = param(True, "", label="show a progress bar on runs longer than ~2 s")
+    policies: dict[str, Any] = field(default_factory=dict)
     labour: LabourConfig = field(default_factory=LabourConfig)
     remittances: RemittanceConfig = field(default_factory=RemittanceConfig)
     returns: ReturnConfig = field(default_factory=ReturnConfig)
@@ -273,7 +294,7 @@ def _group_classes() -> dict[str, type]:
 def flat_defaults() -> dict[str, Any]:
     """Every model keyword with its default: `world`, `world_path`, the top-level run settings
     and the leaf fields of each behavioural group. Checks that leaf names are unique."""
-    out: dict[str, Any] = {"world": "default", "world_path": None}
+    out: dict[str, Any] = {"world": "default", "world_path": None, "policies": {}}
     for f in dataclasses.fields(MigrationConfig):
         if f.name in TOP_LEVEL:
             out[f.name] = f.default
@@ -303,7 +324,8 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
         raise ConfigError(f"unknown parameter(s) {', '.join(unknown)}; allowed: "
                           f"{', '.join(sorted(allowed))}")
     values = {**allowed, **params}
-    cfg = MigrationConfig(world=WorldConfig(name=values.pop("world"), path=values.pop("world_path")))
+    cfg = MigrationConfig(world=WorldConfig(name=values.pop("world"), path=values.pop("world_path")),
+                          policies=values.pop("policies") or {})
     meta = field_meta()
     for key, value in values.items():
         dotted = meta[key][0]
@@ -315,7 +337,7 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
 
 def flatten(cfg: MigrationConfig) -> dict[str, Any]:
     """The inverse of `nest`: flat keywords from a MigrationConfig."""
-    out = {"world": cfg.world.name, "world_path": cfg.world.path}
+    out = {"world": cfg.world.name, "world_path": cfg.world.path, "policies": cfg.policies}
     for key, (dotted, _) in field_meta().items():
         obj = cfg if "." not in dotted else getattr(cfg, dotted.split(".")[0])
         out[key] = getattr(obj, key)
@@ -359,6 +381,9 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
     if cfg.end_year < cfg.start_year:
         raise ConfigError(f"end_year = {cfg.end_year} must not be before start_year = "
                           f"{cfg.start_year} (the horizon is simulated through its end)")
+    from model.policies import parse_policies
+
+    parse_policies(cfg.policies)  # raises ConfigError naming the policy and key
     r = cfg.remittances
     if r.remit_share_min > r.remit_share_max:
         raise ConfigError(f"remittances.remit_share_min = {r.remit_share_min} must not exceed "

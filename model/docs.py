@@ -1,4 +1,8 @@
-"""Print reference tables for the README: `python -m model.docs parameters|indicators`."""
+"""Reference tables for the README and the policies' config files:
+
+    python -m model.docs parameters|indicators|policies   # print a Markdown table
+    python -m model.docs policy-configs                   # (re)write conf/policies/*.yaml
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,84 @@ def indicator_table() -> str:
     return "\n".join(rows)
 
 
+def policy_table() -> str:
+    """A Markdown table of the policies: what each does, its settings, what it moves."""
+    import dataclasses
+
+    from model.policies import REGISTRY, PolicyConfig
+
+    common = {f.name for f in dataclasses.fields(PolicyConfig)}
+    rows = ["| policy | what it does | its settings (besides start_year, intensity, scope, "
+            "members, corridors) | indicators it moves | sources |", "|---|---|---|---|---|"]
+    for name, cls in sorted(REGISTRY.items()):
+        doc = __import__(cls.__module__, fromlist=["x"]).__doc__.strip().split("\n\n")
+        what = " ".join((doc[1] if len(doc) > 1 else doc[0]).split())
+        fields = [f for f in dataclasses.fields(cls.config_class) if f.name not in common]
+        settings = "; ".join(f"`{f.name}` = {f.default} {f.metadata.get('unit', '')}".strip()
+                             for f in fields)
+        sources = "; ".join(dict.fromkeys(f.metadata.get("source", "") for f in fields
+                                           if f.metadata.get("source")))
+        moves = ", ".join(f"`{k}` {v}" for k, v in cls.moves.items())
+        rows.append(f"| `{name}` | {what} | {settings} | {moves} | {sources} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str]) -> None:
     what = argv[0] if argv else "parameters"
-    tables = {"parameters": parameter_table, "indicators": indicator_table}
+    tables = {"parameters": parameter_table, "indicators": indicator_table,
+              "policies": policy_table}
+    if what == "policy-configs":
+        write_policy_configs()
+        return
     if what not in tables:
-        raise SystemExit(f"usage: python -m model.docs {'|'.join(tables)}")
+        raise SystemExit(f"usage: python -m model.docs {'|'.join(tables)}|policy-configs")
     print(tables[what]())
+
+
+
+def policy_yaml(name: str) -> str:
+    """The config file of a policy (conf/policies/NAME.yaml), from its dataclass: every
+    parameter with its label, unit, allowed range and source as a comment."""
+    import dataclasses
+
+    import yaml
+
+    from model.policies import REGISTRY
+
+    cls = REGISTRY[name]
+    doc = (cls.__module__ and __import__(cls.__module__, fromlist=["x"]).__doc__ or "").strip()
+    lines = [f"# {doc.splitlines()[0]}" if doc else f"# {name}",
+             f"# Switch on: python run.py 'policies=[{name}]'   (several: 'policies=[a,b]')",
+             f"# Change a setting: python run.py 'policies=[{name}]' policies.{name}.intensity=0.5",
+             "# Generated from model/policies/ by `python -m model.docs policy-configs`; edit the",
+             "# dataclass there, not this file.", f"{name}:"]
+    for f in dataclasses.fields(cls.config_class):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        m = f.metadata
+        if m:
+            unit = f" [{m['unit']}]" if m.get("unit") else ""
+            allowed = f" allowed {m['lo']} to {m['hi']}." if m.get("lo") is not None else ""
+            lines.append(f"  # {m.get('label', '')}{unit}.{allowed} Source: {m.get('source', '')}")
+        elif f.name == "members":
+            lines.append("  # ISO3 codes of the partnership's members (scope: members)")
+        elif f.name == "corridors":
+            lines.append("  # corridors as ORIGIN-DESTINATION ISO3 pairs, e.g. IND-ARE "
+                         "(scope: corridors)")
+        value = yaml.safe_dump({f.name: default}, default_flow_style=True).strip()[1:-1]
+        lines.append(f"  {value}")
+    return "\n".join(lines) + "\n"
+
+
+def write_policy_configs() -> None:
+    """Write conf/policies/NAME.yaml for every registered policy."""
+    from pathlib import Path
+
+    from model.policies import REGISTRY
+
+    folder = Path(__file__).resolve().parents[1] / "conf" / "policies"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted(REGISTRY):
+        (folder / f"{name}.yaml").write_text(policy_yaml(name))
 
 
 if __name__ == "__main__":

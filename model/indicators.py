@@ -13,8 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.tallies import (S_ABROAD, S_EMPLOYED, S_HIGH, S_IRREGULAR, S_MATCHED,
-                           S_REINTEGRATED)
+from model.tallies import (
+    S_ABROAD,
+    S_EMPLOYED,
+    S_HIGH,
+    S_IRREGULAR,
+    S_MATCHED,
+    S_RECOGNISED,
+    S_REINTEGRATED,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,37 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("returnees", "people", "returnees followed at home"),
     Indicator("reintegration_rate", "share", "followed returnees who are reintegrated"),
     Indicator("migrant_agents", "agents", "migrant agents in the arrays (a cost, not a result)"),
+    Indicator("recognised_share", "share",
+              "tertiary-educated migrants abroad with recognised credentials"),
+    Indicator("account_share", "share", "migrants abroad with a bank or mobile-money account"),
+    Indicator("household_income_usd", "USD per step",
+              "income of households at origin from abroad: remittances received plus matches"),
+    Indicator("matching_topup_usd", "USD per step", "remittance matches paid"),
+    Indicator("origin_investment_usd", "USD per step",
+              "remittances and matches earmarked for education and investment at origin"),
+    Indicator("bonds_raised_usd", "USD per step", "diaspora bonds sold"),
+    Indicator("bonds_repaid_usd", "USD per step", "diaspora bond coupons and principal paid"),
+    Indicator("bonds_outstanding_usd", "USD", "diaspora bond principal outstanding"),
+    Indicator("arrivals_irregular", "people per step", "arrivals through irregular routes"),
+    Indicator("remigrants_regular", "people per step",
+              "returnees going back to their former host through return-to-job agreements"),
+    Indicator("debt_at_arrival_usd", "USD per person",
+              "average debt of new arrivals (recruitment fees or smuggling costs)"),
+    Indicator("arrivals_poorer_origins_share", "share",
+              "arrivals from low and lower-middle income countries"),
+    Indicator("job_losses", "people per step", "migrants who lost their job"),
+    Indicator("wage_theft_usd", "USD per step", "earnings withheld from irregular migrants"),
+    Indicator("wages_recovered_usd", "USD per step", "withheld earnings recovered"),
+    Indicator("pension_rights_carried_usd", "USD per step",
+              "pension rights carried home by returnees under portability agreements"),
+    Indicator("pension_income_home_usd", "USD per year",
+              "old-age income at home from the portable rights carried so far"),
+    Indicator("policy_cost_origin_usd", "USD per step", "cost of policies to origin governments"),
+    Indicator("policy_cost_destination_usd", "USD per step",
+              "cost of policies to destination governments"),
+    Indicator("policy_cost_employers_usd", "USD per step", "cost of policies to employers"),
+    Indicator("policy_cost_facility_usd", "USD per step",
+              "cost of policies to the financing facility"),
 )
 UNITS = {i.name: i.unit for i in INDICATORS}
 LABELS = {i.name: i.label for i in INDICATORS}
@@ -81,7 +119,6 @@ def measure(model) -> dict[str, float]:
     employed = t.people(on=S_ABROAD | S_EMPLOYED)
     high_employed = t.people(on=S_ABROAD | S_HIGH | S_EMPLOYED)
     home = t.people(off=S_ABROAD)
-    K = len(k.o)
     by_job = t.employed_by_job()
     earnings = float(sum((model.earnings[j] * (by_job[j, 0] + by_job[j, 1])).sum()
                          for j in range(4)))
@@ -117,6 +154,29 @@ def measure(model) -> dict[str, float]:
         "returnees": home,
         "reintegration_rate": _ratio(t.people(on=S_REINTEGRATED, off=S_ABROAD), home),
         "migrant_agents": float(model.migrants.n),
+        "recognised_share": _ratio(t.people(on=S_ABROAD | S_HIGH | S_RECOGNISED),
+                                   t.people(on=S_ABROAD | S_HIGH)),
+        "account_share": _ratio(float(t.banked().sum()), abroad),
+        "household_income_usd": float(f["received"].sum() + f["topup"].sum()),
+        "matching_topup_usd": float(f["topup"].sum()),
+        "origin_investment_usd": float(f["investment_usd"][0]),
+        "bonds_raised_usd": float(f["bonds_raised_usd"][0]),
+        "bonds_repaid_usd": float(f["bonds_repaid_usd"][0]),
+        "bonds_outstanding_usd": float(getattr(model, "bonds_outstanding", 0.0)),
+        "arrivals_irregular": float(f["arrivals_irregular"].sum()),
+        "remigrants_regular": float(f["remigrants"].sum()),
+        "debt_at_arrival_usd": _ratio(f["arrival_debt_usd"][0], f["arrivals"].sum()),
+        "arrivals_poorer_origins_share": _ratio(f["arrivals_poorer_origins"][0],
+                                                f["arrivals"].sum()),
+        "job_losses": float(f["job_losses"][0]),
+        "wage_theft_usd": float(f["wage_theft_usd"][0]),
+        "wages_recovered_usd": float(f["wages_recovered_usd"][0]),
+        "pension_rights_carried_usd": float(f["pension_rights_carried_usd"][0]),
+        "pension_income_home_usd": float(getattr(model, "pension_income_home", 0.0)),
+        "policy_cost_origin_usd": float(f["cost_origin"][0]),
+        "policy_cost_destination_usd": float(f["cost_destination"][0]),
+        "policy_cost_employers_usd": float(f["cost_employers"][0]),
+        "policy_cost_facility_usd": float(f["cost_facility"][0]),
     }
     by_region = np.bincount(c.region_code[k.d], stock, len(c.regions))
     for name, value in zip(c.regions, by_region):
@@ -144,6 +204,12 @@ HEADLINES: tuple[Indicator, ...] = (
     Indicator("irregular_share_end", "share", "irregular share at the horizon"),
     Indicator("reintegration_rate_end", "share", "reintegration rate at the horizon"),
     Indicator("stranded_max", "people", "most migrants stranded at one time"),
+    Indicator("household_income_total_usd", "USD", "household income from abroad over the run"),
+    Indicator("brain_waste_rate_mean", "share", "brain-waste rate, mean over the run"),
+    Indicator("recognised_share_end", "share", "recognised share of skilled migrants at the end"),
+    Indicator("job_losses_total", "people", "job losses over the run"),
+    Indicator("arrivals_irregular_total", "people", "irregular arrivals over the run"),
+    Indicator("policy_cost_total_usd", "USD", "cost of all policies over the run, all payers"),
 )
 
 
@@ -174,4 +240,12 @@ def headline(model) -> dict[str, float]:
         "irregular_share_end": float(last["irregular_share"]),
         "reintegration_rate_end": float(last["reintegration_rate"]),
         "stranded_max": float(ts["stranded"].max()),
+        "household_income_total_usd": float(ts["household_income_usd"].sum()),
+        "brain_waste_rate_mean": float(ts["brain_waste_rate"].mean()),
+        "recognised_share_end": float(last["recognised_share"]),
+        "job_losses_total": float(ts["job_losses"].sum()),
+        "arrivals_irregular_total": float(ts["arrivals_irregular"].sum()),
+        "policy_cost_total_usd": float(ts[[f"policy_cost_{p}_usd" for p in
+                                           ("origin", "destination", "employers",
+                                            "facility")]].sum().sum()),
     }

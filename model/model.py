@@ -21,16 +21,24 @@ import numpy as np
 from model import config as config_mod
 from model.agents import Country, Migrant
 from model.indicators import INDICATORS, measure, region_column
+from model.policies import PolicySet, parse_policies
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
 from model.processes import ORDER, earnings, emigration, labour, remittances, returns
 from model.processes.earnings import monthly_wage
-from model.state import CorridorArrays, CountryArrays
+from model.state import LEVERS, CorridorArrays, CountryArrays
 from model.streams import Streams
 from model.tallies import Tallies
 from model.world.loader import load_world
 
+# Flows per corridor, summed over the run into `totals` (corridors.csv).
 FLOW_NAMES = ("arrivals", "arrivals_irregular", "returns", "sent", "fees", "received",
-              "formal_sent", "formal_received")
+              "formal_sent", "formal_received", "remigrants", "topup")
+# Flows of one number per step (people or USD), read by the indicators.
+SCALAR_FLOWS = ("stranded", "recruitment_cost_usd", "recruitment_earnings_usd", "job_losses",
+                "arrival_debt_usd", "arrivals_poorer_origins", "wage_theft_usd",
+                "wages_recovered_usd", "investment_usd", "bonds_raised_usd", "bonds_repaid_usd",
+                "pension_rights_carried_usd", "cost_origin", "cost_destination",
+                "cost_employers", "cost_facility")
 
 
 def _reporter(name: str):
@@ -70,6 +78,7 @@ class MigrationModel(mesa.Model):
         self.dt = 1.0 / cfg.steps_per_year
         self.n_steps = (cfg.end_year - cfg.start_year + 1) * cfg.steps_per_year
 
+        self.policy_configs = parse_policies(cfg.policies)
         self.world = load_world(cfg.world.name, cfg.world.path, cfg.start_year)
         self.countries = CountryArrays(self.world.countries, cfg)
         self.corridors = CorridorArrays(self.world.corridors, cfg)
@@ -91,10 +100,16 @@ class MigrationModel(mesa.Model):
             cfg.labour.job_loss_rate, self.countries.migrant_unemployment)
         self._populate()
         self._calibrate()
+        self._lever_base = {(table, name): getattr(getattr(self, table), name).copy()
+                            for table, name in LEVERS}
         self._base_wages = (self.countries.wage_low.copy(), self.countries.wage_high.copy())
         self._base_potential = self.countries.potential_migrants.copy()
         self._hosted_share0 = self._hosted_share()
 
+        self.policies = PolicySet(self, self.policy_configs)
+        # Shocks: callables that move levers after they are reset and before policies act
+        # (the dated timeline of issue 4 builds on this; tests add their own).
+        self.shocks: list = []
         reporters = [i.name for i in INDICATORS] + [region_column(r) for r in self.countries.regions]
         self.datacollector = mesa.DataCollector(model_reporters={n: _reporter(n) for n in reporters})
         self.indicator_values: dict[str, float] = {}
@@ -205,9 +220,8 @@ class MigrationModel(mesa.Model):
     def _new_flows(self) -> None:
         K = len(self.corridors.o)
         self.flows = {name: np.zeros(K) for name in FLOW_NAMES}
-        self.flows["stranded"] = np.zeros(1)
-        self.flows["recruitment_cost_usd"] = np.zeros(1)
-        self.flows["recruitment_earnings_usd"] = np.zeros(1)
+        for name in SCALAR_FLOWS:
+            self.flows[name] = np.zeros(1)
 
     def step(self) -> None:
         """Run every process once (see `model.processes`), then record the indicators."""
@@ -216,8 +230,14 @@ class MigrationModel(mesa.Model):
         if (self.steps - 1) % self.steps_per_year == 0:  # a new year: quotas renew
             self.corridors.quota_left = self.corridors.quota.copy()
         self._update_economy()
+        self._reset_levers()
+        for shock in self.shocks:
+            shock(self)
+        self.policies.call("before_step")
         for _, process in ORDER:
             process(self)
+        if self.steps % self.steps_per_year == 0:
+            self.policies.call("end_of_year")
         self._tally()
         self.indicator_values = measure(self)
         self.datacollector.collect(self)
@@ -229,6 +249,11 @@ class MigrationModel(mesa.Model):
             self.totals[name] += self.flows[name]
         if self.steps >= self.n_steps:
             self.running = False
+
+    def _reset_levers(self) -> None:
+        """Every lever back to its baseline value; active shocks and policies then move them."""
+        for (table, name), base in self._lever_base.items():
+            setattr(getattr(self, table), name, base.copy())
 
     def _update_economy(self) -> None:
         """Wages and working-age populations grow at the configured rates; with a non-zero
@@ -275,6 +300,11 @@ class MigrationModel(mesa.Model):
     def now(self) -> float:
         """The decimal year at the beginning of the current step (the start year before any)."""
         return self.start_year + self.years_elapsed()
+
+    def count_people(self, rows: np.ndarray) -> np.ndarray:
+        """People in `rows`, summed per corridor."""
+        pop = self.migrants
+        return np.bincount(pop.corridor[rows], pop.weight[rows], len(self.corridors.o))
 
     def stock_by_corridor(self) -> np.ndarray:
         """People abroad in each corridor now."""

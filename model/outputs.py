@@ -143,7 +143,7 @@ def write_run(model, out_dir: Path, status: str = "ok") -> dict:
                 "rows": int(len(g))}
             for q, g in calib.groupby("quantity")},
         "parameters": flatten(model.cfg),
-        "policies": [],
+        "policies": model.policies.summary(),
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default))
     return summary

@@ -42,6 +42,7 @@ FIELDS: dict[str, np.dtype] = {
                                           # model.processes.earnings: savings accrue lazily)
     "mark": np.dtype(np.float64),         # the savings index of its job cell at that settlement
     "debt": np.dtype(np.float64),         # recruitment debt outstanding, USD per person
+    "bonds": np.dtype(np.float64),        # diaspora bonds held, USD per person
 }
 
 

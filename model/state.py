@@ -11,6 +11,17 @@ import pandas as pd
 
 from model.config import MigrationConfig
 
+# Arrays reset to their baseline values at the start of every step, then moved by shocks and
+# policies: (table, attribute). The baseline copies are taken once the model is calibrated.
+LEVERS = (("corridors", "price_pct"), ("corridors", "recruitment_months"),
+          ("corridors", "recognition_share"), ("corridors", "travel_cost_usd"),
+          ("corridors", "formal_bonus"), ("corridors", "reintegration_multiplier"),
+          ("corridors", "recognised_reintegration_multiplier"),
+          ("corridors", "return_multiplier"), ("corridors", "portable"),
+          ("corridors", "wage_theft_share"), ("corridors", "substitute_irregular"),
+          ("countries", "job_loss_rate"), ("countries", "account_access"),
+          ("countries", "return_blocked"))
+
 
 class CountryArrays:
     """Per-country arrays, indexed by the model's country index (see `World.countries`).
@@ -81,6 +92,16 @@ class CorridorArrays:
         travel_cost_usd: cost of travel and documents for a regular move (USD).
         quota: regular entries allowed per year (people), set at the start.
         quota_left: regular entries left this year (people).
+        base_price_pct: the RPW price at the start (the remittance amount responds to the
+            price relative to it).
+        formal_bonus: utility added to the formal channel (e.g. a remittance match).
+        reintegration_multiplier: scales returnees' reintegration hazard.
+        recognised_reintegration_multiplier: extra factor for returnees with recognised skills.
+        return_multiplier: scales the return hazard.
+        portable: pension rights are portable (a social-security agreement is in force).
+        wage_theft_share: share of irregular migrants' earnings withheld by employers.
+        substitute_irregular: irregular arrivals replaced this step by regular re-migration
+            (people; return-to-job agreements).
         asc: choice constants calibrated to replace returns ([2, K]: skill, corridor).
         trend_ratio: start inflow with the 2015-2020 trend / inflow replacing returns ([2, K]).
     """
@@ -103,5 +124,14 @@ class CorridorArrays:
         self.travel_cost_usd = travel_cost(cfg, self.distance_km)
         self.quota = np.zeros(n)
         self.quota_left = np.zeros(n)
+        self.base_price_pct = self.price_pct.copy()
+        # Levers that only policies (and shocks) move; reset every step (see LEVERS).
+        self.formal_bonus = np.zeros(n)
+        self.reintegration_multiplier = np.ones(n)
+        self.recognised_reintegration_multiplier = np.ones(n)
+        self.return_multiplier = np.ones(n)
+        self.portable = np.zeros(n, dtype=bool)
+        self.wage_theft_share = np.full(n, cfg.labour.wage_theft_share)
+        self.substitute_irregular = np.zeros(n)
         self.asc = np.zeros((2, n))
         self.trend_ratio = np.ones((2, n))

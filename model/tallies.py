@@ -15,8 +15,9 @@ Two tables:
 - `corridor` [16, K]: people abroad per cell (employed, job at skill, regular, bank account)
   and corridor, which gives stocks, employment and the base of remittances by channel (cells
   first, so that each cell is one contiguous row: per-cell sums are then fast vector adds);
-- `state` [64]: people in each combination of six yes/no states (abroad, tertiary-educated,
-  employed, job at skill, irregular, reintegrated), which gives the headline shares.
+- `state` [128]: people in each combination of seven yes/no states (abroad, tertiary-educated,
+  employed, job at skill, irregular, reintegrated, credentials recognised), which gives the
+  headline shares.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from model.population import ABROAD, HIGH
 # Bits of the corridor cell.
 EMPLOYED, AT_SKILL, REGULAR, ACCOUNT = 8, 4, 2, 1
 # Bits of the state code.
-S_ABROAD, S_HIGH, S_EMPLOYED, S_MATCHED, S_IRREGULAR, S_REINTEGRATED = (1 << i for i in range(6))
+(S_ABROAD, S_HIGH, S_EMPLOYED, S_MATCHED, S_IRREGULAR, S_REINTEGRATED,
+ S_RECOGNISED) = (1 << i for i in range(7))
+N_STATES = 128
 
 
 # The per-migrant arrays the counts depend on.
 COUNTED = ("status", "weight", "corridor", "employed", "skill", "matched", "regular",
-           "has_account", "reintegrated")
+           "has_account", "reintegrated", "recognised")
 
 
 def job_cell(pop, rows) -> np.ndarray:
@@ -55,11 +58,11 @@ def _corridor_index(v: dict, n_corridors: int) -> np.ndarray:
 
 
 def _state_code(v: dict) -> np.ndarray:
-    """State code 0..63 (see the S_ bits)."""
+    """State code 0..127 (see the S_ bits)."""
     code = (v["status"] == ABROAD).astype(np.intp)
     for bit, flag in ((S_HIGH, v["skill"] == HIGH), (S_EMPLOYED, v["employed"]),
                       (S_MATCHED, v["matched"]), (S_IRREGULAR, ~v["regular"]),
-                      (S_REINTEGRATED, v["reintegrated"])):
+                      (S_REINTEGRATED, v["reintegrated"]), (S_RECOGNISED, v["recognised"])):
         code |= flag * np.intp(bit)
     return code
 
@@ -69,7 +72,7 @@ class Tallies:
 
     def __init__(self, n_corridors: int):
         self.corridor = np.zeros((16, n_corridors))
-        self.state = np.zeros(64)
+        self.state = np.zeros(N_STATES)
 
     def _apply(self, v: dict, sign: float) -> None:
         if len(v["weight"]) == 0:
@@ -78,7 +81,7 @@ class Tallies:
         abroad = v["status"] == ABROAD
         index = _corridor_index(v, self.corridor.shape[1])
         np.add.at(self.corridor.reshape(-1), index[abroad], w[abroad])
-        self.state += np.bincount(_state_code(v), w, 64)
+        self.state += np.bincount(_state_code(v), w, N_STATES)
 
     def add(self, pop, rows: np.ndarray) -> None:
         """Count `rows` (new migrants)."""
@@ -114,11 +117,15 @@ class Tallies:
         """Employed people abroad per corridor."""
         return self.corridor[EMPLOYED:].sum(axis=0)
 
+    def banked(self) -> np.ndarray:
+        """People abroad with a bank account per corridor (cells with the ACCOUNT bit)."""
+        return self.corridor[ACCOUNT::2].sum(axis=0)
+
     def employed_by_job(self) -> np.ndarray:
         """Employed people abroad per job cell (0..3, see `job_cell`) and bank account ([4, 2, K])."""
         return self.corridor[EMPLOYED:].reshape(4, 2, -1)
 
     def people(self, on: int = 0, off: int = 0) -> float:
         """People whose state code has every bit of `on` set and every bit of `off` clear."""
-        idx = np.arange(64)
+        idx = np.arange(N_STATES)
         return float(self.state[((idx & on) == on) & ((idx & off) == 0)].sum())

@@ -10,8 +10,15 @@ from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ValidationError
 
 from model import MigrationModel
-from model.config import (ConfigError, MigrationConfig, field_meta, flat_defaults, flatten, nest,
-                          validate)
+from model.config import (
+    ConfigError,
+    MigrationConfig,
+    field_meta,
+    flat_defaults,
+    flatten,
+    nest,
+    validate,
+)
 from model.runner import to_config
 
 

@@ -18,3 +18,9 @@ def test_readme_quickstart_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text()
     test_command = ci.strip().splitlines()[-1]
     assert test_command in readme
+
+
+def test_readme_policy_table_is_current():
+    from model.docs import policy_table
+
+    assert policy_table() in (ROOT / "README.md").read_text()

@@ -160,7 +160,6 @@ def test_remittances_from_counts_equal_the_sum_over_migrants():
     per_migrant = np.bincount(pop.corridor[employed],
                               pop.weight[employed] * remittances.amount(m, employed),
                               len(m.corridors.o))
-    K = len(m.corridors.o)
     cells = m.tallies.employed_by_job()  # [job cell, account, K]
     from_counts = m.countries.remit_share[m.corridors.o] * np.einsum(
         "jk,jak->k", m.earnings, cells)

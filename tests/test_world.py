@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT, SHARED_DATA, shared_file
 from model.world.loader import DATA_DIR, load_world, shipped_corridors, shipped_countries
+from tests.conftest import ROOT, SHARED_DATA, shared_file
 
 SHIPPED_TABLES = ("countries.csv", "corridors.csv")
 

@@ -21,14 +21,14 @@ from model.population import HIGH
 from model.tallies import job_cell
 
 
-def earnings_table(model) -> np.ndarray:
+def earnings_table(model, gross: bool = False) -> np.ndarray:
     """USD per person this step for an employed migrant, per job cell and corridor ([4, K]);
-    row = 2 x (job at skill) + regular."""
-    c, cfg = model.countries, model.cfg.labour
-    d = model.corridors.d
+    row = 2 x (job at skill) + regular. Irregular migrants are paid less and lose a share
+    `corridors.wage_theft_share` to wage theft, unless `gross`."""
+    c, k, cfg = model.countries, model.corridors, model.cfg.labour
     scale = cfg.migrant_wage_ratio * 12.0 * model.dt
-    low, high = c.wage_low[d] * scale, c.wage_high[d] * scale
-    irregular = cfg.irregular_wage_ratio
+    low, high = c.wage_low[k.d] * scale, c.wage_high[k.d] * scale
+    irregular = cfg.irregular_wage_ratio * (1.0 if gross else 1.0 - k.wage_theft_share)
     return np.stack([low * irregular, low, high * irregular, high])
 
 
@@ -45,6 +45,10 @@ def step(model) -> None:
     """This step's earnings table; the savings index of every corridor and job cell grows."""
     model.earnings = earnings_table(model)
     model.savings_index += model.cfg.remittances.saving_rate * model.earnings
+    # Wage theft this step: what irregular workers (job cells 0 and 2) earned but were not paid.
+    employed = model.tallies.employed_by_job().sum(axis=1)  # [job cell, K]
+    withheld = earnings_table(model, gross=True) - model.earnings
+    model.flows["wage_theft_usd"][0] += float((withheld * employed).sum())
 
 
 def _flat(model, rows: np.ndarray) -> np.ndarray:

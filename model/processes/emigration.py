@@ -22,8 +22,9 @@ trend and settles towards replacement, and everything that moves E, H, costs or 
 flows through the elasticities above.
 
 Entry: arrivals are regular up to the corridor's annual quota (set at the start from the
-destination's irregular share, renewed each year); the rest come irregularly, pay `irregular_cost_multiplier` times
-the travel cost to smugglers and no recruitment fee, earn less and bank less.
+destination's irregular share, renewed each year); the rest come irregularly, pay
+`irregular_cost_multiplier` times the travel cost to smugglers and no recruitment fee, earn less
+and bank less.
 """
 
 from __future__ import annotations
@@ -133,6 +134,22 @@ def _regular_entries(k, corridor: np.ndarray, arrivals: np.ndarray, w: float,
     return rank < admitted[corridor]
 
 
+def _substituted(k, corridor: np.ndarray, regular: np.ndarray, w: float,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Irregular arrivals replaced by regular re-migrants (`corridors.substitute_irregular`,
+    people per corridor, set by return-to-job agreements): that many, at random, per corridor."""
+    irregular = np.flatnonzero(~regular)
+    cor = corridor[irregular]
+    drop = np.floor(k.substitute_irregular / w + rng.random(len(k.o))).astype(np.int64)
+    order = irregular[np.lexsort((rng.random(len(irregular)), cor))]
+    counts = np.bincount(cor, minlength=len(k.o))
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(len(order)) - start[corridor[order]]
+    out = np.zeros(len(corridor), dtype=bool)
+    out[order[rank < drop[corridor[order]]]] = True
+    return out
+
+
 def step(model) -> None:
     """Draw new migrants per corridor and skill; add them to the population."""
     k, c, cfg = model.corridors, model.countries, model.cfg.emigration
@@ -145,8 +162,11 @@ def step(model) -> None:
         return
     corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.ravel())
     skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
-    m = len(corridor)
     regular = _regular_entries(k, corridor, n[LOW] + n[HIGH], w, rng)
+    if k.substitute_irregular.any():
+        keep = ~_substituted(k, corridor, regular, w, rng)
+        corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
+    m = len(corridor)
     d = k.d[corridor]
     access = c.account_access[d] * np.where(regular, 1.0, 0.5)
     recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
@@ -166,3 +186,8 @@ def step(model) -> None:
     earn = expected[skill, corridor]
     f["recruitment_cost_usd"][0] += float((np.where(regular, fee, 0.0) * w).sum())
     f["recruitment_earnings_usd"][0] += float((np.where(regular, earn, 0.0) * w).sum())
+    f["arrival_debt_usd"][0] += float(debt.sum() * w)
+    poorer = np.isin(c.income_group[k.o[corridor]], ("Low income", "Lower middle income"))
+    f["arrivals_poorer_origins"][0] += float(poorer.sum() * w)
+    model.arrival_rows = new
+    model.policies.call("after_emigration")

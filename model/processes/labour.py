@@ -49,6 +49,7 @@ def step(model) -> None:
     p_match = np.where(pop.recognised[finders], cfg.matched_prob_recognised,
                        cfg.matched_prob_unrecognised)
     matched = (pop.skill[finders] != HIGH) | (rng.random(len(finders)) < p_match)
+    model.flows["job_losses"][0] += pop.weight[losers].sum(dtype=np.float64)
     earnings.settle(model, losers)  # their savings stop accruing
     with model.tallies.changing(pop, np.concatenate([losers, finders]), ("employed", "matched")):
         pop.employed[losers] = False

@@ -20,7 +20,13 @@ def step(model) -> None:
     pop, cfg = model.migrants, model.cfg.returns
     rng = model.streams["reintegration"]
     home = np.flatnonzero(pop.status == RETURNEE)
-    p = hazard_to_prob(cfg.reintegration_rate, model.dt)
+    # Support programmes (corridors.reintegration_multiplier) and recognised skills
+    # (corridors.recognised_reintegration_multiplier) raise the hazard.
+    k = model.corridors
+    corridor = pop.corridor[home]
+    rate = cfg.reintegration_rate * k.reintegration_multiplier[corridor] * np.where(
+        pop.recognised[home], k.recognised_reintegration_multiplier[corridor], 1.0)
+    p = hazard_to_prob(rate, model.dt)
     new = home[~pop.reintegrated[home] & (rng.random(len(home)) < p)]
     with model.tallies.changing(pop, new, ("reintegrated",)):
         pop.reintegrated[new] = True

@@ -13,8 +13,10 @@ price, World Bank Remittance Prices Worldwide, % of a 200 USD transfer) and info
 `informal_price_pct`), where the formal channel costs more without an account. A migrant sends
 several transfers a quarter, so its remittances split between the channels in the proportions
 of the choice probabilities (the expected outcome of its transfers), which is how the model
-books them; a change of prices or of account access moves the split at once. The constant is calibrated so the formal share of
-the amount sent matches `formal_share_initial` at the start (`calibrate_formal_constant`).
+books them; a change of prices or of account access moves the split at once. The logit's
+constant is calibrated so that the formal share of the amount sent matches
+`formal_share_initial` at the start (`calibrate_formal_constant`). The amount sent responds to
+the price relative to the start (`amount_price_elasticity`, Gibson, McKenzie and Rohorua 2006).
 
 Fees: the sender hands over `amount`; the provider keeps `price% x amount`; the household gets
 the rest. So money is conserved: sent = received + fees, per corridor and step.
@@ -38,13 +40,22 @@ def formal_probability(price_pct: np.ndarray, informal_price_pct: float, has_acc
 
 
 def formal_table(model, constant: float | None = None) -> np.ndarray:
-    """P(formal) per corridor and account access, flat: index 2 x corridor + has_account."""
+    """P(formal) per corridor and account access, flat: index 2 x corridor + has_account.
+    `corridors.formal_bonus` (utility) is where policies such as a remittance match act."""
     k, cfg = model.corridors, model.cfg.remittances
     constant = model.formal_constant if constant is None else constant
     return np.stack([formal_probability(k.price_pct, cfg.informal_price_pct,
-                                        np.full(len(k.o), has), constant,
+                                        np.full(len(k.o), has), constant + k.formal_bonus,
                                         cfg.price_sensitivity, cfg.no_account_penalty)
                      for has in (False, True)], axis=1).ravel()
+
+
+def price_response(model) -> np.ndarray:
+    """Factor on the amount sent per corridor: (price / start price) ^ -elasticity, so cheaper
+    sending raises what migrants send (1 in the baseline, where prices stay put)."""
+    k = model.corridors
+    ratio = np.maximum(k.price_pct, 0.01) / np.maximum(k.base_price_pct, 0.01)
+    return ratio ** -model.cfg.remittances.amount_price_elasticity
 
 
 def unemployed_amount(model) -> np.ndarray:
@@ -52,13 +63,13 @@ def unemployed_amount(model) -> np.ndarray:
     permitting: the origin's share of a low-skill wage times `unemployed_remit_ratio`."""
     k, c, cfg = model.corridors, model.countries, model.cfg.remittances
     return (c.remit_share[k.o] * c.wage_low[k.d] * 12.0 * model.dt
-            * cfg.unemployed_remit_ratio)
+            * cfg.unemployed_remit_ratio * price_response(model))
 
 
 def amount(model, rows: np.ndarray) -> np.ndarray:
     """What the migrants in `rows` send this step (USD per person, before fees)."""
     pop, k = model.migrants, model.corridors
-    share = model.countries.remit_share[k.o[pop.corridor[rows]]]
+    share = (model.countries.remit_share[k.o] * price_response(model))[pop.corridor[rows]]
     idle = np.minimum(unemployed_amount(model)[pop.corridor[rows]], pop.savings[rows])
     abroad = pop.status[rows] == ABROAD
     return np.where(pop.employed[rows], share * income(model, rows), idle * abroad)
@@ -72,7 +83,7 @@ def step(model) -> None:
     # The employed: share x earnings of each job cell x people in it (by account access),
     # split between channels by the choice probabilities.
     employed = model.tallies.employed_by_job()  # [job cell, account, K]
-    share = c.remit_share[k.o]
+    share = c.remit_share[k.o] * price_response(model)
     by_account = np.stack([share * sum(model.earnings[j] * employed[j, a] for j in range(4))
                            for a in (0, 1)], axis=1)  # [K, account]
     # The unemployed (rows found by the labour process) send out of their savings.
@@ -93,6 +104,7 @@ def step(model) -> None:
     f["received"] += sent - fees
     f["formal_sent"] += formal
     f["formal_received"] += formal - formal_fees
+    model.policies.call("after_remittances")
 
 
 def calibrate_formal_constant(model) -> float:

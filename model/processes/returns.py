@@ -27,6 +27,10 @@ def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
     savings, _ = earnings.current_savings(model, rows)
     h = h * np.where(pop.employed[rows], 1.0, cfg.unemployed_return_multiplier)
     h = h * np.where(savings >= target[corridor], cfg.savings_return_multiplier, 1.0)
+    # Vested regular migrants whose pension rights would be lost on return stay longer.
+    years = model.now() - pop.arrived[rows]
+    locked = pop.regular[rows] & (years >= cfg.vesting_years) & ~k.portable[corridor]
+    h = h * np.where(locked, cfg.pension_lock_in, 1.0) * k.return_multiplier[corridor]
     return h * (pop.status[rows] == ABROAD)
 
 
@@ -37,15 +41,16 @@ def _time_hazard(model, rows: np.ndarray) -> np.ndarray:
     return cfg.return_rate_settled + cfg.return_rate_new * np.exp(-years / cfg.return_decay_years)
 
 
-def _max_multiplier(cfg) -> float:
-    r = cfg.returns
-    return r.unemployed_return_multiplier * r.savings_return_multiplier
+def _max_multiplier(model) -> float:
+    r = model.cfg.returns
+    return (r.unemployed_return_multiplier * r.savings_return_multiplier
+            * max(1.0, float(model.corridors.return_multiplier.max(initial=1.0))))
 
 
-def max_hazard(cfg) -> float:
+def max_hazard(model) -> float:
     """The largest hazard any migrant can have (a newcomer, unemployed, at its target)."""
-    r = cfg.returns
-    return (r.return_rate_settled + r.return_rate_new) * _max_multiplier(cfg)
+    r = model.cfg.returns
+    return (r.return_rate_settled + r.return_rate_new) * _max_multiplier(model)
 
 
 def step(model) -> None:
@@ -54,14 +59,14 @@ def step(model) -> None:
     rng = model.streams["returns"]
     # Returns are rare events: candidates at the largest possible rate, thinned by each
     # migrant's own hazard (exactly a Bernoulli draw per migrant, at O(n p) cost).
-    p_max = float(-np.expm1(-max_hazard(model.cfg) * model.dt))
+    p_max = float(-np.expm1(-max_hazard(model) * model.dt))
     rows = bernoulli_candidates(rng, pop.n, p_max)
     rows = rows[pop.status[rows] == ABROAD]
     # Two stages of thinning: first by a bound that needs only the time abroad, then by the
     # exact hazard (which needs savings) for the few that remain.
-    bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model.cfg) * model.dt)
+    bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model) * model.dt)
     rows = thin(rng, rows, bound, p_max)
-    bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model.cfg) * model.dt)
+    bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model) * model.dt)
     wants = rows[rng.random(len(rows)) * bound < -np.expm1(-return_hazard(model, rows) * model.dt)]
     blocked = model.countries.return_blocked[k.d[pop.corridor[wants]]]
     pop.stranded[:] = False
@@ -76,3 +81,5 @@ def step(model) -> None:
         pop.matched[go] = False
         pop.reintegrated[go] = False
     pop.returned[go] = model.now() + model.dt  # back home by the end of the step
+    model.returned_rows = go
+    model.policies.call("after_returns")

@@ -620,7 +620,8 @@ def _parse_matrix(
             if _is_blank(value):
                 continue
             if col in blank_header:
-                problems.add(rownum, _col_letter(col), f"value {_show(value)} under a blank destination name", _NAME_HINT)
+                problems.add(rownum, _col_letter(col),
+                             f"value {_show(value)} under a blank destination name", _NAME_HINT)
                 continue
             destination = destinations.get(col)
             if destination is None:

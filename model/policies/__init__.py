@@ -1,0 +1,119 @@
+"""The partnership policies of the GFMD 2020 Theme 6 paper, one module each.
+
+Importing this package imports every module in it, and each registers its policy with
+`@register` (see `base.py`): adding a policy is adding one module and one config file
+(`conf/policies/<name>.yaml`), with no list to edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+from typing import Any
+
+from omegaconf import OmegaConf
+
+from model.config import ConfigError, _check_value
+from model.policies.base import PAYERS, REGISTRY, Policy, PolicyConfig, register
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "base":
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+__all__ = ["PAYERS", "REGISTRY", "Policy", "PolicyConfig", "PolicySet", "parse_policies",
+           "register"]
+
+
+def parse_policies(spec: Any) -> dict[str, PolicyConfig]:
+    """Typed, validated policy configs from a list of names or a {name: {key: value}} mapping.
+
+    Raises ConfigError naming the policy and key, and what is allowed, for an unknown policy,
+    an unknown key, a wrong type, a value out of range, an unknown scope or country code.
+    """
+    if spec is None:
+        return {}
+    if OmegaConf.is_config(spec):
+        spec = OmegaConf.to_container(spec, resolve=True)
+    if isinstance(spec, str):
+        spec = [spec]
+    if isinstance(spec, (list, tuple)):
+        spec = {name: {} for name in spec}
+    if not isinstance(spec, dict):
+        raise ConfigError(f"policies = {spec!r}: give a list of policy names or a mapping")
+    out = {}
+    for name, values in spec.items():
+        if name not in REGISTRY:
+            raise ConfigError(f"unknown policy {name!r}; allowed: {', '.join(sorted(REGISTRY))}")
+        out[name] = _policy_config(name, REGISTRY[name].config_class, values or {})
+    return out
+
+
+def _policy_config(name: str, cls: type[PolicyConfig], values: dict) -> PolicyConfig:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(f"policies.{name}: unknown setting(s) {', '.join(unknown)}; allowed: "
+                          f"{', '.join(sorted(fields))}")
+    try:
+        cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(cls), values))
+    except Exception as err:  # OmegaConf's type errors: name the key and the allowed type
+        raise ConfigError(f"policies.{name}: {err}".splitlines()[0]) from None
+    for key, f in fields.items():
+        if f.metadata:
+            _check_value(f"policies.{name}.{key}", f, getattr(cfg, key))
+    for key, allowed in cls.CHOICES.items():
+        if getattr(cfg, key) not in allowed:
+            raise ConfigError(f"policies.{name}.{key} = {getattr(cfg, key)!r}: allowed "
+                              f"{', '.join(allowed)}")
+    if cfg.scope not in PolicyConfig.SCOPES:
+        raise ConfigError(f"policies.{name}.scope = {cfg.scope!r}: allowed "
+                          f"{', '.join(PolicyConfig.SCOPES)}")
+    _check_codes(name, cfg)
+    return cfg
+
+
+def _check_codes(name: str, cfg: PolicyConfig) -> None:
+    from model.world.loader import shipped_countries
+
+    known = set(shipped_countries()["iso3"])
+    if cfg.scope == "members" and not cfg.members:
+        raise ConfigError(f"policies.{name}.scope = members needs policies.{name}.members = "
+                          "[ISO3, ...] (the partnership's countries)")
+    if cfg.scope == "corridors" and not cfg.corridors:
+        raise ConfigError(f"policies.{name}.scope = corridors needs policies.{name}.corridors = "
+                          "[ORIGIN-DESTINATION, ...], e.g. [IND-ARE]")
+    bad = [c for c in cfg.members if c not in known]
+    for corridor in cfg.corridors:
+        parts = corridor.split("-")
+        if len(parts) != 2:
+            raise ConfigError(f"policies.{name}.corridors: {corridor!r} is not ORIGIN-DESTINATION "
+                              "(ISO3 codes, e.g. IND-ARE)")
+        bad += [p for p in parts if p not in known]
+    if bad:
+        raise ConfigError(f"policies.{name}: unknown country code(s) {', '.join(sorted(set(bad)))};"
+                          " use ISO 3166 alpha-3 codes of the package's country table")
+
+
+class PolicySet:
+    """The policies of one run, called at their hooks in the order they were given."""
+
+    def __init__(self, model, configs: dict[str, PolicyConfig]):
+        self.policies = [REGISTRY[name](model, cfg) for name, cfg in configs.items()]
+
+    def __iter__(self):
+        return iter(self.policies)
+
+    def __len__(self) -> int:
+        return len(self.policies)
+
+    def call(self, hook: str) -> None:
+        """Call `hook` on every policy that has it and is in force (started, intensity > 0)."""
+        for policy in self.policies:
+            method = getattr(policy, hook, None)
+            if method is not None and policy.active() and policy.cfg.intensity > 0:
+                method(policy.model)
+
+    def summary(self) -> dict[str, Any]:
+        """Per policy: parameters, covered corridors and costs by payer (for summary.json)."""
+        return {p.name: p.summary() for p in self.policies}

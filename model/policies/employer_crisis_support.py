@@ -1,0 +1,83 @@
+"""Employer support in crises and protection from wage theft.
+
+In the COVID-19 crisis the GFMD paper calls for support that keeps migrant workers employed and
+for recovery of unpaid wages. Mechanism (covered corridors' destinations):
+
+- job retention: when a destination's job-loss hazard rises above `crisis_threshold` times its
+  normal level (a shock), a fund pays employers part of the wages of workers they keep, so a
+  share `retention_share` of the extra job losses does not happen; fewer migrants lose their
+  job, so fewer want to return and fewer are stranded when borders are closed;
+- wage theft: a share `recovery_share` of the earnings withheld from irregular migrants is
+  recovered (complaint mechanisms, wage protection systems).
+
+Costs: the wage subsidy (`subsidy_share` of the wages of the workers kept, for the months of
+the step) and the recovery system (`cost_usd_per_corridor_year`), paid by `funder`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.config import param
+from model.policies.base import PAYERS, Policy, PolicyConfig, register
+from model.processes.earnings import earnings_table
+from model.processes.labour import hazard_to_prob
+
+
+@dataclass
+class EmployerCrisisSupportConfig(PolicyConfig):
+    crisis_threshold: float = param(
+        1.5, "ratio", 1.0, 100.0, label="job-loss hazard / normal above which support starts",
+        source="assumption")
+    retention_share: float = param(
+        0.5, "share", 0.0, 1.0, label="share of the extra job losses prevented",
+        source="assumption informed by OECD (2020) 'Job retention schemes during the COVID-19 "
+               "lockdown and beyond': schemes covered about 50 M jobs, ten times the 2008-09 "
+               "crisis")
+    subsidy_share: float = param(
+        0.6, "share of wages", 0.0, 1.0, label="share of the kept workers' wages the fund pays",
+        source="OECD (2020): short-time work schemes replaced 60-100% of lost earnings")
+    recovery_share: float = param(
+        0.5, "share", 0.0, 1.0, label="share of withheld wages recovered", source="assumption")
+    cost_usd_per_corridor_year: float = param(
+        20000.0, "USD per corridor per year", 0.0, 1e9,
+        label="cost of complaint and wage-protection systems", source="assumption")
+    CHOICES = {"funder": PAYERS}
+    funder: str = param("destination", "", label="who pays: origin, destination, employers or "
+                        "facility", source="scenario choice")
+
+
+@register
+class EmployerCrisisSupport(Policy):
+    """Job retention in crises and wage-theft recovery (see the module docstring)."""
+
+    name = "employer_crisis_support"
+    config_class = EmployerCrisisSupportConfig
+    moves = {"job_losses": "down", "stranded": "down", "wage_theft_usd": "down"}
+
+    def before_step(self, model) -> None:
+        c, k, cfg = model.countries, model.corridors, self.cfg
+        s = cfg.intensity
+        normal = model._lever_base[("countries", "job_loss_rate")]
+        covered_destinations = np.bincount(k.d[self.covered], minlength=len(c.iso3)) > 0
+        ceiling = normal * cfg.crisis_threshold
+        excess = np.maximum(c.job_loss_rate - ceiling, 0.0) * covered_destinations
+        supported = c.job_loss_rate - s * cfg.retention_share * excess
+        # Workers kept this step: employed x (job-loss probability without - with support).
+        employed = np.bincount(k.d, model.tallies.employed(), len(c.iso3))
+        kept = employed * (hazard_to_prob(c.job_loss_rate, model.dt)
+                           - hazard_to_prob(supported, model.dt))
+        c.job_loss_rate = supported
+        monthly = c.wage_low * model.cfg.labour.migrant_wage_ratio
+        self.pay(cfg.funder, float(np.dot(kept, monthly)) * 12.0 * model.dt * cfg.subsidy_share)
+        # Wage theft: recover a share of what irregular workers are not paid.
+        recovered_share = s * cfg.recovery_share * k.wage_theft_share
+        gross = earnings_table(model, gross=True)
+        irregular_employed = model.tallies.employed_by_job().sum(axis=1)[[0, 2]]  # [2, K]
+        recovered = (gross[[0, 2]] * recovered_share * irregular_employed)[:, self.covered].sum()
+        k.wage_theft_share = np.where(self.covered, k.wage_theft_share - recovered_share,
+                                      k.wage_theft_share)
+        model.flows["wages_recovered_usd"][0] += float(recovered)
+        self.pay(cfg.funder, self.covered.sum() * cfg.cost_usd_per_corridor_year * model.dt)
