@@ -30,6 +30,7 @@ class CountryArrays:
         iso3, name, region, income_group: identity (object arrays).
         region_code: index into `regions`, the sorted region names.
         high_income: World Bank high-income group.
+        poorer: low or lower-middle income group.
         population, gdp_usd: people; current USD (the shipped table's GDP year).
         wage_low, wage_high: monthly wages (USD) for jobs below / at tertiary level; grow yearly.
         unemployment: native unemployment rate (fraction).
@@ -50,6 +51,7 @@ class CountryArrays:
         self.regions = np.array(sorted(set(self.region)), dtype=object)
         self.region_code = np.searchsorted(self.regions, self.region)
         self.high_income = self.income_group == "High income"
+        self.poorer = np.isin(self.income_group, ("Low income", "Lower middle income"))
         self.population = countries["population"].to_numpy(float)
         self.gdp_usd = countries["gdp_usd"].to_numpy(float)
         self.wage_low = countries["wage_low_usd_month"].to_numpy(float)

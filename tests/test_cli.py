@@ -97,3 +97,22 @@ def test_the_output_contract_check_passes(tmp_path):
                           env={**os.environ, "PATH": env_path + os.environ["PATH"]}, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "contract ok" in proc.stdout
+
+
+def test_a_run_with_policies_records_them(tmp_path):
+    out = tmp_path / "run"
+    proc = run_cli(f"hydra.run.dir={out}", "end_year=2021",
+                   "policies=[fair_recruitment,remittance_matching]",
+                   "policies.fair_recruitment.cap_months=0.5")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["policies"]) == {"fair_recruitment", "remittance_matching"}
+    assert summary["policies"]["fair_recruitment"]["parameters"]["cap_months"] == 0.5
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert ts["policy_cost_employers_usd"].sum() > 0 and ts["matching_topup_usd"].sum() > 0
+
+
+def test_an_unknown_policy_is_named_with_the_allowed_ones(tmp_path):
+    proc = run_cli(f"hydra.run.dir={tmp_path / 'run'}", "policies=[teleportation]")
+    assert proc.returncode == 2
+    assert "unknown policy teleportation" in proc.stderr and "skill_recognition" in proc.stderr

@@ -58,7 +58,7 @@ class DiasporaBonds(Policy):
 
     name = "diaspora_bonds"
     config_class = DiasporaBondsConfig
-    moves = {"bonds_raised_usd": "up", "bonds_outstanding_usd": "up"}
+    moves = {"bonds_raised_usd": "up", "bonds_outstanding_usd": "up", "bonds_repaid_usd": "up"}
 
     def __init__(self, model, cfg):
         super().__init__(model, cfg)

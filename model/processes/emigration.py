@@ -187,7 +187,6 @@ def step(model) -> None:
     f["recruitment_cost_usd"][0] += float((np.where(regular, fee, 0.0) * w).sum())
     f["recruitment_earnings_usd"][0] += float((np.where(regular, earn, 0.0) * w).sum())
     f["arrival_debt_usd"][0] += float(debt.sum() * w)
-    poorer = np.isin(c.income_group[k.o[corridor]], ("Low income", "Lower middle income"))
-    f["arrivals_poorer_origins"][0] += float(poorer.sum() * w)
+    f["arrivals_poorer_origins"][0] += float(c.poorer[k.o[corridor]].sum() * w)
     model.arrival_rows = new
     model.policies.call("after_emigration")

@@ -23,10 +23,10 @@ def step(model) -> None:
     # Support programmes (corridors.reintegration_multiplier) and recognised skills
     # (corridors.recognised_reintegration_multiplier) raise the hazard.
     k = model.corridors
-    corridor = pop.corridor[home]
-    rate = cfg.reintegration_rate * k.reintegration_multiplier[corridor] * np.where(
-        pop.recognised[home], k.recognised_reintegration_multiplier[corridor], 1.0)
-    p = hazard_to_prob(rate, model.dt)
+    rate = cfg.reintegration_rate * k.reintegration_multiplier
+    table = hazard_to_prob(np.stack([rate, rate * k.recognised_reintegration_multiplier], axis=1),
+                           model.dt).ravel()  # per corridor and recognised skills
+    p = table[pop.corridor[home] * 2 + pop.recognised[home]]
     new = home[~pop.reintegrated[home] & (rng.random(len(home)) < p)]
     with model.tallies.changing(pop, new, ("reintegrated",)):
         pop.reintegrated[new] = True

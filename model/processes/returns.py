@@ -27,10 +27,12 @@ def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
     savings, _ = earnings.current_savings(model, rows)
     h = h * np.where(pop.employed[rows], 1.0, cfg.unemployed_return_multiplier)
     h = h * np.where(savings >= target[corridor], cfg.savings_return_multiplier, 1.0)
-    # Vested regular migrants whose pension rights would be lost on return stay longer.
-    years = model.now() - pop.arrived[rows]
-    locked = pop.regular[rows] & (years >= cfg.vesting_years) & ~k.portable[corridor]
-    h = h * np.where(locked, cfg.pension_lock_in, 1.0) * k.return_multiplier[corridor]
+    # Vested regular migrants whose pension rights would be lost on return stay longer; the
+    # factor per corridor and vested state is one small table.
+    vested = pop.regular[rows] & (model.now() - pop.arrived[rows] >= cfg.vesting_years)
+    factor = np.stack([k.return_multiplier, k.return_multiplier
+                       * np.where(k.portable, 1.0, cfg.pension_lock_in)], axis=1).ravel()
+    h = h * factor[corridor * 2 + vested]
     return h * (pop.status[rows] == ABROAD)
 
 
