@@ -110,7 +110,10 @@ def calibrate_constants(model, inflow_per_year: np.ndarray) -> np.ndarray:
         raise ValueError("calibrated emigration probabilities exceed 50% a step for some "
                          "origin; the corridor stocks are implausible for its population")
     with np.errstate(divide="ignore"):
-        return np.log(p) - np.log1p(-total[:, k.o]) - systematic_utility(model)
+        asc = np.log(p) - np.log1p(-total[:, k.o]) - systematic_utility(model)
+    # Corridors with no inflow get -700 rather than -inf: exp() is the same to the last digit
+    # that matters (1e-304) and several times faster than on infinities.
+    return np.maximum(asc, -700.0)
 
 
 def _regular_entries(k, corridor: np.ndarray, arrivals: np.ndarray, w: float,
