@@ -258,6 +258,13 @@ class EmigrationConfig:
 
 
 @dataclass
+class ShocksConfig:
+    """The dated shock timeline (see model.shocks for the kinds of events and their settings)."""
+
+    timeline: list[Any] = field(default_factory=list)
+
+
+@dataclass
 class MigrationConfig:
     """The whole configuration of one run (Hydra's primary config schema)."""
 
@@ -275,6 +282,7 @@ class MigrationConfig:
                                     source="modelling choice: indicators are always in people")
     progress: bool = param(True, "", label="show a progress bar on runs longer than ~2 s")
     policies: dict[str, Any] = field(default_factory=dict)
+    shocks: ShocksConfig = field(default_factory=ShocksConfig)
     labour: LabourConfig = field(default_factory=LabourConfig)
     remittances: RemittanceConfig = field(default_factory=RemittanceConfig)
     returns: ReturnConfig = field(default_factory=ReturnConfig)
@@ -294,7 +302,7 @@ def _group_classes() -> dict[str, type]:
 def flat_defaults() -> dict[str, Any]:
     """Every model keyword with its default: `world`, `world_path`, the top-level run settings
     and the leaf fields of each behavioural group. Checks that leaf names are unique."""
-    out: dict[str, Any] = {"world": "default", "world_path": None, "policies": {}}
+    out: dict[str, Any] = {"world": "default", "world_path": None, "policies": {}, "shocks": []}
     for f in dataclasses.fields(MigrationConfig):
         if f.name in TOP_LEVEL:
             out[f.name] = f.default
@@ -325,7 +333,8 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
                           f"{', '.join(sorted(allowed))}")
     values = {**allowed, **params}
     cfg = MigrationConfig(world=WorldConfig(name=values.pop("world"), path=values.pop("world_path")),
-                          policies=values.pop("policies") or {})
+                          policies=values.pop("policies") or {},
+                          shocks=ShocksConfig(timeline=list(values.pop("shocks") or [])))
     meta = field_meta()
     for key, value in values.items():
         dotted = meta[key][0]
@@ -337,7 +346,8 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
 
 def flatten(cfg: MigrationConfig) -> dict[str, Any]:
     """The inverse of `nest`: flat keywords from a MigrationConfig."""
-    out = {"world": cfg.world.name, "world_path": cfg.world.path, "policies": cfg.policies}
+    out = {"world": cfg.world.name, "world_path": cfg.world.path, "policies": cfg.policies,
+           "shocks": cfg.shocks.timeline}
     for key, (dotted, _) in field_meta().items():
         obj = cfg if "." not in dotted else getattr(cfg, dotted.split(".")[0])
         out[key] = getattr(obj, key)
@@ -384,6 +394,9 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
     from model.policies import parse_policies
 
     parse_policies(cfg.policies)  # raises ConfigError naming the policy and key
+    from model.shocks import parse_timeline
+
+    parse_timeline(cfg.shocks.timeline)  # names the event and key
     r = cfg.remittances
     if r.remit_share_min > r.remit_share_max:
         raise ConfigError(f"remittances.remit_share_min = {r.remit_share_min} must not exceed "

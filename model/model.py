@@ -25,6 +25,7 @@ from model.policies import PolicySet, parse_policies
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
 from model.processes import ORDER, earnings, emigration, labour, remittances, returns
 from model.processes.earnings import monthly_wage
+from model.shocks import Shock, parse_timeline
 from model.state import LEVERS, CorridorArrays, CountryArrays
 from model.streams import Streams
 from model.tallies import Tallies
@@ -109,7 +110,8 @@ class MigrationModel(mesa.Model):
         self.policies = PolicySet(self, self.policy_configs)
         # Shocks: callables that move levers after they are reset and before policies act
         # (the dated timeline of issue 4 builds on this; tests add their own).
-        self.shocks: list = []
+        self.shock_events = parse_timeline(cfg.shocks.timeline)
+        self.shocks: list = [Shock(self, event) for event in self.shock_events]
         reporters = [i.name for i in INDICATORS] + [region_column(r) for r in self.countries.regions]
         self.datacollector = mesa.DataCollector(model_reporters={n: _reporter(n) for n in reporters})
         self.indicator_values: dict[str, float] = {}

@@ -12,6 +12,7 @@ Numbers are written with 10 significant digits, so identical runs give identical
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pandas as pd
 from model.config import flatten
 from model.indicators import INDICATORS
 from model.population import ABROAD, HIGH
+from model.shocks import recovery
 from model.world.loader import shipped_corridors
 
 FLOAT = "%.10g"
@@ -144,6 +146,9 @@ def write_run(model, out_dir: Path, status: str = "ok") -> dict:
             for q, g in calib.groupby("quantity")},
         "parameters": flatten(model.cfg),
         "policies": model.policies.summary(),
+        "shocks": [dict(dataclasses.asdict(e), recovery=r) for e, r in zip(
+            model.shock_events, recovery(timeseries(model), model.shock_events,
+                                         model.steps_per_year))],
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default))
     return summary

@@ -580,6 +580,45 @@ def _read_summary(run_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def plot_shock_recovery(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+    """Headline indicators indexed to their level in the year before the first shock, with the
+    shocks' dates shaded: how deep each indicator fell and how fast it came back."""
+    shocks = summary.get("shocks") or []
+    if not shocks or not _has(ts, "year", "employment_rate", "remittances_formal_usd"):
+        return None
+    first = min(e["start"] for e in shocks)
+    before = ts[(ts["year"] >= first - 1.0) & (ts["year"] < first)]
+    if before.empty:
+        return None
+    fig = Figure(figsize=(11, 4.8))
+    ax, ax2 = fig.subplots(1, 2)
+    lines = (("employment_rate", "Migrants' employment rate", "C0"),
+             ("remittances_formal_usd", "Formal remittances received", "C1"),
+             ("migrant_stock", "Migrants abroad", "C2"),
+             ("inflows", "Arrivals", "C3"))
+    for column, label, colour in lines:
+        if column in ts.columns:
+            base = float(before[column].mean())
+            if base:
+                ax.plot(ts["year"], 100.0 * ts[column] / base, color=colour, label=label)
+    ax.axhline(100.0, color="grey", lw=0.8)
+    ax.set_ylabel("Index, year before the shock = 100")
+    ax.set_title("Depth and recovery", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    if "stranded" in ts.columns:
+        ax2.plot(ts["year"], ts["stranded"] / 1e6, color="C3")
+    ax2.set_ylabel("Millions of people")
+    ax2.set_title("Stranded migrants (want to return but cannot)", fontsize=10)
+    for a in (ax, ax2):
+        for e in shocks:
+            a.axvspan(e["start"], e["end"], color="0.85", zorder=0)
+        _year_axis(a)
+    kinds = ", ".join(sorted({e["kind"] for e in shocks}))
+    _suptitle(fig, f"Shocks ({kinds}; shaded) and recovery", summary)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.12, wspace=0.25)
+    return _save(fig, path)
+
+
 def make_figures(run_dir: Path) -> list[Path]:
     """Write the PNG figures of a run into `run_dir/figures` and return their paths.
 
@@ -606,6 +645,7 @@ def make_figures(run_dir: Path) -> list[Path]:
          lambda p: plot_corridor_network(corridors, cts, countries, summary, p)),
         ("calibration.png", lambda p: plot_calibration(calib, summary, p)),
         ("flows.png", lambda p: plot_flows(ts, summary, p)),
+        ("shock_recovery.png", lambda p: plot_shock_recovery(ts, summary, p)),
     ]
     written = []
     for name, job in jobs:

@@ -20,7 +20,9 @@ LEVERS = (("corridors", "price_pct"), ("corridors", "recruitment_months"),
           ("corridors", "return_multiplier"), ("corridors", "portable"),
           ("corridors", "wage_theft_share"), ("corridors", "substitute_irregular"),
           ("countries", "job_loss_rate"), ("countries", "account_access"),
-          ("countries", "return_blocked"))
+          ("countries", "return_blocked"), ("countries", "job_finding_rate"),
+          ("countries", "job_loss_multiplier"), ("countries", "entry_multiplier"),
+          ("countries", "emigration_multiplier"), ("countries", "remittance_multiplier"))
 
 
 class CountryArrays:
@@ -41,6 +43,10 @@ class CountryArrays:
         potential_migrants: working-age population by skill ([2, C], people).
         remit_share: share of earnings remitted by this origin's migrants (calibrated).
         return_blocked: departures home blocked (a shock closing borders).
+        job_loss_multiplier: factor on the job-loss hazard by skill and destination ([2, C]).
+        entry_multiplier, emigration_multiplier: factors on arrivals in a destination and on
+            departures from an origin.
+        remittance_multiplier: factor on the remittances sent to an origin.
     """
 
     def __init__(self, countries: pd.DataFrame, cfg: MigrationConfig):
@@ -77,6 +83,11 @@ class CountryArrays:
         self.potential_migrants = np.stack([working * (1 - tertiary), working * tertiary])
         self.remit_share = np.full(n, 0.1)
         self.return_blocked = np.zeros(n, dtype=bool)
+        # Levers that shocks and policies move (reset every step, see LEVERS).
+        self.job_loss_multiplier = np.ones((2, n))   # by skill (low, high) and destination
+        self.entry_multiplier = np.ones(n)           # new arrivals in a destination
+        self.emigration_multiplier = np.ones(n)      # departures from an origin
+        self.remittance_multiplier = np.ones(n)      # remittances sent to an origin
 
 
 class CorridorArrays:

@@ -62,14 +62,21 @@ class EmployerCrisisSupport(Policy):
         s = cfg.intensity
         normal = model._lever_base[("countries", "job_loss_rate")]
         covered_destinations = np.bincount(k.d[self.covered], minlength=len(c.iso3)) > 0
-        ceiling = normal * cfg.crisis_threshold
-        excess = np.maximum(c.job_loss_rate - ceiling, 0.0) * covered_destinations
-        supported = c.job_loss_rate - s * cfg.retention_share * excess
+        # The hazard by skill and destination now (a shock may have raised it), and with the
+        # fund: the excess above `crisis_threshold` x normal is cut by `retention_share`.
+        hazard = c.job_loss_rate * c.job_loss_multiplier
+        excess = np.maximum(hazard - normal * cfg.crisis_threshold, 0.0) * covered_destinations
+        supported = hazard - s * cfg.retention_share * excess
         # Workers kept this step: employed x (job-loss probability without - with support).
-        employed = np.bincount(k.d, model.tallies.employed(), len(c.iso3))
-        kept = employed * (hazard_to_prob(c.job_loss_rate, model.dt)
-                           - hazard_to_prob(supported, model.dt))
-        c.job_loss_rate = supported
+        # Employed per skill and destination, with each corridor's tertiary share.
+        per_corridor = model.tallies.employed()
+        employed = np.stack([np.bincount(k.d, per_corridor * w, len(c.iso3))
+                             for w in (1.0 - k.high_skill_share, k.high_skill_share)])
+        kept = (employed * (hazard_to_prob(hazard, model.dt)
+                            - hazard_to_prob(supported, model.dt))).sum(axis=0)
+        c.job_loss_multiplier = np.divide(supported, c.job_loss_rate,
+                                          out=c.job_loss_multiplier.copy(),
+                                          where=c.job_loss_rate > 0)
         monthly = c.wage_low * model.cfg.labour.migrant_wage_ratio
         self.pay(cfg.funder, float(np.dot(kept, monthly)) * 12.0 * model.dt * cfg.subsidy_share)
         # Wage theft: recover a share of what irregular workers are not paid.

@@ -158,7 +158,8 @@ def step(model) -> None:
     k, c, cfg = model.corridors, model.countries, model.cfg.emigration
     rng = model.streams["emigration"]
     expected = expected_earnings(model)
-    people = choice_probabilities(model, expected) * c.potential_migrants[:, k.o]  # [2, K]
+    people = (choice_probabilities(model, expected) * c.potential_migrants[:, k.o]  # [2, K]
+              * c.emigration_multiplier[k.o] * c.entry_multiplier[k.d])  # shocks: push, entry
     w = model.cfg.people_per_agent
     n = rng.poisson(people / w)
     if n.sum() == 0:

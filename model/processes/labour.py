@@ -34,7 +34,7 @@ def step(model) -> None:
     pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.labour
     rng = model.streams["labour"]
     p_find = hazard_to_prob(c.job_finding_rate, model.dt)
-    p_lose = hazard_to_prob(c.job_loss_rate, model.dt)
+    p_lose = hazard_to_prob(c.job_loss_rate * c.job_loss_multiplier, model.dt)  # [skill, C]
     # Unemployed migrants abroad (a minority) each try to find a job.
     idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
     found = rng.random(len(idle)) < p_find[k.d[pop.corridor[idle]]]
@@ -44,7 +44,7 @@ def step(model) -> None:
     p_max = float(p_lose.max(initial=0.0))
     rows = bernoulli_candidates(rng, pop.n, p_max)
     rows = rows[pop.employed[rows]]
-    losers = thin(rng, rows, p_lose[k.d[pop.corridor[rows]]], p_max)
+    losers = thin(rng, rows, p_lose[pop.skill[rows], k.d[pop.corridor[rows]]], p_max)
     # Whether a new job matches the migrant's skill.
     p_match = np.where(pop.recognised[finders], cfg.matched_prob_recognised,
                        cfg.matched_prob_unrecognised)

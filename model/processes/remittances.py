@@ -52,10 +52,13 @@ def formal_table(model, constant: float | None = None) -> np.ndarray:
 
 def price_response(model) -> np.ndarray:
     """Factor on the amount sent per corridor: (price / start price) ^ -elasticity, so cheaper
-    sending raises what migrants send (1 in the baseline, where prices stay put)."""
+    sending raises what migrants send (1 in the baseline, where prices stay put), times the
+    origin's remittance multiplier."""
     k = model.corridors
     ratio = np.maximum(k.price_pct, 0.01) / np.maximum(k.base_price_pct, 0.01)
-    return ratio ** -model.cfg.remittances.amount_price_elasticity
+    # Shocks at origin (a disaster) make migrants send more: `countries.remittance_multiplier`.
+    return (ratio ** -model.cfg.remittances.amount_price_elasticity
+            * model.countries.remittance_multiplier[k.o])
 
 
 def unemployed_amount(model) -> np.ndarray:
