@@ -283,6 +283,7 @@ class MigrationConfig:
     progress: bool = param(True, "", label="show a progress bar on runs longer than ~2 s")
     policies: dict[str, Any] = field(default_factory=dict)
     shocks: ShocksConfig = field(default_factory=ShocksConfig)
+    facility: Any = field(default_factory=dict)  # model.facility.FacilityConfig settings
     labour: LabourConfig = field(default_factory=LabourConfig)
     remittances: RemittanceConfig = field(default_factory=RemittanceConfig)
     returns: ReturnConfig = field(default_factory=ReturnConfig)
@@ -302,7 +303,8 @@ def _group_classes() -> dict[str, type]:
 def flat_defaults() -> dict[str, Any]:
     """Every model keyword with its default: `world`, `world_path`, the top-level run settings
     and the leaf fields of each behavioural group. Checks that leaf names are unique."""
-    out: dict[str, Any] = {"world": "default", "world_path": None, "policies": {}, "shocks": []}
+    out: dict[str, Any] = {"world": "default", "world_path": None, "policies": {}, "shocks": [],
+                           "facility": {}}
     for f in dataclasses.fields(MigrationConfig):
         if f.name in TOP_LEVEL:
             out[f.name] = f.default
@@ -334,7 +336,8 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
     values = {**allowed, **params}
     cfg = MigrationConfig(world=WorldConfig(name=values.pop("world"), path=values.pop("world_path")),
                           policies=values.pop("policies") or {},
-                          shocks=ShocksConfig(timeline=list(values.pop("shocks") or [])))
+                          shocks=ShocksConfig(timeline=list(values.pop("shocks") or [])),
+                          facility=values.pop("facility") or {})
     meta = field_meta()
     for key, value in values.items():
         dotted = meta[key][0]
@@ -347,7 +350,7 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
 def flatten(cfg: MigrationConfig) -> dict[str, Any]:
     """The inverse of `nest`: flat keywords from a MigrationConfig."""
     out = {"world": cfg.world.name, "world_path": cfg.world.path, "policies": cfg.policies,
-           "shocks": cfg.shocks.timeline}
+           "shocks": cfg.shocks.timeline, "facility": cfg.facility}
     for key, (dotted, _) in field_meta().items():
         obj = cfg if "." not in dotted else getattr(cfg, dotted.split(".")[0])
         out[key] = getattr(obj, key)
@@ -397,6 +400,7 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
     from model.shocks import parse_timeline
 
     parse_timeline(cfg.shocks.timeline)  # names the event and key
+    parse_facility(cfg.facility)
     r = cfg.remittances
     if r.remit_share_min > r.remit_share_max:
         raise ConfigError(f"remittances.remit_share_min = {r.remit_share_min} must not exceed "
@@ -423,3 +427,27 @@ def parameter_table() -> str:
         rows.append(f"| `{dotted}` | {f.default} | {m.get('unit', '')} | {allowed} | "
                     f"{m.get('label', '')} | {m.get('source', '')} |")
     return "\n".join(rows)
+
+
+def parse_facility(spec: Any):
+    """A validated FacilityConfig from a mapping (or one already built); ConfigError names the
+    key and what is allowed."""
+    from omegaconf import OmegaConf
+
+    from model.facility import FacilityConfig, validate_facility
+
+    if isinstance(spec, FacilityConfig):
+        return validate_facility(spec)
+    if OmegaConf.is_config(spec):
+        spec = OmegaConf.to_container(spec, resolve=True)
+    spec = dict(spec or {})
+    allowed = {f.name for f in dataclasses.fields(FacilityConfig)}
+    unknown = sorted(set(spec) - allowed)
+    if unknown:
+        raise ConfigError(f"facility: unknown setting(s) {', '.join(unknown)}; allowed: "
+                          f"{', '.join(sorted(allowed))}")
+    try:
+        cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(FacilityConfig), spec))
+    except Exception as err:
+        raise ConfigError(f"facility: {str(err).splitlines()[0]}") from None
+    return validate_facility(cfg)

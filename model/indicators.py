@@ -96,8 +96,18 @@ INDICATORS: tuple[Indicator, ...] = (
               "cost of policies to destination governments"),
     Indicator("policy_cost_employers_usd", "USD per step", "cost of policies to employers"),
     Indicator("policy_cost_facility_usd", "USD per step",
-              "cost of policies to the financing facility"),
-)
+              "cost of policies and programmes to the financing facility"),
+    Indicator("facility_members", "countries", "members of the financing facility"),
+    Indicator("facility_fees_usd", "USD per step", "membership fees received by the facility"),
+    Indicator("facility_grants_usd", "USD per step", "donor grants received by the facility"),
+    Indicator("facility_bank_loans_usd", "USD per step",
+              "concessional loans from development banks blended in"),
+    Indicator("facility_cash_usd", "USD", "the facility's cash balance"),
+    Indicator("facility_loans_outstanding_usd", "USD", "loans on-lent to members, outstanding"),
+    Indicator("facility_crisis_response_usd", "USD per step", "programmes for crisis response"),
+) + tuple(Indicator(f"facility_theme_{t}_usd", "USD per step", f"facility programmes: {t}")
+          for t in ("governance", "skilling", "technology", "protection", "irregular",
+                    "partnerships"))
 UNITS = {i.name: i.unit for i in INDICATORS}
 LABELS = {i.name: i.label for i in INDICATORS}
 
@@ -109,6 +119,23 @@ def region_column(region: str) -> str:
 
 def _ratio(a: float, b: float) -> float:
     return float(a / b) if b > 0 else 0.0
+
+
+def _facility(model) -> dict[str, float]:
+    """The facility's columns (zeros when there is no facility)."""
+    fac, f = model.facility, model.flows
+    out = {"facility_members": float(fac.member.sum()) if fac is not None else 0.0,
+           "facility_fees_usd": float(f["facility_fees"][0]),
+           "facility_grants_usd": float(f["facility_grants"][0]),
+           "facility_bank_loans_usd": float(f["facility_bank_loans"][0]),
+           "facility_cash_usd": fac.books["cash"] if fac is not None else 0.0,
+           "facility_loans_outstanding_usd": (fac.books["loans_outstanding"]
+                                              if fac is not None else 0.0),
+           "facility_crisis_response_usd": float(f["facility_crisis_response"][0])}
+    for key in f:
+        if key.startswith("facility_theme_"):
+            out[f"{key}_usd"] = float(f[key][0])
+    return out
 
 
 def measure(model) -> dict[str, float]:
@@ -177,6 +204,7 @@ def measure(model) -> dict[str, float]:
         "policy_cost_destination_usd": float(f["cost_destination"][0]),
         "policy_cost_employers_usd": float(f["cost_employers"][0]),
         "policy_cost_facility_usd": float(f["cost_facility"][0]),
+        **_facility(model),
     }
     by_region = np.bincount(c.region_code[k.d], stock, len(c.regions))
     for name, value in zip(c.regions, by_region):

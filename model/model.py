@@ -20,6 +20,7 @@ import numpy as np
 
 from model import config as config_mod
 from model.agents import Country, Migrant
+from model.facility import THEMES, FinancingFacility
 from model.indicators import INDICATORS, measure, region_column
 from model.policies import PolicySet, parse_policies
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
@@ -39,7 +40,9 @@ SCALAR_FLOWS = ("stranded", "recruitment_cost_usd", "recruitment_earnings_usd", 
                 "arrival_debt_usd", "arrivals_poorer_origins", "wage_theft_usd",
                 "wages_recovered_usd", "investment_usd", "bonds_raised_usd", "bonds_repaid_usd",
                 "pension_rights_carried_usd", "cost_origin", "cost_destination",
-                "cost_employers", "cost_facility")
+                "cost_employers", "cost_facility", "facility_fees", "facility_grants",
+                "facility_bank_loans", "facility_crisis_response") + tuple(
+                    f"facility_theme_{t}" for t in THEMES)
 
 
 def _reporter(name: str):
@@ -110,6 +113,11 @@ class MigrationModel(mesa.Model):
         self.policies = PolicySet(self, self.policy_configs)
         # Shocks: callables that move levers after they are reset and before policies act
         # (the dated timeline of issue 4 builds on this; tests add their own).
+        self.facility_config = config_mod.parse_facility(cfg.facility)
+        self.facility = (FinancingFacility(self, self.facility_config)
+                         if self.facility_config.enabled else None)
+        self._theme_outcomes = None
+        self.year_irregular = np.zeros(len(self.corridors.o))
         self.shock_events = parse_timeline(cfg.shocks.timeline)
         self.shocks: list = [Shock(self, event) for event in self.shock_events]
         reporters = [i.name for i in INDICATORS] + [region_column(r) for r in self.countries.regions]
@@ -235,11 +243,24 @@ class MigrationModel(mesa.Model):
         self._reset_levers()
         for shock in self.shocks:
             shock(self)
+        if self.facility is not None and self.facility.active():
+            if (self.steps - 1) % self.steps_per_year == 0:  # the facility's year begins
+                self.facility.check_conditions()
+                self.facility.judge_membership()
+                self.facility.fund_year()
+                self.year_irregular[:] = 0.0
+            self.facility.apply()
         self.policies.call("before_step")
         for _, process in ORDER:
             process(self)
+        self.year_irregular += self.flows["arrivals_irregular"]
         if self.steps % self.steps_per_year == 0:
             self.policies.call("end_of_year")
+            if self.facility is not None and self.facility.active() and self.facility.cfg.review:
+                outcomes = self.theme_outcomes()
+                if self._theme_outcomes is not None:
+                    self.facility.review_outcomes(self._theme_outcomes, outcomes)
+                self._theme_outcomes = outcomes
         self._tally()
         self.indicator_values = measure(self)
         self.datacollector.collect(self)
@@ -302,6 +323,21 @@ class MigrationModel(mesa.Model):
     def now(self) -> float:
         """The decimal year at the beginning of the current step (the start year before any)."""
         return self.start_year + self.years_elapsed()
+
+    def count_irregular_by_origin(self) -> np.ndarray:
+        """Irregular arrivals per origin since the facility's year began (people)."""
+        return np.bincount(self.corridors.o, self.year_irregular, len(self.countries.iso3))
+
+    def theme_outcomes(self) -> dict[str, float]:
+        """One indicator per GFMD theme, higher is better (the facility's voluntary review)."""
+        v = measure(self)
+        members = self.facility.member.mean() if self.facility is not None else 0.0
+        return {"governance": 1.0 - v["irregular_share"],
+                "skilling": v["recognised_share"],
+                "technology": -v["remittance_price_pct"] / 100.0,
+                "protection": -v["wage_theft_usd"] / max(v["remittances_sent_usd"], 1.0),
+                "irregular": -v["arrivals_irregular"] / max(v["inflows"], 1.0),
+                "partnerships": float(members)}
 
     def count_people(self, rows: np.ndarray) -> np.ndarray:
         """People in `rows`, summed per corridor."""

@@ -619,6 +619,61 @@ def plot_shock_recovery(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
     return _save(fig, path)
 
 
+FACILITY_THEMES = ("governance", "skilling", "technology", "protection", "irregular",
+                   "partnerships")
+
+
+def plot_facility(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+    """The financing facility: money in by source and programmes by theme per year (bars),
+    members over time."""
+    if not summary.get("facility") or not _has(ts, "year", "facility_members",
+                                               "facility_fees_usd"):
+        return None
+    years = np.floor(ts["year"]).astype(int)
+    yearly = ts.groupby(years).sum(numeric_only=True)
+    fig = Figure(figsize=(14, 4.8))
+    ax_in, ax_out, ax_members = fig.subplots(1, 3)
+    bottom = np.zeros(len(yearly))
+    for column, label in (("facility_fees_usd", "Membership fees"),
+                          ("facility_grants_usd", "Donor grants"),
+                          ("facility_bank_loans_usd", "Concessional loans (development banks)")):
+        ax_in.bar(yearly.index, yearly[column] / 1e9, bottom=bottom, label=label)
+        bottom += yearly[column].to_numpy() / 1e9
+    ax_in.set_ylim(0, max(float(bottom.max()), 1e-9) * 1.35)  # head room for the legend
+    ax_in.set_title("Money in, by source", fontsize=10)
+    ax_in.set_ylabel("US$ billions per year")
+    ax_in.legend(fontsize=8, loc="upper left")
+    bottom = np.zeros(len(yearly))
+    for theme in FACILITY_THEMES:
+        column = f"facility_theme_{theme}_usd"
+        if column in yearly.columns:
+            ax_out.bar(yearly.index, yearly[column] / 1e9, bottom=bottom,
+                       label=theme.replace("irregular", "preventing irregular migration"))
+            bottom += yearly[column].to_numpy() / 1e9
+    if "facility_crisis_response_usd" in yearly.columns:
+        ax_out.bar(yearly.index, yearly["facility_crisis_response_usd"] / 1e9, bottom=bottom,
+                   label="crisis response", color="0.3")
+    top = bottom + (yearly["facility_crisis_response_usd"].to_numpy() / 1e9
+                    if "facility_crisis_response_usd" in yearly.columns else 0.0)
+    ax_out.set_ylim(0, max(float(np.max(top)), 1e-9) * 1.5)
+    ax_out.set_title("Programmes, by GFMD theme", fontsize=10)
+    ax_out.set_ylabel("US$ billions per year")
+    ax_out.legend(fontsize=7, loc="upper left", ncol=2)
+    ax_members.plot(ts["year"], ts["facility_members"], color="C0", drawstyle="steps-post")
+    ax_members.set_ylim(0, max(float(ts["facility_members"].max()) * 1.15, 1))
+    ax_members.set_title("Member countries", fontsize=10)
+    ax_members.set_ylabel("Countries")
+    for ax in (ax_in, ax_out, ax_members):
+        _year_axis(ax)
+    p = summary["facility"].get("parameters", {})
+    _suptitle(fig, f"Financing facility ({p.get('voting', '?')} voting, "
+                   f"{p.get('participation', '?')} participation, "
+                   f"{p.get('allocation', '?')} allocation"
+                   f"{', review' if p.get('review') else ''})", summary)
+    fig.subplots_adjust(left=0.05, right=0.99, top=0.8, bottom=0.12, wspace=0.25)
+    return _save(fig, path)
+
+
 def make_figures(run_dir: Path) -> list[Path]:
     """Write the PNG figures of a run into `run_dir/figures` and return their paths.
 
@@ -646,6 +701,7 @@ def make_figures(run_dir: Path) -> list[Path]:
         ("calibration.png", lambda p: plot_calibration(calib, summary, p)),
         ("flows.png", lambda p: plot_flows(ts, summary, p)),
         ("shock_recovery.png", lambda p: plot_shock_recovery(ts, summary, p)),
+        ("facility.png", lambda p: plot_facility(ts, summary, p)),
     ]
     written = []
     for name, job in jobs:

@@ -19,6 +19,7 @@ LEVERS = (("corridors", "price_pct"), ("corridors", "recruitment_months"),
           ("corridors", "recognised_reintegration_multiplier"),
           ("corridors", "return_multiplier"), ("corridors", "portable"),
           ("corridors", "wage_theft_share"), ("corridors", "substitute_irregular"),
+          ("corridors", "quota_multiplier"), ("corridors", "irregular_deterrence"),
           ("countries", "job_loss_rate"), ("countries", "account_access"),
           ("countries", "return_blocked"), ("countries", "job_finding_rate"),
           ("countries", "job_loss_multiplier"), ("countries", "entry_multiplier"),
@@ -115,6 +116,8 @@ class CorridorArrays:
         wage_theft_share: share of irregular migrants' earnings withheld by employers.
         substitute_irregular: irregular arrivals replaced this step by regular re-migration
             (people; return-to-job agreements).
+        quota_multiplier: scales the regular quota (wider regular channels).
+        irregular_deterrence: share of would-be irregular arrivals who stay home.
         asc: choice constants calibrated to replace returns ([2, K]: skill, corridor).
         trend_ratio: start inflow with the 2015-2020 trend / inflow replacing returns ([2, K]).
     """
@@ -146,5 +149,7 @@ class CorridorArrays:
         self.portable = np.zeros(n, dtype=bool)
         self.wage_theft_share = np.full(n, cfg.labour.wage_theft_share)
         self.substitute_irregular = np.zeros(n)
+        self.quota_multiplier = np.ones(n)
+        self.irregular_deterrence = np.zeros(n)
         self.asc = np.zeros((2, n))
         self.trend_ratio = np.ones((2, n))

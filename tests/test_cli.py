@@ -116,3 +116,18 @@ def test_an_unknown_policy_is_named_with_the_allowed_ones(tmp_path):
     proc = run_cli(f"hydra.run.dir={tmp_path / 'run'}", "policies=[teleportation]")
     assert proc.returncode == 2
     assert "unknown policy teleportation" in proc.stderr and "skill_recognition" in proc.stderr
+
+
+def test_the_facility_governance_sweep_runs_as_a_real_multirun(tmp_path):
+    sweep = tmp_path / "sweep"
+    proc = run_cli("-m", "+sweep=facility_governance", "seed=1", "end_year=2022",
+                   "people_per_agent=5000", f"hydra.sweep.dir={sweep}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    designs = set()
+    for job in sorted(p for p in sweep.iterdir() if p.is_dir()):
+        facility = json.loads((job / "summary.json").read_text())["facility"]
+        designs.add((facility["parameters"]["voting"], facility["parameters"]["participation"]))
+        assert facility["members_mean"] > 0 and abs(facility["balance_gap_usd"]) < 1e-3
+        assert (job / "figures" / "facility.png").exists()
+    assert designs == {("equal", "unconditional"), ("equal", "conditional"),
+                       ("weighted", "unconditional"), ("weighted", "conditional")}

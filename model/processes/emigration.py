@@ -166,9 +166,14 @@ def step(model) -> None:
         return
     corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.ravel())
     skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
+    # Wider regular channels (corridors.quota_multiplier) add to this year's quota.
+    k.quota_left = k.quota_left + k.quota * (k.quota_multiplier - 1.0) * model.dt
     regular = _regular_entries(k, corridor, n[LOW] + n[HIGH], w, rng)
     if k.substitute_irregular.any():
         keep = ~_substituted(k, corridor, regular, w, rng)
+        corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
+    if k.irregular_deterrence.any():  # some would-be irregular migrants stay home
+        keep = regular | (rng.random(len(corridor)) >= k.irregular_deterrence[corridor])
         corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
     m = len(corridor)
     d = k.d[corridor]

@@ -1,0 +1,396 @@
+"""The Concessional Financing Facility for Migration (section 4 of the GFMD paper), as a Mesa agent.
+
+Modelled on the Global Concessional Financing Facility (GCFF), which blends donor grants with
+concessional loans from development banks: by 2020 it had approved 622 M USD of grants
+supporting 4.2 bn USD of projects, so one grant dollar buys down the interest on about 5.75
+dollars of loans (`leverage` = 4.2 bn / 622 M = 6.75 dollars of programmes per grant dollar).
+
+Money, once a year, from `start_year`:
+- in: membership fees in two tiers (`fee_high_income_usd`, `fee_other_usd`), donor grants
+  (`donor_grants_usd`), and concessional loans from development banks (grants x (leverage - 1));
+- out: programmes in the six GFMD themes in member countries, paid as grants (fees and donor
+  grants) and as concessional loans on-lent to member governments, which repay them over
+  `loan_years` (the facility passes the repayments on to the development banks);
+- the books balance every step: money in (fees + grants + bank loans) = money out (programme
+  grants + repayments to the banks) + cash + loans outstanding (tested).
+
+Programmes take effect after `lag_years`, through capacity that builds with spending and
+depreciates, with diminishing returns (1 - exp(-capacity / effect_scale_usd)), each through one
+model mechanism in the member's corridors:
+- governance of labour migration: wider regular channels (quota) into member destinations;
+- skilling migrants: more skilled emigrants with recognised credentials from member origins;
+- new technologies for migrants: lower remittance prices on member corridors;
+- migrant protection: less wage theft in member destinations;
+- preventing irregular migration: fewer irregular departures from member origins;
+- partnerships: trust among members (it raises the value members see in staying).
+
+Governance options (each a setting, so a sweep can compare them):
+- `voting`: `equal` (one member, one vote) or `weighted` by contribution; votes set the shares of
+  the themes from members' preferences (origins favour skilling, technology and protection;
+  destinations governance, irregular migration and partnerships);
+- `participation`: `unconditional`, or `conditional` on migration outcomes: a member receives
+  programmes only while its irregular departures fall (or stay low), and every member bears a
+  reporting and compliance cost;
+- `allocation`: `static`, or `adaptive`: while a shock is on, `crisis_share` of the programme
+  budget goes to crisis response (job retention in member destinations);
+- `review`: a voluntary review framework: members report outcomes each year and the theme
+  shares learn towards the themes that moved their indicator most per dollar.
+
+Membership: each year every candidate judges membership (`judge_membership`): it joins or stays
+with a probability that rises with the value of what it receives (the grant element of its
+programmes), weighted by its perceived fairness, against its fee and compliance cost.
+Perceived fairness falls with a voting weight below an equal share, with conditions, and with
+receiving less than it pays. Whether
+equal, unconditional partnerships last longer is thus an outcome of these rules, which a sweep
+can confirm or refute (`conf/sweep/facility_governance.yaml`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+
+from model.config import ConfigError, _check_value, param
+
+THEMES = ("governance", "skilling", "technology", "protection", "irregular", "partnerships")
+# Theme preferences of a member by its role (shares; assumption stated in the docstring).
+ORIGIN_PREFERENCE = np.array([0.10, 0.30, 0.30, 0.20, 0.05, 0.05])
+DESTINATION_PREFERENCE = np.array([0.30, 0.05, 0.05, 0.10, 0.35, 0.15])
+CHOICES = {"voting": ("equal", "weighted"), "participation": ("unconditional", "conditional"),
+           "allocation": ("static", "adaptive")}
+
+
+@dataclass
+class FacilityConfig:
+    """Settings of the financing facility (`facility` in the config)."""
+
+    enabled: bool = param(False, "", label="the facility exists", source="scenario choice")
+    start_year: float = param(2021.0, "year", 2000.0, 2100.0, label="first year of operation",
+                              source="scenario choice")
+    candidates: list[str] = field(default_factory=list)  # ISO3; empty = every country
+    voting: str = param("equal", "", label="equal or weighted (by contribution) voting",
+                        source="GFMD paper: the GCFF gives members equal voice")
+    participation: str = param("unconditional", "",
+                               label="unconditional, or conditional on migration outcomes",
+                               source="scenario choice")
+    allocation: str = param("static", "", label="static, or adaptive (crisis response in shocks)",
+                            source="scenario choice")
+    review: bool = param(False, "", label="voluntary review framework (allocation learns)",
+                         source="GFMD paper, section 4")
+    fee_high_income_usd: float = param(5e6, "USD per year", 0.0, 1e10,
+                                       label="membership fee, high-income members",
+                                       source="assumption (two tiers, as the paper proposes)")
+    fee_other_usd: float = param(0.5e6, "USD per year", 0.0, 1e10,
+                                 label="membership fee, other members", source="assumption")
+    donor_grants_usd: float = param(
+        125e6, "USD per year", 0.0, 1e12, label="donor grants",
+        source="GCFF: 622 M USD of grants approved in 2016-2020, about 125 M a year")
+    leverage: float = param(6.75, "USD of programmes per grant USD", 1.0, 50.0,
+                            label="programmes per grant dollar (grants blended with loans)",
+                            source="GCFF: 622 M USD of grants supported 4.2 bn USD of projects")
+    loan_years: float = param(25.0, "years", 1.0, 60.0, label="repayment period of the loans",
+                              source="assumption (IDA-like concessional terms, 25-40 years)")
+    lag_years: float = param(1.0, "years", 0.0, 10.0, label="delay before programmes take effect",
+                             source="assumption")
+    capacity_depreciation: float = param(0.1, "per year", 0.0, 1.0,
+                                         label="decay of what programmes built",
+                                         source="assumption")
+    effect_scale_usd: float = param(
+        200e6, "USD", 1e3, 1e12, label="capacity at which a theme reaches 63% of its effect",
+        source="assumption")
+    max_effects: list[float] = field(default_factory=lambda: [0.3, 0.3, 0.4, 0.5, 0.3, 0.5])
+    compliance_cost_usd: float = param(2e6, "USD per member per year", 0.0, 1e10,
+                                       label="reporting and compliance cost when conditional",
+                                       source="assumption")
+    conditional_fairness_penalty: float = param(
+        0.3, "share", 0.0, 1.0, label="perceived fairness lost to conditions",
+        source="assumption (conditionality is resented as intrusive, GFMD paper)")
+    benefit_valuation: float = param(
+        1.0, "USD of value per USD of grant element", 0.0, 100.0,
+        label="value a member sees in each dollar of grant element it receives",
+        source="assumption (1: a grant dollar is worth a dollar, spillovers aside)")
+    loan_grant_element: float = param(
+        0.35, "share", 0.0, 1.0, label="grant element of the concessional loans",
+        source="IMF/World Bank: loans count as concessional with a grant element of at least "
+               "35%")
+    exit_sensitivity: float = param(3.0, "", 0.0, 100.0,
+                                    label="how sharply members react to value / cost",
+                                    source="assumption")
+    crisis_share: float = param(0.5, "share", 0.0, 1.0,
+                                label="adaptive allocation: budget to crisis response in shocks",
+                                source="GCFF restructured operations for COVID-19 (paper)")
+    learning_rate: float = param(0.5, "", 0.0, 5.0, label="review: speed of reallocation",
+                                 source="assumption")
+
+
+def validate_facility(cfg: FacilityConfig) -> FacilityConfig:
+    """Check the facility's settings; raise ConfigError naming the key and what is allowed."""
+    import dataclasses
+
+    for f in dataclasses.fields(FacilityConfig):
+        if f.metadata and f.name not in CHOICES:
+            _check_value(f"facility.{f.name}", f, getattr(cfg, f.name))
+    for key, allowed in CHOICES.items():
+        if getattr(cfg, key) not in allowed:
+            raise ConfigError(f"facility.{key} = {getattr(cfg, key)!r}: allowed "
+                              f"{', '.join(allowed)}")
+    if len(cfg.max_effects) != len(THEMES) or not all(0 <= x <= 1 for x in cfg.max_effects):
+        raise ConfigError(f"facility.max_effects = {list(cfg.max_effects)}: six shares 0 to 1, "
+                          f"one per theme ({', '.join(THEMES)})")
+    from model.world.loader import shipped_countries
+
+    bad = sorted(set(cfg.candidates) - set(shipped_countries()["iso3"]))
+    if bad:
+        raise ConfigError(f"facility.candidates: unknown country code(s) {', '.join(bad)}")
+    return cfg
+
+
+class FinancingFacility(mesa.Agent):
+    """The facility: members, money, programmes by theme and member, governance rules."""
+
+    def __init__(self, model, cfg: FacilityConfig):
+        super().__init__(model)
+        self.cfg = cfg
+        c, C = model.countries, len(model.countries.iso3)
+        self.candidate = (np.isin(c.iso3, cfg.candidates) if cfg.candidates
+                          else np.ones(C, dtype=bool))
+        self.member = np.zeros(C, dtype=bool)
+        self.years_member = np.zeros(C)
+        self.fee = np.where(c.high_income, cfg.fee_high_income_usd, cfg.fee_other_usd)
+        self.theme_shares = np.full(len(THEMES), 1.0 / len(THEMES))
+        self.capacity = np.zeros((len(THEMES), C))     # built by programmes, USD
+        self.pipeline: list[tuple[float, np.ndarray]] = []  # (year effective, spending [T, C])
+        self.received = np.zeros(C)                     # programme money last year, USD
+        self.trust = np.zeros(C)
+        self.compliant = np.ones(C, dtype=bool)
+        self.last_irregular = None
+        self.last_outcome = None
+        # Books (cumulative, USD) and balances.
+        self.books = {"fees": 0.0, "grants": 0.0, "bank_loans": 0.0, "programme_grants": 0.0,
+                      "repaid_to_banks": 0.0, "cash": 0.0, "loans_outstanding": 0.0}
+        self.loan_book: list[tuple[float, float]] = []  # (yearly repayment, years left)
+        self.by_theme = np.zeros(len(THEMES))           # programme money by theme last year
+        self.crisis_spent = 0.0
+        self.compliance_paid = 0.0
+        self.history: list[dict] = []
+
+    # ---------------------------------------------------------------- yearly decisions
+    def active(self) -> bool:
+        return self.model.now() + 1e-9 >= self.cfg.start_year
+
+    def roles(self) -> tuple[np.ndarray, np.ndarray]:
+        """People abroad from and living in each country now."""
+        m = self.model
+        stock = m.tallies.stock()
+        C = len(m.countries.iso3)
+        return (np.bincount(m.corridors.o, stock, C), np.bincount(m.corridors.d, stock, C))
+
+    def votes(self) -> np.ndarray:
+        """Voting shares of the members (0 for others)."""
+        if not self.member.any():
+            return np.zeros_like(self.fee)
+        if self.cfg.voting == "equal":
+            return self.member / self.member.sum()
+        paid = self.fee * self.member
+        return paid / paid.sum()
+
+    def preferences(self) -> np.ndarray:
+        """Theme preferences of every country ([C, T]) from its role as origin or destination."""
+        emigrants, immigrants = self.roles()
+        origin_share = np.divide(emigrants, emigrants + immigrants,
+                                 out=np.full(len(emigrants), 0.5), where=emigrants + immigrants > 0)
+        return (origin_share[:, None] * ORIGIN_PREFERENCE
+                + (1 - origin_share[:, None]) * DESTINATION_PREFERENCE)
+
+    def fairness(self) -> np.ndarray:
+        """Perceived fairness 0-1 of membership for every country (as member or candidate)."""
+        n = max(int(self.member.sum()), 1)
+        c = self.model.countries
+        if self.cfg.voting == "weighted":
+            members_fees = (self.fee * self.member).sum() or self.fee.mean() * n
+            voice = np.minimum(1.0, self.fee / members_fees * n)  # vote share / equal share
+        else:
+            voice = np.ones(len(c.iso3))
+        conditions = 1.0 - (self.cfg.conditional_fairness_penalty
+                            if self.cfg.participation == "conditional" else 0.0)
+        paid = self.fee + self._compliance()
+        returns = np.minimum(1.0, self.received / np.maximum(paid, 1.0))
+        return voice * conditions * (0.5 + 0.5 * returns)
+
+    def _compliance(self) -> np.ndarray:
+        if self.cfg.participation == "conditional":
+            return np.full(len(self.fee), self.cfg.compliance_cost_usd)
+        return np.zeros(len(self.fee))
+
+    def judge_membership(self) -> None:
+        """Candidates join, members stay or leave: value x fairness against cost (logit)."""
+        m, cfg = self.model, self.cfg
+        rng = m.streams["facility"]
+        cost = self.fee + self._compliance()
+        if self.member.any():
+            expected = np.where(self.member, self.received,
+                                self.received[self.member].mean())
+        else:  # before any history: an equal split of the first year's programmes
+            expected = np.full(len(cost), self.programme_budget() / max(self.candidate.sum(), 1))
+        value = (cfg.benefit_valuation * expected * (1.0 + self.trust)) * self.fairness()
+        ratio = np.log(np.maximum(value, 1.0) / np.maximum(cost, 1.0))
+        p_in = 1.0 / (1.0 + np.exp(-cfg.exit_sensitivity * ratio))
+        stays = rng.random(len(cost)) < p_in
+        self.member = self.candidate & stays
+        self.years_member = np.where(self.member, self.years_member + 1.0, 0.0)
+
+    def programme_budget(self) -> float:
+        """Programmes a year: (fees + grants) x leverage."""
+        fees = float((self.fee * self.member).sum())
+        return (fees + self.cfg.donor_grants_usd) * self.cfg.leverage
+
+    # ---------------------------------------------------------------- the year's money
+    def fund_year(self) -> None:
+        """Collect fees, grants and bank loans; allocate programmes by theme and member; service
+        the loans; book everything."""
+        m, cfg, b = self.model, self.cfg, self.books
+        fees = float((self.fee * self.member).sum())
+        grants = cfg.donor_grants_usd
+        bank_loans = (fees + grants) * (cfg.leverage - 1.0)
+        b["fees"] += fees
+        b["grants"] += grants
+        b["bank_loans"] += bank_loans
+        b["cash"] += fees + grants + bank_loans
+        # Repayments of earlier loans by members pass through to the banks.
+        repaid = sum(amount for amount, _ in self.loan_book)
+        self.loan_book = [(a, n - 1) for a, n in self.loan_book if n > 1]
+        b["loans_outstanding"] -= repaid
+        b["repaid_to_banks"] += repaid
+        # Cash is unchanged by the pass-through (members pay in, banks are paid out).
+        # Theme shares: votes over preferences, the review's learning, the crisis rule.
+        shares = self.votes() @ self.preferences() if self.member.any() else self.theme_shares
+        if cfg.review and self.last_outcome is not None:
+            shares = self.theme_shares * np.exp(cfg.learning_rate * self.last_outcome)
+        shares = shares / shares.sum()
+        self.theme_shares = shares
+        crisis = (cfg.allocation == "adaptive"
+                  and any(s.on(m) for s in m.shocks if hasattr(s, "on")))
+        budget = fees + grants + bank_loans
+        crisis_budget = budget * cfg.crisis_share if crisis else 0.0
+        self.crisis_spent = crisis_budget
+        themed = (budget - crisis_budget) * shares
+        # Members that receive: all members, or under conditions the compliant ones.
+        eligible = self.member & (self.compliant if cfg.participation == "conditional" else True)
+        emigrants, immigrants = self.roles()
+        spend = np.zeros((len(THEMES), len(self.fee)))
+        for t, theme in enumerate(THEMES):
+            base = immigrants if theme in ("governance", "protection") else (
+                emigrants if theme in ("skilling", "irregular") else emigrants + immigrants)
+            weight = base * eligible
+            if weight.sum() > 0:
+                spend[t] = themed[t] * weight / weight.sum()
+        self.by_theme = spend.sum(axis=1)
+        if crisis_budget and eligible.any():
+            weight = immigrants * eligible
+            self.crisis_weight = weight / max(weight.sum(), 1.0)
+        spent = float(spend.sum()) + (crisis_budget if eligible.any() else 0.0)
+        # The loan part is on-lent to the receiving governments and repaid over loan_years.
+        loan_part = spent * (bank_loans / budget) if budget else 0.0
+        b["cash"] -= spent
+        b["programme_grants"] += spent - loan_part
+        b["loans_outstanding"] += loan_part
+        if loan_part > 0:
+            years = int(round(cfg.loan_years))
+            self.loan_book.append((loan_part / years, years))
+        # Repayments to the banks equal members' repayments (booked above).
+        # What members receive, valued at its grant element (loans must be repaid).
+        gross = spend.sum(axis=0) + (
+            crisis_budget * getattr(self, "crisis_weight", 0.0) if crisis_budget else 0.0)
+        loan_share = bank_loans / budget if budget else 0.0
+        self.received = gross * ((1.0 - loan_share) + loan_share * cfg.loan_grant_element)
+        self.pipeline.append((m.now() + cfg.lag_years, spend))
+        m.flows["cost_facility"][0] += spent
+        # Members' fees: a cost to their governments (as origin or destination by role).
+        origin_role = emigrants >= immigrants
+        m.flows["cost_origin"][0] += float((self.fee * self.member * origin_role).sum())
+        m.flows["cost_destination"][0] += float((self.fee * self.member * ~origin_role).sum())
+        comp = float((self._compliance() * self.member).sum())
+        self.compliance_paid += comp
+        m.flows["cost_origin"][0] += comp / 2
+        m.flows["cost_destination"][0] += comp / 2
+        f = m.flows
+        f["facility_fees"][0] += fees
+        f["facility_grants"][0] += grants
+        f["facility_bank_loans"][0] += bank_loans
+        f["facility_crisis_response"][0] += crisis_budget if eligible.any() else 0.0
+        for t, theme in enumerate(THEMES):
+            f[f"facility_theme_{theme}"][0] += float(self.by_theme[t])
+        self.history.append({"year": m.now(), "members": int(self.member.sum()), "fees": fees,
+                             "grants": grants, "bank_loans": bank_loans,
+                             **{f"theme_{t}": float(x) for t, x in zip(THEMES, self.by_theme)},
+                             "crisis_response": crisis_budget})
+
+    def review_outcomes(self, before: dict, after: dict) -> None:
+        """Voluntary review: the relative improvement of each theme's indicator per dollar."""
+        gains = np.array([after[k] - before[k] for k in THEMES])
+        per_dollar = gains / np.maximum(self.by_theme, 1.0)
+        scale = np.abs(per_dollar).max()
+        self.last_outcome = per_dollar / scale if scale > 0 else np.zeros(len(THEMES))
+
+    def check_conditions(self) -> None:
+        """Conditional participation: origins comply while their irregular departures do not
+        rise (destinations always comply)."""
+        irregular = self.model.count_irregular_by_origin()
+        if self.last_irregular is not None:
+            self.compliant = irregular <= self.last_irregular * 1.0 + 1.0
+        self.last_irregular = irregular
+
+    # ---------------------------------------------------------------- effects every step
+    def apply(self) -> None:
+        """Programmes whose lag has passed build capacity; capacity moves the levers."""
+        m, cfg = self.model, self.cfg
+        now = m.now()
+        arrived = [s for y, s in self.pipeline if y <= now + 1e-9]
+        self.pipeline = [(y, s) for y, s in self.pipeline if y > now + 1e-9]
+        for spend in arrived:
+            self.capacity += spend
+        self.capacity *= (1.0 - cfg.capacity_depreciation) ** m.dt
+        effect = np.asarray(cfg.max_effects)[:, None] * -np.expm1(-self.capacity
+                                                                    / cfg.effect_scale_usd)
+        k, c = m.corridors, m.countries
+        g, skill, tech, prot, irr, part = effect
+        k.quota_multiplier = k.quota_multiplier * (1.0 + g[k.d])
+        k.recognition_share = k.recognition_share + skill[k.o] * (1.0 - k.recognition_share)
+        k.price_pct = k.price_pct * (1.0 - np.maximum(tech[k.o], tech[k.d]))
+        k.wage_theft_share = k.wage_theft_share * (1.0 - prot[k.d])
+        k.irregular_deterrence = 1.0 - (1.0 - k.irregular_deterrence) * (1.0 - irr[k.o])
+        self.trust = part
+        if self.crisis_spent and any(s.on(m) for s in m.shocks if hasattr(s, "on")):
+            # Crisis response: job retention in member destinations, like employer support.
+            normal = m._lever_base[("countries", "job_loss_rate")]
+            hazard = c.job_loss_rate * c.job_loss_multiplier
+            receiving = getattr(self, "crisis_weight", np.zeros(len(c.iso3))) > 0
+            excess = np.maximum(hazard - normal * 1.5, 0.0) * receiving
+            c.job_loss_multiplier = np.divide(hazard - 0.5 * excess, c.job_loss_rate,
+                                              out=c.job_loss_multiplier.copy(),
+                                              where=c.job_loss_rate > 0)
+
+    def balance_gap(self) -> float:
+        """in - (out + cash + loans outstanding): zero when the books balance."""
+        b = self.books
+        money_in = b["fees"] + b["grants"] + b["bank_loans"]
+        money_out = b["programme_grants"] + b["repaid_to_banks"]
+        return money_in - (money_out + b["cash"] + b["loans_outstanding"])
+
+
+    def summary(self) -> dict:
+        """What summary.json records of the facility: settings, books, membership."""
+        import dataclasses
+
+        members = [h["members"] for h in self.history]
+        return {"parameters": dataclasses.asdict(self.cfg),
+                "books_usd": {k: round(v, 2) for k, v in self.books.items()},
+                "balance_gap_usd": round(self.balance_gap(), 6),
+                "compliance_costs_usd": round(self.compliance_paid, 2),
+                "members_by_year": members,
+                "members_mean": float(np.mean(members)) if members else 0.0,
+                "members_end": members[-1] if members else 0,
+                "theme_shares_end": dict(zip(THEMES, np.round(self.theme_shares, 4).tolist())),
+                "years": [h["year"] for h in self.history]}

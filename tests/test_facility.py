@@ -1,0 +1,125 @@
+"""The financing facility: books that balance, governance options that change what they should,
+programmes that act after a lag, membership that responds to fairness, and bad settings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import MigrationModel
+from model.config import ConfigError
+from model.facility import THEMES
+
+RUN = dict(rng=2, end_year=2026, people_per_agent=5000.0, progress=False)
+PANDEMIC = [{"kind": "pandemic", "start": 2022.0, "end": 2023.0}]
+
+
+def run(shocks=(), **facility) -> MigrationModel:
+    m = MigrationModel(facility={"enabled": True, **facility}, shocks=list(shocks), **RUN)
+    m.run()
+    return m
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"voting": "weighted"}, {"participation": "conditional"},
+    {"allocation": "adaptive", "review": True},
+])
+def test_books_balance_every_step(options):
+    m = MigrationModel(facility={"enabled": True, **options}, shocks=PANDEMIC, **RUN)
+    gaps = []
+    for _ in range(m.n_steps):
+        m.step()
+        gaps.append(m.facility.balance_gap())
+    b = m.facility.books
+    assert b["fees"] > 0 and b["grants"] > 0 and b["bank_loans"] > 0
+    assert b["loans_outstanding"] > 0 and b["repaid_to_banks"] > 0
+    assert np.abs(gaps).max() < 1e-3 * (b["fees"] + b["grants"] + b["bank_loans"]) * 1e-6
+
+
+def test_leverage_follows_the_gcff():
+    m = run()
+    b = m.facility.books
+    programmes = b["programme_grants"] + b["loans_outstanding"] + b["repaid_to_banks"]
+    assert programmes / (b["fees"] + b["grants"]) == pytest.approx(6.75, rel=0.01)
+
+
+def test_weighted_voting_shifts_allocation_to_large_contributors():
+    equal, weighted = run(), run(voting="weighted")
+    destination_themes = [THEMES.index("governance"), THEMES.index("irregular")]
+    # Large contributors (high-income members pay the higher fee) are mostly destinations.
+    assert weighted.facility.theme_shares[destination_themes].sum() > \
+        equal.facility.theme_shares[destination_themes].sum() + 0.05
+
+
+def test_conditionality_adds_compliance_costs():
+    assert run(participation="conditional").facility.compliance_paid > 0
+    assert run().facility.compliance_paid == 0
+
+
+def test_adaptive_allocation_turns_to_crisis_response_in_a_shock():
+    adaptive = run(PANDEMIC, allocation="adaptive").datacollector.get_model_vars_dataframe()
+    static = run(PANDEMIC).datacollector.get_model_vars_dataframe()
+    in_shock = (adaptive["year"] >= 2022.0) & (adaptive["year"] < 2023.0)
+    assert adaptive.loc[in_shock, "facility_crisis_response_usd"].sum() > 0
+    assert static["facility_crisis_response_usd"].sum() == 0
+    assert adaptive.loc[~in_shock, "facility_crisis_response_usd"].sum() == 0
+
+
+def test_review_framework_moves_theme_shares():
+    learning = run(review=True)
+    fixed = run()
+    assert not np.allclose(learning.facility.theme_shares, fixed.facility.theme_shares, atol=0.01)
+
+
+def test_programmes_act_after_their_lag():
+    base = MigrationModel(**RUN)
+    base.run()
+    m = run(lag_years=2.0)
+    ts, b = m.datacollector.get_model_vars_dataframe(), base.datacollector.get_model_vars_dataframe()
+    before = ts["year"] < 2023.0  # starts 2021, lag 2 years
+    np.testing.assert_allclose(ts.loc[before, "remittance_price_pct"],
+                               b.loc[before, "remittance_price_pct"])
+    after = ts["year"] >= 2024.0
+    assert ts.loc[after, "remittance_price_pct"].mean() < b.loc[after, "remittance_price_pct"].mean()
+    # The other themes' levers move too (at the last step, after the lag).
+    k = m.corridors
+    assert (k.recognition_share > base.corridors.recognition_share + 1e-6).any()
+    assert (k.quota_multiplier > 1.0).any() and (k.irregular_deterrence > 0).any()
+    assert (k.wage_theft_share < base.corridors.wage_theft_share - 1e-9).any()
+
+
+def test_fairness_drives_membership():
+    resented = run(participation="conditional", conditional_fairness_penalty=0.9)
+    tolerated = run(participation="conditional", conditional_fairness_penalty=0.0)
+    assert np.mean([h["members"] for h in resented.facility.history]) < \
+        np.mean([h["members"] for h in tolerated.facility.history])
+
+
+def test_no_facility_changes_nothing():
+    base = MigrationModel(**RUN)
+    base.run()
+    off = MigrationModel(facility={"enabled": False, "voting": "weighted"}, **RUN)
+    off.run()
+    assert base.datacollector.get_model_vars_dataframe().equals(
+        off.datacollector.get_model_vars_dataframe())
+
+
+@pytest.mark.parametrize("spec, words", [
+    ({"enabled": True, "voting": "plutocratic"}, ["facility.voting", "equal, weighted"]),
+    ({"enabled": True, "max_effects": [0.1, 0.2]}, ["facility.max_effects", "six"]),
+    ({"enabled": True, "leverage": 0.5}, ["facility.leverage", "out of range"]),
+    ({"enabled": True, "votng": "equal"}, ["unknown setting", "votng"]),
+    ({"enabled": True, "candidates": ["XYZ"]}, ["XYZ"]),
+])
+def test_bad_facility_settings_fail_before_the_run(spec, words):
+    with pytest.raises(ConfigError) as err:
+        MigrationModel(facility=spec, **RUN)
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_the_governance_sweep_overlay_composes(compose):
+    from model.runner import to_config
+
+    cfg = compose(["+sweep=facility_governance"])
+    assert to_config(cfg).facility["enabled"] is True
