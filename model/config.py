@@ -284,6 +284,7 @@ class MigrationConfig:
     policies: dict[str, Any] = field(default_factory=dict)
     shocks: ShocksConfig = field(default_factory=ShocksConfig)
     facility: Any = field(default_factory=dict)  # model.facility.FacilityConfig settings
+    agreements: Any = field(default_factory=dict)  # model.partnerships.AgreementsConfig
     labour: LabourConfig = field(default_factory=LabourConfig)
     remittances: RemittanceConfig = field(default_factory=RemittanceConfig)
     returns: ReturnConfig = field(default_factory=ReturnConfig)
@@ -304,7 +305,7 @@ def flat_defaults() -> dict[str, Any]:
     """Every model keyword with its default: `world`, `world_path`, the top-level run settings
     and the leaf fields of each behavioural group. Checks that leaf names are unique."""
     out: dict[str, Any] = {"world": "default", "world_path": None, "policies": {}, "shocks": [],
-                           "facility": {}}
+                           "facility": {}, "agreements": {}}
     for f in dataclasses.fields(MigrationConfig):
         if f.name in TOP_LEVEL:
             out[f.name] = f.default
@@ -337,7 +338,8 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
     cfg = MigrationConfig(world=WorldConfig(name=values.pop("world"), path=values.pop("world_path")),
                           policies=values.pop("policies") or {},
                           shocks=ShocksConfig(timeline=list(values.pop("shocks") or [])),
-                          facility=values.pop("facility") or {})
+                          facility=values.pop("facility") or {},
+                          agreements=values.pop("agreements") or {})
     meta = field_meta()
     for key, value in values.items():
         dotted = meta[key][0]
@@ -350,7 +352,8 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
 def flatten(cfg: MigrationConfig) -> dict[str, Any]:
     """The inverse of `nest`: flat keywords from a MigrationConfig."""
     out = {"world": cfg.world.name, "world_path": cfg.world.path, "policies": cfg.policies,
-           "shocks": cfg.shocks.timeline, "facility": cfg.facility}
+           "shocks": cfg.shocks.timeline, "facility": cfg.facility,
+           "agreements": cfg.agreements}
     for key, (dotted, _) in field_meta().items():
         obj = cfg if "." not in dotted else getattr(cfg, dotted.split(".")[0])
         out[key] = getattr(obj, key)
@@ -401,6 +404,9 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
 
     parse_timeline(cfg.shocks.timeline)  # names the event and key
     parse_facility(cfg.facility)
+    from model.partnerships import parse_agreements
+
+    parse_agreements(cfg.agreements)
     r = cfg.remittances
     if r.remit_share_min > r.remit_share_max:
         raise ConfigError(f"remittances.remit_share_min = {r.remit_share_min} must not exceed "

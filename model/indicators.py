@@ -105,6 +105,10 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("facility_cash_usd", "USD", "the facility's cash balance"),
     Indicator("facility_loans_outstanding_usd", "USD", "loans on-lent to members, outstanding"),
     Indicator("facility_crisis_response_usd", "USD per step", "programmes for crisis response"),
+    Indicator("agreements_in_force", "agreements", "bilateral corridor agreements in force"),
+    Indicator("agreements_formed", "agreements per step", "agreements signed"),
+    Indicator("agreements_ended", "agreements per step", "agreements abandoned"),
+    Indicator("agreement_coverage", "people", "migrants abroad on corridors with an agreement"),
 ) + tuple(Indicator(f"facility_theme_{t}_usd", "USD per step", f"facility programmes: {t}")
           for t in ("governance", "skilling", "technology", "protection", "irregular",
                     "partnerships"))
@@ -122,7 +126,7 @@ def _ratio(a: float, b: float) -> float:
 
 
 def _facility(model) -> dict[str, float]:
-    """The facility's columns (zeros when there is no facility)."""
+    """The facility's and the agreements' columns (zeros when there are none)."""
     fac, f = model.facility, model.flows
     out = {"facility_members": float(fac.member.sum()) if fac is not None else 0.0,
            "facility_fees_usd": float(f["facility_fees"][0]),
@@ -131,7 +135,13 @@ def _facility(model) -> dict[str, float]:
            "facility_cash_usd": fac.books["cash"] if fac is not None else 0.0,
            "facility_loans_outstanding_usd": (fac.books["loans_outstanding"]
                                               if fac is not None else 0.0),
-           "facility_crisis_response_usd": float(f["facility_crisis_response"][0])}
+           "facility_crisis_response_usd": float(f["facility_crisis_response"][0]),
+           "agreements_in_force": (float(len(model.agreements.active))
+                                   if model.agreements is not None else 0.0),
+           "agreements_formed": float(f["agreements_formed"][0]),
+           "agreements_ended": float(f["agreements_ended"][0]),
+           "agreement_coverage": (model.agreements.coverage()
+                                  if model.agreements is not None else 0.0)}
     for key in f:
         if key.startswith("facility_theme_"):
             out[f"{key}_usd"] = float(f[key][0])

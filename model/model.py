@@ -22,6 +22,7 @@ from model import config as config_mod
 from model.agents import Country, Migrant
 from model.facility import THEMES, FinancingFacility
 from model.indicators import INDICATORS, measure, region_column
+from model.partnerships import Agreements, parse_agreements
 from model.policies import PolicySet, parse_policies
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
 from model.processes import ORDER, earnings, emigration, labour, remittances, returns
@@ -41,7 +42,8 @@ SCALAR_FLOWS = ("stranded", "recruitment_cost_usd", "recruitment_earnings_usd", 
                 "wages_recovered_usd", "investment_usd", "bonds_raised_usd", "bonds_repaid_usd",
                 "pension_rights_carried_usd", "cost_origin", "cost_destination",
                 "cost_employers", "cost_facility", "facility_fees", "facility_grants",
-                "facility_bank_loans", "facility_crisis_response") + tuple(
+                "facility_bank_loans", "facility_crisis_response", "agreements_formed",
+                "agreements_ended") + tuple(
                     f"facility_theme_{t}" for t in THEMES)
 
 
@@ -117,6 +119,11 @@ class MigrationModel(mesa.Model):
         self.facility = (FinancingFacility(self, self.facility_config)
                          if self.facility_config.enabled else None)
         self._theme_outcomes = None
+        self.agreements_config = parse_agreements(cfg.agreements)
+        self.agreements = (Agreements(self, self.agreements_config)
+                           if self.agreements_config.enabled else None)
+        if self.agreements is not None:
+            self.policies.extra = self.agreements.policies
         self.year_irregular = np.zeros(len(self.corridors.o))
         self.shock_events = parse_timeline(cfg.shocks.timeline)
         self.shocks: list = [Shock(self, event) for event in self.shock_events]
@@ -250,6 +257,9 @@ class MigrationModel(mesa.Model):
                 self.facility.fund_year()
                 self.year_irregular[:] = 0.0
             self.facility.apply()
+        if (self.agreements is not None and (self.steps - 1) % self.steps_per_year == 0
+                and self.now() + 1e-9 >= self.agreements.cfg.start_year):
+            self.agreements.yearly()
         self.policies.call("before_step")
         for _, process in ORDER:
             process(self)

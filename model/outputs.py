@@ -147,6 +147,7 @@ def write_run(model, out_dir: Path, status: str = "ok") -> dict:
         "parameters": flatten(model.cfg),
         "policies": model.policies.summary(),
         "facility": model.facility.summary() if model.facility is not None else None,
+        "agreements": model.agreements.summary() if model.agreements is not None else None,
         "shocks": [dict(dataclasses.asdict(e), recovery=r) for e, r in zip(
             model.shock_events, recovery(timeseries(model), model.shock_events,
                                          model.steps_per_year))],

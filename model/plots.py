@@ -674,6 +674,34 @@ def plot_facility(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | 
     return _save(fig, path)
 
 
+def plot_partnerships(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+    """Bilateral agreements in force (and facility members, if any) over time, and the
+    migrants on corridors with an agreement."""
+    if not summary.get("agreements") or not _has(ts, "year", "agreements_in_force"):
+        return None
+    fig = Figure(figsize=(11, 4.6))
+    ax, ax2 = fig.subplots(1, 2)
+    ax.plot(ts["year"], ts["agreements_in_force"], drawstyle="steps-post", color="C0")
+    ax.set_ylim(0, max(float(ts["agreements_in_force"].max()) * 1.4, 1.0))
+    ax.set_ylabel("Bilateral agreements in force", color="C0")
+    if summary.get("facility") and "facility_members" in ts.columns:
+        # Facility members on their own axis: tens of countries against a few agreements.
+        twin = ax.twinx()
+        twin.plot(ts["year"], ts["facility_members"], drawstyle="steps-post", color="C2", ls="--")
+        twin.set_ylim(0, max(float(ts["facility_members"].max()) * 1.4, 1.0))
+        twin.set_ylabel("Members of the financing facility (dashed)", color="C2")
+    ax.set_title("Partnerships that form and fail", fontsize=10)
+    ax2.plot(ts["year"], ts["agreement_coverage"] / 1e6, color="C1")
+    ax2.set_ylabel("Millions of migrants")
+    ax2.set_title("Migrants on corridors with an agreement", fontsize=10)
+    for a in (ax, ax2):
+        _year_axis(a)
+    bundle = ", ".join(summary["agreements"]["parameters"].get("bundle", []))
+    _suptitle(fig, f"Bilateral corridor agreements ({bundle})", summary)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.12, wspace=0.35)
+    return _save(fig, path)
+
+
 def make_figures(run_dir: Path) -> list[Path]:
     """Write the PNG figures of a run into `run_dir/figures` and return their paths.
 
@@ -702,6 +730,7 @@ def make_figures(run_dir: Path) -> list[Path]:
         ("flows.png", lambda p: plot_flows(ts, summary, p)),
         ("shock_recovery.png", lambda p: plot_shock_recovery(ts, summary, p)),
         ("facility.png", lambda p: plot_facility(ts, summary, p)),
+        ("partnerships.png", lambda p: plot_partnerships(ts, summary, p)),
     ]
     written = []
     for name, job in jobs:

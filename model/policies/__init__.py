@@ -100,6 +100,8 @@ class PolicySet:
 
     def __init__(self, model, configs: dict[str, PolicyConfig]):
         self.policies = [REGISTRY[name](model, cfg) for name, cfg in configs.items()]
+        # Policies that come and go during the run (bilateral agreements' bundles).
+        self.extra = lambda: []
 
     def __iter__(self):
         return iter(self.policies)
@@ -109,7 +111,7 @@ class PolicySet:
 
     def call(self, hook: str) -> None:
         """Call `hook` on every policy that has it and is in force (started, intensity > 0)."""
-        for policy in self.policies:
+        for policy in self.policies + self.extra():
             method = getattr(policy, hook, None)
             if method is not None and policy.active() and policy.cfg.intensity > 0:
                 method(policy.model)

@@ -1,0 +1,234 @@
+"""Bilateral corridor agreements that form and fail.
+
+An agreement is a bundle of the partnership policies (by default skill recognition, fair
+recruitment and social-security portability) on one corridor, agreed by its origin and its
+destination. Once a year, from `start_year`:
+
+- each side of every agreement in force judges it: it stays with a probability that rises with
+  the value it gets (its expected benefit, weighted by fairness and trust) against what the
+  agreement actually cost it over the past year; if either side leaves, the agreement ends and
+  its policies stop at once (their levers return to the baseline);
+- for the largest corridors without one (`corridors_considered`), each side weighs the expected
+  benefit against the expected cost and the agreement forms if both say yes.
+
+Expected yearly benefits and costs come from the corridor's state and the bundled policies'
+own settings (so one number is written once):
+- fair recruitment: the fees workers no longer pay (origin benefit; an employers' cost, counted
+  on the destination side);
+- skill recognition: the earnings gain of skilled migrants who move to jobs at their skill
+  (origin: the remitted share; destination: half the rest, as productivity), against the
+  certification (origin) and the permit discounts (destination);
+- portability: the pension rights returnees carry home (origin), against administration (both).
+Fairness: a side whose benefit-to-cost ratio is below its partner's finds the deal less fair
+(the ratio of the two ratios, at most 1). Trust: members of the financing facility value
+agreements with each other more (the facility's partnerships theme).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.config import ConfigError, _check_value, param
+
+
+@dataclass
+class AgreementsConfig:
+    """Settings of bilateral corridor agreements (`agreements` in the config)."""
+
+    enabled: bool = param(False, "", label="agreements can form", source="scenario choice")
+    start_year: float = param(2021.0, "year", 2000.0, 2100.0, label="first year agreements form",
+                              source="scenario choice")
+    bundle: list[str] = field(default_factory=lambda: [
+        "skill_recognition", "fair_recruitment", "social_security_portability"])
+    corridors_considered: int = param(40, "corridors", 1, 100000,
+                                      label="largest corridors (by stock) that may sign one",
+                                      source="modelling choice")
+    sensitivity: float = param(2.0, "", 0.0, 100.0, label="how sharply sides react to value/cost",
+                               source="assumption")
+    productivity_share: float = param(
+        0.5, "share", 0.0, 1.0, label="destination's gain per dollar of migrants' extra earnings "
+        "not remitted", source="assumption")
+
+
+def parse_agreements(spec) -> AgreementsConfig:
+    """A validated AgreementsConfig from a mapping; ConfigError names the key."""
+    from omegaconf import OmegaConf
+
+    from model.policies import REGISTRY
+
+    if isinstance(spec, AgreementsConfig):
+        cfg = spec
+    else:
+        if OmegaConf.is_config(spec):
+            spec = OmegaConf.to_container(spec, resolve=True)
+        spec = dict(spec or {})
+        allowed = {f.name for f in dataclasses.fields(AgreementsConfig)}
+        unknown = sorted(set(spec) - allowed)
+        if unknown:
+            raise ConfigError(f"agreements: unknown setting(s) {', '.join(unknown)}; allowed: "
+                              f"{', '.join(sorted(allowed))}")
+        try:
+            cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(AgreementsConfig),
+                                                      spec))
+        except Exception as err:
+            raise ConfigError(f"agreements: {str(err).splitlines()[0]}") from None
+    for f in dataclasses.fields(AgreementsConfig):
+        if f.metadata:
+            _check_value(f"agreements.{f.name}", f, getattr(cfg, f.name))
+    bad = [name for name in cfg.bundle if name not in REGISTRY]
+    if bad or not cfg.bundle:
+        raise ConfigError(f"agreements.bundle = {list(cfg.bundle)}: give one or more of "
+                          f"{', '.join(sorted(REGISTRY))}")
+    return cfg
+
+
+@dataclass
+class Agreement:
+    """One agreement in force (or ended) on a corridor."""
+
+    corridor: int
+    name: str
+    formed: float
+    policies: list = field(default_factory=list)
+    ended: float | None = None
+    paid: dict = field(default_factory=dict)  # costs by side at the last judgement
+
+
+class Agreements:
+    """All bilateral agreements of a run; yearly formation and judgement."""
+
+    def __init__(self, model, cfg: AgreementsConfig):
+        self.model = model
+        self.cfg = cfg
+        self.all: list[Agreement] = []
+        self.active: dict[int, Agreement] = {}
+        from model.policies import REGISTRY
+
+        self.settings = {name: REGISTRY[name].config_class() for name in cfg.bundle}
+
+    def policies(self) -> list:
+        """Policy instances of the agreements in force (their hooks run with the others)."""
+        return [p for a in self.active.values() for p in a.policies]
+
+    def expected(self, c: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Expected yearly (origin benefit, origin cost, destination benefit, destination cost)
+        of the bundle on corridors `c` (USD)."""
+        m, k, co = self.model, self.model.corridors, self.model.countries
+        stock = m.tallies.stock()[c]
+        h, o, d = k.high_skill_share[c], k.o[c], k.d[c]
+        low, high = co.wage_low[d], co.wage_high[d]
+        mwr = m.cfg.labour.migrant_wage_ratio
+        arrivals = k.quota[c]
+        b_o, c_o, b_d, c_d = (np.zeros(len(c)) for _ in range(4))
+        s = self.settings
+        if "fair_recruitment" in s:
+            cap = s["fair_recruitment"].cap_months
+            months = k.recruitment_months[:, c]
+            saved = arrivals * ((1 - h) * np.maximum(months[0] - cap, 0) * low
+                                + h * np.maximum(months[1] - cap, 0) * high)
+            b_o += saved
+            c_d += saved
+        if "skill_recognition" in s:
+            sr = s["skill_recognition"]
+            waiting = stock * h * (1.0 - k.recognition_share[c])
+            certified = waiting * min(sr.certification_rate, 1.0)
+            gain = certified * 0.5 * (high - low) * mwr * 12.0
+            share = co.remit_share[o]
+            b_o += share * gain
+            b_d += (1.0 - share) * gain * self.cfg.productivity_share
+            c_o += certified * sr.certification_cost_usd
+            c_d += arrivals * h * sr.permit_discount_usd
+        if "social_security_portability" in s:
+            sp = s["social_security_portability"]
+            r = m.cfg.returns
+            returns = stock * r.return_rate_settled * 2.0  # returns a year, order of magnitude
+            b_o += returns * r.pension_contribution_rate * 12.0 * low * mwr * r.vesting_years
+            c_o += stock * sp.admin_usd_per_migrant_year / 2
+            c_d += stock * sp.admin_usd_per_migrant_year / 2
+        if "return_reintegration" in s:
+            rr = s["return_reintegration"]
+            returns = stock * m.cfg.returns.return_rate_settled * 2.0
+            c_d += returns * (rr.cash_grant_usd + rr.services_usd)
+            b_o += returns * rr.cash_grant_usd
+        if "remittance_matching" in s or "cheaper_remittances" in s:
+            sent = m.totals["formal_received"][c] / max(m.steps, 1) * m.steps_per_year
+            b_o += 0.05 * sent  # a few percent more received, order of magnitude
+            c_d += 0.01 * sent
+        return b_o, c_o, b_d, c_d
+
+    def _decide(self, b_o, c_o, b_d, c_d, trust) -> np.ndarray:
+        """Whether both sides say yes (random, logit in log value / cost)."""
+        rng = self.model.streams["agreements"]
+        ratio_o = b_o / np.maximum(c_o, 1.0)
+        ratio_d = b_d / np.maximum(c_d, 1.0)
+        fair_o = np.minimum(1.0, ratio_o / np.maximum(ratio_d, 1e-12))
+        fair_d = np.minimum(1.0, ratio_d / np.maximum(ratio_o, 1e-12))
+        yes = []
+        for b, cost, fair in ((b_o, c_o, fair_o), (b_d, c_d, fair_d)):
+            value = b * fair * (1.0 + trust)
+            x = self.cfg.sensitivity * np.log(np.maximum(value, 1.0) / np.maximum(cost, 1.0))
+            yes.append(rng.random(len(b)) < 1.0 / (1.0 + np.exp(-x)))
+        return yes[0] & yes[1]
+
+    def _trust(self, c: np.ndarray) -> np.ndarray:
+        fac = self.model.facility
+        if fac is None:
+            return np.zeros(len(c))
+        k = self.model.corridors
+        both = fac.member[k.o[c]] & fac.member[k.d[c]]
+        return np.where(both, np.minimum(fac.trust[k.o[c]], fac.trust[k.d[c]]), 0.0)
+
+    def yearly(self) -> None:
+        """Judge the agreements in force, then let new ones form."""
+        m, k = self.model, self.model.corridors
+        iso3 = m.countries.iso3
+        f = m.flows
+        if self.active:
+            c = np.array(sorted(self.active))
+            b_o, c_o, b_d, c_d = self.expected(c)
+            # What the agreement actually cost each side since the last judgement.
+            for i, ci in enumerate(c):
+                a = self.active[ci]
+                paid = {"origin": sum(p.costs["origin"] for p in a.policies),
+                        "destination": sum(p.costs["destination"] + p.costs["employers"]
+                                           for p in a.policies)}
+                c_o[i] = paid["origin"] - a.paid.get("origin", 0.0)
+                c_d[i] = paid["destination"] - a.paid.get("destination", 0.0)
+                a.paid = paid
+            stay = self._decide(b_o, c_o, b_d, c_d, self._trust(c))
+            for ci in c[~stay]:
+                self.active.pop(int(ci)).ended = m.now()
+                f["agreements_ended"][0] += 1
+        order = np.argsort(-m.tallies.stock())[:self.cfg.corridors_considered]
+        candidates = np.array([ci for ci in order if int(ci) not in self.active], dtype=np.intp)
+        if len(candidates) == 0:
+            return
+        b_o, c_o, b_d, c_d = self.expected(candidates)
+        sign = self._decide(b_o, c_o, b_d, c_d, self._trust(candidates))
+        from model.policies import REGISTRY, parse_policies
+
+        for ci in candidates[sign]:
+            name = f"{iso3[k.o[ci]]}-{iso3[k.d[ci]]}"
+            configs = parse_policies({p: {"scope": "corridors", "corridors": [name],
+                                          "start_year": m.now()} for p in self.cfg.bundle})
+            a = Agreement(corridor=int(ci), name=name, formed=m.now(),
+                          policies=[REGISTRY[p](m, cfg) for p, cfg in configs.items()])
+            self.active[int(ci)] = a
+            self.all.append(a)
+            f["agreements_formed"][0] += 1
+
+    def coverage(self) -> float:
+        """People abroad on corridors with an agreement in force."""
+        if not self.active:
+            return 0.0
+        return float(self.model.tallies.stock()[list(self.active)].sum())
+
+    def summary(self) -> dict:
+        return {"parameters": dataclasses.asdict(self.cfg),
+                "agreements": [{"corridor": a.name, "formed": a.formed, "ended": a.ended}
+                               for a in self.all],
+                "formed": len(self.all), "in_force_end": len(self.active)}
+
