@@ -8,5 +8,6 @@ policies of the GFMD 2020 Theme 6 background paper.
 """
 
 from model.model import MigrationModel
+from model.runner import run_model
 
-__all__ = ["MigrationModel"]
+__all__ = ["MigrationModel", "run_model"]

@@ -281,6 +281,7 @@ class MigrationConfig:
                                     label="people each migrant agent stands for",
                                     source="modelling choice: indicators are always in people")
     progress: bool = param(True, "", label="show a progress bar on runs longer than ~2 s")
+    figures: bool = param(True, "", label="draw the run's figures (a sweep may skip them)")
     policies: dict[str, Any] = field(default_factory=dict)
     shocks: ShocksConfig = field(default_factory=ShocksConfig)
     facility: Any = field(default_factory=dict)  # model.facility.FacilityConfig settings
@@ -293,7 +294,8 @@ class MigrationConfig:
 
 # Groups whose fields are flattened into MigrationModel keywords (world is handled apart).
 GROUPS = ("labour", "remittances", "returns", "emigration")
-TOP_LEVEL = ("seed", "start_year", "end_year", "steps_per_year", "people_per_agent", "progress")
+TOP_LEVEL = ("seed", "start_year", "end_year", "steps_per_year", "people_per_agent", "progress",
+             "figures")
 
 
 def _group_classes() -> dict[str, type]:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from model.config import parameter_table
@@ -33,6 +34,8 @@ def policy_table() -> str:
     for name, cls in sorted(REGISTRY.items()):
         doc = __import__(cls.__module__, fromlist=["x"]).__doc__.strip().split("\n\n")
         what = " ".join((doc[1] if len(doc) > 1 else doc[0]).split())
+        # The paragraph ends by announcing the bullet list of the mechanism: not needed here.
+        what = re.sub(r"\s*Mechanism \([^)]*\):$", "", what)
         fields = [f for f in dataclasses.fields(cls.config_class) if f.name not in common]
         settings = "; ".join(f"`{f.name}` = {f.default} {f.metadata.get('unit', '')}".strip()
                              for f in fields)

@@ -115,7 +115,7 @@ def calibration_table(model) -> pd.DataFrame:
     return df
 
 
-def write_run(model, out_dir: Path, status: str = "ok") -> dict:
+def write_run(model, out_dir: Path, status: str = "ok", overrides: list[str] | None = None) -> dict:
     """Write every table and summary.json into `out_dir`; return the summary.
 
     `status` is "ok" for a finished run and "failed" for the partial record of a failed one.
@@ -131,6 +131,7 @@ def write_run(model, out_dir: Path, status: str = "ok") -> dict:
     calib.to_csv(out_dir / "calibration.csv", index=False, float_format=FLOAT)
     summary = {
         "status": status,
+        "overrides": list(overrides) if overrides is not None else None,
         "world": model.world.name,
         "seed": model.seed,
         "start_year": model.start_year,

@@ -78,14 +78,16 @@ def output_dir() -> Path:
     return Path(HydraConfig.get().runtime.output_dir)
 
 
-def run(cfg: DictConfig | MigrationConfig, out_dir: Path | None = None) -> dict:
+def run(cfg: DictConfig | MigrationConfig, out_dir: Path | None = None,
+        overrides: list[str] | None = None, allow_existing: bool = False) -> dict:
     """Validate `cfg`, run the model to its horizon and write the run folder; return the summary.
 
     If a step fails, the steps that ran are still written (summary.json says "failed") before
     the error is raised again.
     """
     out_dir = Path(out_dir) if out_dir is not None else output_dir()
-    check_run_dir(out_dir)
+    if not allow_existing:  # a sweep job re-run over a failed attempt may rewrite its folder
+        check_run_dir(out_dir)
     mcfg = to_config(cfg)
     started = time.perf_counter()
     model = MigrationModel(_config=mcfg)
@@ -98,12 +100,12 @@ def run(cfg: DictConfig | MigrationConfig, out_dir: Path | None = None) -> dict:
             model.run(progress=bar.update)
         except Exception:
             if model.steps > 1:
-                write_run(model, out_dir, status="failed")
+                write_run(model, out_dir, status="failed", overrides=overrides)
             raise
-    summary = write_run(model, out_dir)
+    summary = write_run(model, out_dir, overrides=overrides)
     from model.plots import make_figures
 
-    figures = make_figures(out_dir)
+    figures = make_figures(out_dir) if mcfg.figures else []
     log.info("%d steps in %.1f s; %d figures; results in %s", model.steps,
              time.perf_counter() - started, len(figures), out_dir)
     return summary
@@ -117,3 +119,19 @@ def discard_empty_run_dir(out_dir: Path) -> None:
     if entries and entries <= {".hydra", "run.log", "run.py.log"} and not (
             set(RESULT_FILES) & entries):
         shutil.rmtree(out_dir)
+
+
+def run_model(**params) -> dict[str, float]:
+    """Run the model with keyword settings (as `MigrationModel`) and return the headline
+    outcomes (`model.indicators.HEADLINES`) as plain floats.
+
+    The one function every driver shares: Hydra sweeps write the same numbers into
+    summary.csv, `mesa.batch_run` calls the model class with the same keywords, and the EMA
+    Workbench adapter (`model.ema`) wraps this function.
+    """
+    from model.indicators import headline
+
+    params.setdefault("progress", False)
+    model = MigrationModel(**params)
+    model.run()
+    return headline(model)

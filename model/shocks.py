@@ -154,7 +154,8 @@ def recovery(ts, events: list[ShockEvent], steps_per_year: int) -> list[dict]:
     for e in events:
         before = ts[(ts["year"] >= e.start - 1.0) & (ts["year"] < e.start)]
         after = ts[ts["year"] >= e.start]
-        if before.empty or after.empty:
+        if before.empty or after.empty:  # the event is outside the simulated years
+            out.append(None)
             continue
         row = {}
         for name, sign in watched.items():

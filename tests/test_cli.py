@@ -124,10 +124,15 @@ def test_the_facility_governance_sweep_runs_as_a_real_multirun(tmp_path):
                    "people_per_agent=5000", f"hydra.sweep.dir={sweep}")
     assert proc.returncode == 0, proc.stderr[-2000:]
     designs = set()
-    for job in sorted(p for p in sweep.iterdir() if p.is_dir()):
+    from model.collect import job_dirs
+
+    for job in job_dirs([sweep]):
         facility = json.loads((job / "summary.json").read_text())["facility"]
         designs.add((facility["parameters"]["voting"], facility["parameters"]["participation"]))
         assert facility["members_mean"] > 0 and abs(facility["balance_gap_usd"]) < 1e-3
         assert (job / "figures" / "facility.png").exists()
     assert designs == {("equal", "unconditional"), ("equal", "conditional"),
                        ("weighted", "unconditional"), ("weighted", "conditional")}
+    # No design switches the facility off, so there is no baseline: levels are compared.
+    assert (sweep / "summary.csv").exists()
+    assert list((sweep / "figures").glob("compare_*.png"))

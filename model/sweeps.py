@@ -1,0 +1,82 @@
+"""Sweeps (Hydra multiruns) that lose nothing.
+
+Every job records itself: a finished job writes its run folder with `status: ok`; a failed one
+writes `summary.json` with `status: failed` and the error, and the sweep goes on. After each job
+the sweep's `summary.csv` is rebuilt from the folders (atomically, so parallel jobs never leave
+half a file), so the table exists even if the sweep dies; when the sweep ends, `SweepCallback`
+rebuilds it with the comparison figures, and `run.py` does the same if a failed job made Hydra
+skip the callback (Hydra does not call `on_multirun_end` after a failure). A job whose folder
+already holds a finished run with the same overrides is skipped, so an interrupted sweep can be
+run again with the same `hydra.sweep.dir` to finish it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from pathlib import Path
+
+from hydra.experimental.callback import Callback
+
+log = logging.getLogger(__name__)
+STATE = {"sweep_dir": None, "finished": False}
+
+
+class SweepCallback(Callback):
+    """Remember the sweep folder when a multirun starts; collect it when it ends."""
+
+    def on_multirun_start(self, config, **kwargs) -> None:
+        STATE["sweep_dir"] = Path(config.hydra.sweep.dir)
+        STATE["finished"] = False
+
+    def on_multirun_end(self, config, **kwargs) -> None:
+        finish(Path(config.hydra.sweep.dir))
+
+
+def finish(sweep_dir: Path | None) -> None:
+    """Rebuild the sweep's summary.csv and comparison figures (once)."""
+    if sweep_dir is None or STATE["finished"] or not Path(sweep_dir).exists():
+        return
+    from model.collect import collect
+
+    table = collect([Path(sweep_dir)], figures=True)
+    STATE["finished"] = True
+    counts = table["status"].value_counts().to_dict()
+    log.info("sweep summary: %s (%s)", Path(sweep_dir) / "summary.csv", counts)
+
+
+def already_done(job_dir: Path, overrides: list[str]) -> bool:
+    """Whether `job_dir` holds a finished run of exactly these overrides."""
+    file = job_dir / "summary.json"
+    if not file.exists():
+        return False
+    try:
+        summary = json.loads(file.read_text())
+    except json.JSONDecodeError:
+        return False
+    return summary.get("status") == "ok" and summary.get("overrides") == list(overrides)
+
+
+def record_failure(job_dir: Path, err: BaseException, overrides: list[str],
+                   seed=None) -> None:
+    """Write (or complete) the job's summary.json with status failed and the error."""
+    file = job_dir / "summary.json"
+    summary = {}
+    if file.exists():
+        try:
+            summary = json.loads(file.read_text())
+        except json.JSONDecodeError:
+            summary = {}
+    summary.setdefault("seed", seed)
+    summary.update(status="failed", error=f"{type(err).__name__}: {err}", overrides=overrides,
+                   traceback=traceback.format_exception(err)[-3:])
+    job_dir.mkdir(parents=True, exist_ok=True)
+    file.write_text(json.dumps(summary, indent=2, default=str))
+
+
+def update_summary(sweep_dir: Path) -> None:
+    """Rebuild the sweep's table (no figures) after a job."""
+    from model.collect import collect
+
+    collect([sweep_dir], figures=False)
