@@ -87,14 +87,15 @@ def test_a_broken_corridor_file_is_named_with_its_row(tmp_path):
     assert str(bad) in proc.stderr and "XXX" in proc.stderr and "row 3" in proc.stderr
 
 
-def test_the_output_contract_check_passes(tmp_path):
+@pytest.mark.parametrize("what", ["run", "sweep"])
+def test_the_output_contract_check_passes(what):
     check = ROOT.parent / "shared" / "checks" / "output-contract"
     if not check.exists():
         pytest.skip("the shared output-contract check is not beside the project")
     env_path = f"{ROOT / '.venv' / 'bin'}:" if (ROOT / ".venv").exists() else ""
     import os
-    proc = subprocess.run(["bash", str(check), "run"], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PATH": env_path + os.environ["PATH"]}, timeout=600)
+    proc = subprocess.run(["bash", str(check), what], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PATH": env_path + os.environ["PATH"]}, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "contract ok" in proc.stdout
 

@@ -125,3 +125,29 @@ def test_oat_options_each_move_one_parameter(compose):
     low = to_config(compose(["+oat=income_elasticity_low"]))
     assert low.emigration.income_elasticity == pytest.approx(base.emigration.income_elasticity / 2)
     assert low.labour == base.labour
+
+
+@pytest.mark.slow
+def test_the_slurm_launcher_config_runs_in_submitit_local_mode(tmp_path):
+    folder = tmp_path / "slurm"
+    proc = run_cli("-m", "hydra/launcher=slurm_local", "seed=1,2", "end_year=2019",
+                   "people_per_agent=20000", "figures=false", f"hydra.sweep.dir={folder}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    table = pd.read_csv(folder / "summary.csv")
+    assert list(table["status"]) == ["ok", "ok"] and set(table["seed"]) == {1, 2}
+
+
+def test_the_slurm_config_extends_hydras_submitit_slurm_launcher():
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from model.config import register_configs
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base=None):
+        cfg = compose("config", overrides=["hydra/launcher=slurm"], return_hydra_config=True)
+    GlobalHydra.instance().clear()
+    launcher = cfg.hydra.launcher
+    assert "SlurmLauncher" in launcher._target_
+    assert launcher.cpus_per_task == 1 and launcher.mem_gb == 2
