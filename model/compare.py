@@ -309,15 +309,10 @@ def load_jobs(dirs: list[Path]) -> pd.DataFrame:
 
 def _read_timeseries(job: Path) -> pd.DataFrame | None:
     """A job's timeseries.csv, or None when absent, unreadable or empty."""
-    path = Path(job) / "timeseries.csv"
-    if not path.is_file():
-        return None
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        log.warning("cannot read %s: %s", path, exc)
-        return None
-    return frame if len(frame) and {"step", "year"} <= set(frame.columns) else None
+    from model.plots import _read_csv
+
+    frame = _read_csv(Path(job) / "timeseries.csv")
+    return frame if frame is not None and {"step", "year"} <= set(frame.columns) else None
 
 
 # --------------------------------------------------------------------------- effects

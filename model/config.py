@@ -438,24 +438,39 @@ def parameter_table() -> str:
 
 
 def parse_facility(spec: Any):
-    """A validated FacilityConfig from a mapping (or one already built); ConfigError names the
-    key and what is allowed."""
-    from omegaconf import OmegaConf
-
+    """A validated FacilityConfig from a mapping (or one already built)."""
     from model.facility import FacilityConfig, validate_facility
 
-    if isinstance(spec, FacilityConfig):
-        return validate_facility(spec)
-    if OmegaConf.is_config(spec):
-        spec = OmegaConf.to_container(spec, resolve=True)
-    spec = dict(spec or {})
-    allowed = {f.name for f in dataclasses.fields(FacilityConfig)}
-    unknown = sorted(set(spec) - allowed)
-    if unknown:
-        raise ConfigError(f"facility: unknown setting(s) {', '.join(unknown)}; allowed: "
-                          f"{', '.join(sorted(allowed))}")
-    try:
-        cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(FacilityConfig), spec))
-    except Exception as err:
-        raise ConfigError(f"facility: {str(err).splitlines()[0]}") from None
-    return validate_facility(cfg)
+    return validate_facility(typed(FacilityConfig, spec, "facility"))
+
+
+def typed(cls: type, values: Any, where: str, choices: dict | None = None):
+    """A dataclass instance from a mapping of settings, checked before any run: unknown keys,
+    wrong types (via OmegaConf), ranges of fields declared with `param`, and text settings
+    against their allowed `choices`. Errors name `where.key` and what is allowed."""
+    from omegaconf import OmegaConf
+
+    if isinstance(values, cls):
+        cfg = values
+    else:
+        if OmegaConf.is_config(values):
+            values = OmegaConf.to_container(values, resolve=True)
+        values = dict(values or {})
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - fields)
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; allowed: "
+                              f"{', '.join(sorted(fields))}")
+        try:
+            cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(cls), values))
+        except Exception as err:  # OmegaConf's type errors: keep their first line
+            raise ConfigError(f"{where}: {str(err).splitlines()[0]}") from None
+    choices = choices or {}
+    for f in dataclasses.fields(cls):
+        if f.metadata and f.name not in choices:
+            _check_value(f"{where}.{f.name}", f, getattr(cfg, f.name))
+    for key, allowed in choices.items():
+        if getattr(cfg, key) not in allowed:
+            raise ConfigError(f"{where}.{key} = {getattr(cfg, key)!r}: allowed "
+                              f"{', '.join(allowed)}")
+    return cfg

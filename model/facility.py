@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from model.config import ConfigError, _check_value, param
+from model.config import ConfigError, param
 
 THEMES = ("governance", "skilling", "technology", "protection", "irregular", "partnerships")
 # Theme preferences of a member by its role (shares; assumption stated in the docstring).
@@ -126,16 +126,10 @@ class FacilityConfig:
 
 
 def validate_facility(cfg: FacilityConfig) -> FacilityConfig:
-    """Check the facility's settings; raise ConfigError naming the key and what is allowed."""
-    import dataclasses
+    """Checks beyond the fields' own ranges: text options, the six effects, country codes."""
+    from model.config import typed
 
-    for f in dataclasses.fields(FacilityConfig):
-        if f.metadata and f.name not in CHOICES:
-            _check_value(f"facility.{f.name}", f, getattr(cfg, f.name))
-    for key, allowed in CHOICES.items():
-        if getattr(cfg, key) not in allowed:
-            raise ConfigError(f"facility.{key} = {getattr(cfg, key)!r}: allowed "
-                              f"{', '.join(allowed)}")
+    typed(FacilityConfig, cfg, "facility", choices=CHOICES)
     if len(cfg.max_effects) != len(THEMES) or not all(0 <= x <= 1 for x in cfg.max_effects):
         raise ConfigError(f"facility.max_effects = {list(cfg.max_effects)}: six shares 0 to 1, "
                           f"one per theme ({', '.join(THEMES)})")

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.config import ConfigError, _check_value, param
+from model.config import ConfigError, param, typed
 
 
 @dataclass
@@ -55,29 +55,9 @@ class AgreementsConfig:
 
 def parse_agreements(spec) -> AgreementsConfig:
     """A validated AgreementsConfig from a mapping; ConfigError names the key."""
-    from omegaconf import OmegaConf
-
     from model.policies import REGISTRY
 
-    if isinstance(spec, AgreementsConfig):
-        cfg = spec
-    else:
-        if OmegaConf.is_config(spec):
-            spec = OmegaConf.to_container(spec, resolve=True)
-        spec = dict(spec or {})
-        allowed = {f.name for f in dataclasses.fields(AgreementsConfig)}
-        unknown = sorted(set(spec) - allowed)
-        if unknown:
-            raise ConfigError(f"agreements: unknown setting(s) {', '.join(unknown)}; allowed: "
-                              f"{', '.join(sorted(allowed))}")
-        try:
-            cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(AgreementsConfig),
-                                                      spec))
-        except Exception as err:
-            raise ConfigError(f"agreements: {str(err).splitlines()[0]}") from None
-    for f in dataclasses.fields(AgreementsConfig):
-        if f.metadata:
-            _check_value(f"agreements.{f.name}", f, getattr(cfg, f.name))
+    cfg = typed(AgreementsConfig, spec, "agreements")
     bad = [name for name in cfg.bundle if name not in REGISTRY]
     if bad or not cfg.bundle:
         raise ConfigError(f"agreements.bundle = {list(cfg.bundle)}: give one or more of "

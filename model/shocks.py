@@ -19,14 +19,13 @@ step, so the model recovers through its own dynamics once the event ends:
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from omegaconf import OmegaConf
 
-from model.config import ConfigError, _check_value, param
+from model.config import ConfigError, param, typed
 
 KINDS = ("pandemic", "disaster", "conflict")
 
@@ -80,25 +79,12 @@ def parse_timeline(timeline: Any) -> list[ShockEvent]:
     from model.world.loader import shipped_countries
 
     known = set(shipped_countries()["iso3"])
-    fields = {f.name: f for f in dataclasses.fields(ShockEvent)}
     events = []
     for i, raw in enumerate(timeline):
         where = f"shocks.timeline[{i}]"
         if not isinstance(raw, dict):
             raise ConfigError(f"{where} = {raw!r}: each event is a mapping with kind, start, end")
-        unknown = sorted(set(raw) - set(fields))
-        if unknown:
-            raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; allowed: "
-                              f"{', '.join(fields)}")
-        try:
-            event = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(ShockEvent), raw))
-        except Exception as err:
-            raise ConfigError(f"{where}: {str(err).splitlines()[0]}") from None
-        if event.kind not in KINDS:
-            raise ConfigError(f"{where}.kind = {event.kind!r}: allowed {', '.join(KINDS)}")
-        for key, f in fields.items():
-            if f.metadata:
-                _check_value(f"{where}.{key}", f, getattr(event, key))
+        event = typed(ShockEvent, raw, where, choices={"kind": KINDS})
         if event.end <= event.start:
             raise ConfigError(f"{where}: end = {event.end} must be after start = {event.start}")
         bad = sorted(set(event.countries) - known)

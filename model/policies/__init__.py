@@ -7,14 +7,13 @@ Importing this package imports every module in it, and each registers its policy
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import pkgutil
 from typing import Any
 
 from omegaconf import OmegaConf
 
-from model.config import ConfigError, _check_value
+from model.config import ConfigError, typed
 from model.policies.base import PAYERS, REGISTRY, Policy, PolicyConfig, register
 
 for _module in pkgutil.iter_modules(__path__):
@@ -50,22 +49,7 @@ def parse_policies(spec: Any) -> dict[str, PolicyConfig]:
 
 
 def _policy_config(name: str, cls: type[PolicyConfig], values: dict) -> PolicyConfig:
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - set(fields))
-    if unknown:
-        raise ConfigError(f"policies.{name}: unknown setting(s) {', '.join(unknown)}; allowed: "
-                          f"{', '.join(sorted(fields))}")
-    try:
-        cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(cls), values))
-    except Exception as err:  # OmegaConf's type errors: name the key and the allowed type
-        raise ConfigError(f"policies.{name}: {err}".splitlines()[0]) from None
-    for key, f in fields.items():
-        if f.metadata:
-            _check_value(f"policies.{name}.{key}", f, getattr(cfg, key))
-    for key, allowed in cls.CHOICES.items():
-        if getattr(cfg, key) not in allowed:
-            raise ConfigError(f"policies.{name}.{key} = {getattr(cfg, key)!r}: allowed "
-                              f"{', '.join(allowed)}")
+    cfg = typed(cls, values, f"policies.{name}", choices=cls.CHOICES)
     if cfg.scope not in PolicyConfig.SCOPES:
         raise ConfigError(f"policies.{name}.scope = {cfg.scope!r}: allowed "
                           f"{', '.join(PolicyConfig.SCOPES)}")
