@@ -50,7 +50,7 @@ def register_presets() -> None:
 def main() -> None:
     for path in preset_files():
         print(f"{path.stem:34s} {describe(path)}")
-    print("\nRun one with: python run.py +scenario=NAME   (the file says which need -m)")
+    print("\nRun one with: python run.py +scenario=NAME   (sweep presets: python run.py -m +scenario=NAME)")
 
 
 if __name__ == "__main__":
