@@ -32,7 +32,7 @@ def policy_table() -> str:
     rows = ["| policy | what it does | its settings (besides start_year, intensity, scope, "
             "members, corridors) | indicators it moves | sources |", "|---|---|---|---|---|"]
     for name, cls in sorted(REGISTRY.items()):
-        doc = __import__(cls.__module__, fromlist=["x"]).__doc__.strip().split("\n\n")
+        doc = sys.modules[cls.__module__].__doc__.strip().split("\n\n")
         what = " ".join((doc[1] if len(doc) > 1 else doc[0]).split())
         # The paragraph ends by announcing the bullet list of the mechanism: not needed here.
         what = re.sub(r"\s*Mechanism \([^)]*\):$", "", what)
@@ -69,7 +69,7 @@ def policy_yaml(name: str) -> str:
     from model.policies import REGISTRY
 
     cls = REGISTRY[name]
-    doc = (cls.__module__ and __import__(cls.__module__, fromlist=["x"]).__doc__ or "").strip()
+    doc = (sys.modules[cls.__module__].__doc__ or "").strip()
     lines = [f"# {doc.splitlines()[0]}" if doc else f"# {name}",
              f"# Switch on: python run.py 'policies=[{name}]'   (several: 'policies=[a,b]')",
              f"# Change a setting: python run.py 'policies=[{name}]' policies.{name}.intensity=0.5",

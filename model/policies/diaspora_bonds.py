@@ -66,6 +66,7 @@ class DiasporaBonds(Policy):
         if cfg.scope == "members":  # issuers are origins: any destination of their diaspora
             self.covered = np.isin(iso3, cfg.members)[k.o]
         self.issues: list[tuple[float, float]] = []  # (year of maturity, principal)
+        self.raised = 0.0
         model.bonds_outstanding = 0.0
 
     def end_of_year(self, model) -> None:
@@ -103,10 +104,10 @@ class DiasporaBonds(Policy):
             self.issues.append((year_end + cfg.maturity_years, raised))
             model.bonds_outstanding += raised
         f["bonds_raised_usd"][0] += raised
-        self.raised = getattr(self, "raised", 0.0) + raised
+        self.raised += raised
 
     def summary(self):
         out = super().summary()
-        out["raised_usd"] = round(getattr(self, "raised", 0.0), 2)
+        out["raised_usd"] = round(self.raised, 2)
         out["outstanding_usd"] = round(self.model.bonds_outstanding, 2)
         return out
