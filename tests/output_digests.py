@@ -1,6 +1,7 @@
 """Digests of the model's outputs for a fixed set of runs: the stored baseline of behaviour.
 
-A refactoring must leave every run's tables byte for byte and its parsed summary outcomes
+A refactoring must leave every value of every run's tables byte for byte (columns compared by
+name, since their order follows the components' declarations) and its parsed summary outcomes
 unchanged; `tests/test_output_digests.py` checks that against `output_digests.json`. Only this
 script rewrites the stored digests, and a commit that does so says why the numbers changed:
 
@@ -59,6 +60,14 @@ def compose(overrides: list[str]):
         GlobalHydra.instance().clear()
 
 
+def canonical(path: Path) -> bytes:
+    """A table's bytes with its columns in name order: every value as written, byte for byte,
+    whatever order the components declare their columns in (the tables hold no quoted commas)."""
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    order = sorted(range(len(rows[0])), key=lambda i: rows[0][i])
+    return "\n".join(",".join(row[i] for i in order) for row in rows).encode()
+
+
 def digest(overrides: list[str]) -> dict[str, str]:
     """sha256 of each table and of the summary's outcomes (JSON with sorted keys)."""
     from model.runner import run
@@ -66,7 +75,7 @@ def digest(overrides: list[str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
         run(compose(overrides), out_dir=out)
-        result = {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in TABLES}
+        result = {name: hashlib.sha256(canonical(out / name)).hexdigest() for name in TABLES}
         summary = json.loads((out / "summary.json").read_text())
     outcomes = {key: summary.get(key) for key in OUTCOMES}
     result["summary_outcomes"] = hashlib.sha256(
