@@ -199,7 +199,8 @@ def measure(model) -> dict[str, float]:
         "origin_investment_usd": float(f["investment_usd"][0]),
         "bonds_raised_usd": float(f["bonds_raised_usd"][0]),
         "bonds_repaid_usd": float(f["bonds_repaid_usd"][0]),
-        "bonds_outstanding_usd": float(getattr(model, "bonds_outstanding", 0.0)),
+        "bonds_outstanding_usd": float(sum(p.outstanding for p in model.policies.running()
+                                           if p.name == "diaspora_bonds")),
         "arrivals_irregular": float(f["arrivals_irregular"].sum()),
         "remigrants_regular": float(f["remigrants"].sum()),
         "debt_at_arrival_usd": _ratio(f["arrival_debt_usd"][0], f["arrivals"].sum()),
@@ -209,7 +210,9 @@ def measure(model) -> dict[str, float]:
         "wage_theft_usd": float(f["wage_theft_usd"][0]),
         "wages_recovered_usd": float(f["wages_recovered_usd"][0]),
         "pension_rights_carried_usd": float(f["pension_rights_carried_usd"][0]),
-        "pension_income_home_usd": float(getattr(model, "pension_income_home", 0.0)),
+        "pension_income_home_usd": float(sum(p.carried / p.cfg.annuity_years
+                                             for p in model.policies.running()
+                                             if p.name == "social_security_portability")),
         "policy_cost_origin_usd": float(f["cost_origin"][0]),
         "policy_cost_destination_usd": float(f["cost_destination"][0]),
         "policy_cost_employers_usd": float(f["cost_employers"][0]),

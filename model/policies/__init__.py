@@ -93,6 +93,10 @@ class PolicySet:
     def __len__(self) -> int:
         return len(self.policies)
 
+    def running(self) -> list:
+        """Every policy instance of the run: the configured ones, then the agreements' bundles."""
+        return self.policies + self.extra()
+
     def call(self, hook: str) -> None:
         """Call `hook` on every policy that has it and is in force (started, intensity > 0)."""
         for policy in self.policies + self.extra():

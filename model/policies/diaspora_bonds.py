@@ -67,7 +67,7 @@ class DiasporaBonds(Policy):
             self.covered = np.isin(iso3, cfg.members)[k.o]
         self.issues: list[tuple[float, float]] = []  # (year of maturity, principal)
         self.raised = 0.0
-        model.bonds_outstanding = 0.0
+        self.outstanding = 0.0  # principal of this issuer programme, USD
 
     def end_of_year(self, model) -> None:
         pop, k, cfg = model.migrants, model.corridors, self.cfg
@@ -77,13 +77,13 @@ class DiasporaBonds(Policy):
         # Coupons on what is outstanding, then principal of the issues that mature.
         coupon = pop.bonds[holders] * cfg.coupon_pct / 100.0
         matured = sum(p for y, p in self.issues if y <= year_end + 1e-9)
-        share = matured / model.bonds_outstanding if model.bonds_outstanding > 0 else 0.0
+        share = matured / self.outstanding if self.outstanding > 0 else 0.0
         principal = pop.bonds[holders] * share
         pop.savings[holders] += coupon + principal
         pop.bonds[holders] -= principal
         paid = float(np.dot(pop.weight[holders], coupon + principal))
         self.issues = [(y, p) for y, p in self.issues if y > year_end + 1e-9]
-        model.bonds_outstanding -= matured
+        self.outstanding -= matured
         f["bonds_repaid_usd"][0] += paid
         self.pay("origin", paid)
         # New purchases out of savings (settled first, so the accrued part counts).
@@ -102,12 +102,12 @@ class DiasporaBonds(Policy):
         raised = float(np.dot(pop.weight[buyers], bought))
         if raised > 0:
             self.issues.append((year_end + cfg.maturity_years, raised))
-            model.bonds_outstanding += raised
+            self.outstanding += raised
         f["bonds_raised_usd"][0] += raised
         self.raised += raised
 
     def summary(self):
         out = super().summary()
         out["raised_usd"] = round(self.raised, 2)
-        out["outstanding_usd"] = round(self.model.bonds_outstanding, 2)
+        out["outstanding_usd"] = round(self.outstanding, 2)
         return out

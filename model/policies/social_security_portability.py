@@ -43,7 +43,6 @@ class SocialSecurityPortability(Policy):
 
     def __init__(self, model, cfg):
         super().__init__(model, cfg)
-        model.pension_income_home = 0.0
         self.carried = 0.0
 
     def before_step(self, model) -> None:
@@ -67,4 +66,3 @@ class SocialSecurityPortability(Policy):
         carried = float(np.dot(pop.weight[rows], rights))
         self.carried += carried
         model.flows["pension_rights_carried_usd"][0] += carried
-        model.pension_income_home = self.carried / self.cfg.annuity_years
