@@ -166,9 +166,9 @@ class Migrant(mesa.Agent):
 
     def __getattr__(self, name: str):
         # Every other array of the population (employed, savings, debt, ...) reads through.
-        from model.population import FIELDS
-
-        if name in FIELDS:
+        if name == "model" or name.startswith("_"):  # not set yet: no recursion
+            raise AttributeError(name)
+        if name in self.model.migrants.field_names:
             value = self._get(name)
             return value.item() if hasattr(value, "item") else value
         raise AttributeError(name)

@@ -6,9 +6,10 @@
 A job folder is any folder with a `.hydra/` or a `summary.json` (what `run.py` writes). The
 table has one row per job: its folder, status (`ok`, `failed` with the error, or `missing` for a
 job that never finished), seed, overrides, scenario (the overrides without the seed) and the
-headline outcomes of `model.indicators.HEADLINES`. It is written atomically, so jobs finishing
-at once (parallel launchers) never leave a half-written file, and it can be rebuilt at any time
-from whatever folders exist: interrupted, failed or merged sweeps lose nothing.
+headline outcomes the components declare (`model.indicators.headlines()`). It is written
+atomically, so jobs finishing at once (parallel launchers) never leave a half-written file, and
+it can be rebuilt at any time from whatever folders exist: interrupted, failed or merged sweeps
+lose nothing.
 """
 
 from __future__ import annotations
@@ -23,9 +24,14 @@ import pandas as pd
 import yaml
 
 from model.compare import scenario_of
-from model.indicators import HEADLINES
+from model.indicators import headlines
 
-COLUMNS = ["job", "status", "error", "seed", "scenario", "overrides"] + [h.name for h in HEADLINES]
+FIXED = ["job", "status", "error", "seed", "scenario", "overrides"]
+
+
+def columns() -> list[str]:
+    """The table's columns: the fixed ones, then every declared headline."""
+    return FIXED + [h.name for h in headlines()]
 
 
 def is_job(path: Path) -> bool:
@@ -77,10 +83,11 @@ def job_row(job: Path, root: Path | None = None) -> dict:
 def summary_table(jobs: list[Path], root: Path | None = None) -> pd.DataFrame:
     """The tidy table: one row per job, fixed columns first."""
     table = pd.DataFrame([job_row(j, root) for j in jobs])
-    for column in COLUMNS:
+    fixed = columns()
+    for column in fixed:
         if column not in table:
             table[column] = None
-    return table[COLUMNS + [c for c in table.columns if c not in COLUMNS]]
+    return table[fixed + [c for c in table.columns if c not in fixed]]
 
 
 def write_atomic(table: pd.DataFrame, path: Path) -> None:

@@ -39,6 +39,8 @@ import yaml
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
+from model.indicators import headlines, indicators
+
 log = logging.getLogger(__name__)
 
 DPI = 110
@@ -56,42 +58,25 @@ SWITCH_KEYS = ("policies", "shocks", "facility", "agreements", "oat")
 # "defaults" is the reference option of the one-at-a-time sweep (conf/oat/defaults.yaml).
 OFF_VALUES = {"[]", "none", "null", "false", "0", "defaults"}
 
-HEADLINE_COLUMNS = (
-    "migrant_stock_end", "migrant_stock_change_pct", "inflows_total", "returns_total",
-    "remittances_received_total_usd", "remittances_formal_last_year_usd",
-    "remittance_fees_total_usd", "formal_share_last_year", "remittance_price_pct_end",
-    "recruitment_cost_months_last_year", "remittances_pct_gdp_last_year",
-    "brain_waste_rate_end", "employment_rate_end", "irregular_share_end",
-    "reintegration_rate_end", "stranded_max", "household_income_total_usd",
-    "brain_waste_rate_mean", "recognised_share_end", "job_losses_total",
-    "arrivals_irregular_total", "policy_cost_total_usd",
-)
 
-# Time-series indicators of figure 1: column -> (title, kind). The kind picks the unit:
-# "people" in millions, "usd_step" in US$ billions per step, "share" in %, "pct" as is.
-SERIES = {
-    "migrant_stock": ("Migrants living abroad", "people"),
-    "remittances_formal_usd": ("Remittances received through formal channels", "usd_step"),
-    "remittance_price_pct": ("Cost of sending US$200 (SDG 10.c.1)", "pct"),
-    "brain_waste_rate": ("Skilled migrants working below their skill level", "share"),
-    "employment_rate": ("Migrants abroad who are employed", "share"),
-    "irregular_share": ("Migrants abroad with irregular status", "share"),
-    "household_income_usd": ("Income of origin households from abroad", "usd_step"),
-}
+def series() -> dict[str, tuple[str, str]]:
+    """Time series of the comparison figures (`compare_<indicator>.png`): indicator ->
+    (title, kind), from the indicators whose components declare `compare`. The kind picks the
+    unit: "people" in millions, "usd_step" in US$ billions per step, "share" in %, "pct" as is."""
+    return {i.name: i.compare for i in indicators() if i.compare is not None}
 
-# Headline outcomes of figure 2: column -> (title, kind). "money" is shown in % of the
-# baseline mean (absolute US$ billions when the baseline is zero, e.g. policy cost),
-# "share" in percentage points, "months"/"people" in their own unit.
-OUTCOMES = {
-    "remittances_received_total_usd": ("Remittances received, whole run", "money"),
-    "household_income_total_usd": ("Household income from abroad, whole run", "money"),
-    "brain_waste_rate_mean": ("Brain-waste rate, mean over run", "share"),
-    "recruitment_cost_months_last_year": ("Recruitment cost, last year", "months"),
-    "formal_share_last_year": ("Formal share of remittances, last year", "share"),
-    "employment_rate_end": ("Employment rate, end", "share"),
-    "arrivals_irregular_total": ("Irregular arrivals, whole run", "people"),
-    "policy_cost_total_usd": ("Policy cost, all payers, whole run", "money"),
-}
+
+def outcomes() -> dict[str, tuple[str, str]]:
+    """Headline outcomes of effects.png: headline -> (title, kind), from the headlines whose
+    components declare `effect`. "money" is shown in % of the baseline mean (absolute US$
+    billions when the baseline is zero, e.g. policy cost), "share" in percentage points,
+    "months"/"people" in their own unit."""
+    return {h.name: h.effect for h in headlines() if h.effect is not None}
+
+
+def headline_columns() -> list[str]:
+    """Every declared headline outcome."""
+    return [h.name for h in headlines()]
 
 
 # --------------------------------------------------------------------------- labels
@@ -300,7 +285,7 @@ def load_jobs(dirs: list[Path]) -> pd.DataFrame:
         rows.append(row)
     columns = ["job", "path", "status", "error", "seed", "scenario"]
     frame = pd.DataFrame(rows, columns=None if rows else columns)
-    for column in columns + list(HEADLINE_COLUMNS):  # always present, NaN when unknown
+    for column in columns + headline_columns():  # always present, NaN when unknown
         if column not in frame.columns:
             frame[column] = np.nan
     frame["seed"] = frame["seed"].astype("Int64")
@@ -346,8 +331,8 @@ def paired_effects(jobs: pd.DataFrame, baseline: str) -> pd.DataFrame:
     columns = ["scenario", "outcome", "mean", "low", "high", "pairs", "interval",
                "baseline_mean"]
     ok = jobs[(jobs["status"] == "ok") & jobs["seed"].notna()]
-    outcomes = [o for o in OUTCOMES if o in ok.columns]
-    per_seed = ok.groupby(["scenario", "seed"])[outcomes].mean() if len(ok) else None
+    names = [o for o in outcomes() if o in ok.columns]
+    per_seed = ok.groupby(["scenario", "seed"])[names].mean() if len(ok) else None
     if per_seed is None or baseline not in per_seed.index.get_level_values("scenario"):
         return pd.DataFrame(columns=columns)
     base = per_seed.loc[baseline]
@@ -355,7 +340,7 @@ def paired_effects(jobs: pd.DataFrame, baseline: str) -> pd.DataFrame:
     for scenario in sorted(set(per_seed.index.get_level_values("scenario")) - {baseline}):
         other = per_seed.loc[scenario]
         seeds = other.index.intersection(base.index)
-        for outcome in outcomes:
+        for outcome in names:
             pair = pd.DataFrame({"s": other.loc[seeds, outcome],
                                  "b": base.loc[seeds, outcome]}).dropna()
             diffs = (pair["s"] - pair["b"]).to_numpy(dtype=float)
@@ -466,7 +451,7 @@ def plot_series(ok: pd.DataFrame, column: str, styles: dict, path: Path) -> Path
     data = _series_frame(ok, column)
     if data.empty or data["value"].isna().all():
         return None
-    title, kind = SERIES[column]
+    title, kind = series()[column]
     unit, factor = _series_unit(kind, _per_step_word(_steps_per_year(data["year"].to_numpy())))
     fig = Figure(figsize=(8, 4.8))
     ax = fig.add_subplot()
@@ -498,7 +483,7 @@ def plot_series(ok: pd.DataFrame, column: str, styles: dict, path: Path) -> Path
 
 def _effect_scale(outcome: str, baseline_mean: float) -> tuple[float, str]:
     """(factor applied to the effect, axis unit) for one outcome panel."""
-    kind = OUTCOMES[outcome][1]
+    kind = outcomes()[outcome][1]
     if kind == "money":
         if np.isfinite(baseline_mean) and baseline_mean != 0:
             return 100.0 / abs(baseline_mean), "% of baseline"
@@ -528,17 +513,18 @@ def _interval_note(effects: pd.DataFrame) -> str:
 
 def plot_effects(effects: pd.DataFrame, styles: dict, baseline: str, path: Path) -> Path | None:
     """Dot-and-whisker panels of the paired effects, one panel per outcome; None if empty."""
-    outcomes = [o for o in OUTCOMES if o in set(effects["outcome"])]
-    if not outcomes:
+    declared = outcomes()
+    names = [o for o in declared if o in set(effects["outcome"])]
+    if not names:
         return None
     scenarios = [s for s in styles if s != baseline and s in set(effects["scenario"])]
-    ncols = min(4, len(outcomes))
-    nrows = int(np.ceil(len(outcomes) / ncols))
+    ncols = min(4, len(names))
+    nrows = int(np.ceil(len(names) / ncols))
     height = 1.2 + nrows * (0.9 + 0.35 * len(scenarios))
     fig = Figure(figsize=(3.1 * ncols + 1.6, height))
     axes = fig.subplots(nrows, ncols, sharey=True, squeeze=False)
     ys = {s: i for i, s in enumerate(reversed(scenarios))}  # first scenario on top
-    for ax, outcome in zip(axes.flat, outcomes):
+    for ax, outcome in zip(axes.flat, names):
         rows = effects[effects["outcome"] == outcome]
         factor, unit = _effect_scale(outcome, float(rows["baseline_mean"].mean()))
         for row in rows.itertuples():
@@ -551,13 +537,13 @@ def plot_effects(effects: pd.DataFrame, styles: dict, baseline: str, path: Path)
                         linewidth=2, solid_capstyle="butt")
             ax.plot(row.mean * factor, y, "o", color=colour, markersize=6)
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(f"{OUTCOMES[outcome][0]}\n({unit})", fontsize=8.5)
+        ax.set_title(f"{declared[outcome][0]}\n({unit})", fontsize=8.5)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.tick_params(axis="y", labelsize=8)  # shared y: every row gets the same size
         _plain_ticks(ax.xaxis)
         ax.grid(axis="x", alpha=0.3)
         ax.margins(x=0.15)
-    for ax in axes.flat[len(outcomes):]:
+    for ax in axes.flat[len(names):]:
         ax.set_visible(False)
     pairs = effects.groupby("scenario")["pairs"].max()  # per scenario: what the dot rests on
     axes[0, 0].set_yticks(list(ys.values()),
@@ -592,7 +578,7 @@ def compare_figures(dirs: list[Path], out_dir: Path, baseline: str | None = None
     styles = _scenario_styles(labels, base)
     ok["timeseries"] = [_read_timeseries(p) for p in ok["path"]]
     written = []
-    for column in SERIES:
+    for column in series():
         path = plot_series(ok, column, styles, out_dir / f"compare_{column}.png")
         if path is not None:
             written.append(path)

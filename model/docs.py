@@ -10,15 +10,15 @@ import re
 import sys
 
 from model.config import parameter_table
-from model.indicators import HEADLINES, INDICATORS
+from model.indicators import headlines, indicators
 
 
 def indicator_table() -> str:
     """A Markdown table of the per-step indicators and the headline outcomes."""
     rows = ["| column | unit | meaning |", "|---|---|---|"]
-    rows += [f"| `{i.name}` | {i.unit} | {i.label} |" for i in INDICATORS]
+    rows += [f"| `{i.name}` | {i.unit} | {i.label} |" for i in indicators()]
     rows += ["", "| headline (summary.json) | unit | meaning |", "|---|---|---|"]
-    rows += [f"| `{i.name}` | {i.unit} | {i.label} |" for i in HEADLINES]
+    rows += [f"| `{i.name}` | {i.unit} | {i.label} |" for i in headlines()]
     return "\n".join(rows)
 
 
@@ -56,7 +56,6 @@ def main(argv: list[str]) -> None:
     if what not in tables:
         raise SystemExit(f"usage: python -m model.docs {'|'.join(tables)}|policy-configs")
     print(tables[what]())
-
 
 
 def policy_yaml(name: str) -> str:

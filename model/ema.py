@@ -2,7 +2,7 @@
 
 EMA Workbench 3.0 (Python >= 3.12) has no Mesa connector, so this module wraps the model as a
 plain function, `run_experiment`, which calls `model.run_model` and returns its headline
-outcomes (`model.indicators.HEADLINES`). `make_model` puts that function in a
+outcomes (`model.indicators.headlines()`). `make_model` puts that function in a
 `ReplicatorModel`:
 
 - uncertainties are behavioural settings of `model/config.py` (any leaf keyword); by default
@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from model.config import field_meta, flat_defaults, nest
-from model.indicators import HEADLINES
+from model.indicators import headlines
 from model.policies import REGISTRY, parse_policies
 from model.runner import run_model
 
@@ -86,7 +86,7 @@ __all__ = [
 ]
 
 POLICY_NAMES: tuple[str, ...] = tuple(sorted(REGISTRY))
-HEADLINE_NAMES: tuple[str, ...] = tuple(h.name for h in HEADLINES)
+HEADLINE_NAMES: tuple[str, ...] = tuple(h.name for h in headlines())
 
 # Behavioural parameters explored by default (one per main process).
 DEFAULT_UNCERTAINTIES: tuple[str, ...] = (
@@ -97,7 +97,7 @@ DEFAULT_UNCERTAINTIES: tuple[str, ...] = (
     "return_rate_settled",   # returns: return hazard of settled migrants
 )
 
-# Headline outcomes recorded by default (any name of HEADLINES is allowed).
+# Headline outcomes recorded by default (any headline name is allowed).
 DEFAULT_OUTCOMES: tuple[str, ...] = (
     "migrant_stock_end",
     "remittances_received_total_usd",

@@ -52,7 +52,9 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from model.config import ConfigError, param
+from model.components import Component, Flow, Indicator, StepEvents
+from model.params import ConfigError, param, typed
+from model.policies.employer_crisis_support import EmployerCrisisSupportConfig, retain_jobs
 
 THEMES = ("governance", "skilling", "technology", "protection", "irregular", "partnerships")
 # Theme preferences of a member by its role (shares; assumption stated in the docstring).
@@ -127,8 +129,6 @@ class FacilityConfig:
 
 def validate_facility(cfg: FacilityConfig) -> FacilityConfig:
     """Checks beyond the fields' own ranges: text options, the six effects, country codes."""
-    from model.config import typed
-
     typed(FacilityConfig, cfg, "facility", choices=CHOICES)
     if len(cfg.max_effects) != len(THEMES) or not all(0 <= x <= 1 for x in cfg.max_effects):
         raise ConfigError(f"facility.max_effects = {list(cfg.max_effects)}: six shares 0 to 1, "
@@ -141,8 +141,59 @@ def validate_facility(cfg: FacilityConfig) -> FacilityConfig:
     return cfg
 
 
-class FinancingFacility(mesa.Agent):
-    """The facility: members, money, programmes by theme and member, governance rules."""
+def parse_facility(spec) -> FacilityConfig:
+    """A validated FacilityConfig from a mapping (or one already built)."""
+    return validate_facility(typed(FacilityConfig, spec, "facility"))
+
+
+def _books(key: str):
+    return lambda model: model.facility.books[key] if model.facility is not None else 0.0
+
+
+def _step_flow(name: str):
+    return lambda model: float(model.flows[name][0])
+
+
+class FinancingFacility(mesa.Agent, Component):
+    """The facility: members, money, programmes by theme and member, governance rules.
+
+    As a component it runs the `facility` phase of the step (the year's decisions and money at
+    the start of each year, the programmes' effects every step), counts irregular arrivals after
+    the emigration phase and, with the voluntary review, learns at the end of each year.
+    """
+
+    name = "facility"
+    label = "financing facility"
+    phase = "facility"
+    config_key = "facility"
+    config_class = FacilityConfig
+    moves_levers = ("corridors.quota_multiplier", "corridors.recognition_share",
+                    "corridors.price_pct", "corridors.wage_theft_share",
+                    "corridors.irregular_deterrence", "countries.job_loss_multiplier")
+    flows = (Flow("facility_fees", "USD", "membership fees received by the facility"),
+             Flow("facility_grants", "USD", "donor grants received by the facility"),
+             Flow("facility_bank_loans", "USD", "concessional loans blended in"),
+             Flow("facility_crisis_response", "USD", "programmes for crisis response"),
+             *(Flow(f"facility_theme_{t}", "USD", f"facility programmes: {t}") for t in THEMES))
+    indicators = (
+        Indicator("facility_members", "countries", "members of the financing facility",
+                  lambda model: (float(model.facility.member.sum())
+                                 if model.facility is not None else 0.0)),
+        Indicator("facility_fees_usd", "USD per step", "membership fees received by the facility",
+                  _step_flow("facility_fees")),
+        Indicator("facility_grants_usd", "USD per step", "donor grants received by the facility",
+                  _step_flow("facility_grants")),
+        Indicator("facility_bank_loans_usd", "USD per step",
+                  "concessional loans from development banks blended in",
+                  _step_flow("facility_bank_loans")),
+        Indicator("facility_cash_usd", "USD", "the facility's cash balance", _books("cash")),
+        Indicator("facility_loans_outstanding_usd", "USD", "loans on-lent to members, outstanding",
+                  _books("loans_outstanding")),
+        Indicator("facility_crisis_response_usd", "USD per step", "programmes for crisis response",
+                  _step_flow("facility_crisis_response")),
+        *(Indicator(f"facility_theme_{t}_usd", "USD per step", f"facility programmes: {t}",
+                    _step_flow(f"facility_theme_{t}")) for t in THEMES),
+    )
 
     def __init__(self, model, cfg: FacilityConfig):
         super().__init__(model)
@@ -170,6 +221,49 @@ class FinancingFacility(mesa.Agent):
         self.compliance_paid = 0.0
         self.crisis_weight = np.zeros(C)  # shares of crisis response by member destination
         self.history: list[dict] = []
+        self.year_irregular = np.zeros(len(model.corridors.o))  # irregular arrivals this year
+        self.last_outcomes: dict | None = None  # theme outcomes at the last review
+
+    # ---------------------------------------------------------------- the step
+    def run(self, model, events: StepEvents) -> None:
+        """The facility phase: at the start of its year, conditions, membership and the year's
+        money; every step, the programmes' effects on the levers."""
+        if not self.active():
+            return
+        if (model.steps - 1) % model.steps_per_year == 0:
+            self.check_conditions()
+            self.judge_membership()
+            self.fund_year()
+            self.year_irregular[:] = 0.0
+        self.apply()
+
+    def after_emigration(self, model, events: StepEvents) -> None:
+        """Count the step's irregular arrivals (conditional participation judges them)."""
+        self.year_irregular += model.flows["arrivals_irregular"]
+
+    def end_of_year(self, model, events: StepEvents) -> None:
+        """The voluntary review: theme outcomes now against a year ago."""
+        if not (self.active() and self.cfg.review):
+            return
+        outcomes = self.theme_outcomes()
+        if self.last_outcomes is not None:
+            self.review_outcomes(self.last_outcomes, outcomes)
+        self.last_outcomes = outcomes
+
+    def count_irregular_by_origin(self) -> np.ndarray:
+        """Irregular arrivals per origin since the facility's year began (people)."""
+        m = self.model
+        return np.bincount(m.corridors.o, self.year_irregular, len(m.countries.iso3))
+
+    def theme_outcomes(self) -> dict[str, float]:
+        """One indicator per GFMD theme, higher is better (the voluntary review)."""
+        v = self.model.measure()
+        return {"governance": 1.0 - v["irregular_share"],
+                "skilling": v["recognised_share"],
+                "technology": -v["remittance_price_pct"] / 100.0,
+                "protection": -v["wage_theft_usd"] / max(v["remittances_sent_usd"], 1.0),
+                "irregular": -v["arrivals_irregular"] / max(v["inflows"], 1.0),
+                "partnerships": float(self.member.mean())}
 
     # ---------------------------------------------------------------- yearly decisions
     def active(self) -> bool:
@@ -265,8 +359,7 @@ class FinancingFacility(mesa.Agent):
             shares = self.theme_shares * np.exp(cfg.learning_rate * self.last_outcome)
         shares = shares / shares.sum()
         self.theme_shares = shares
-        crisis = (cfg.allocation == "adaptive"
-                  and any(s.on(m) for s in m.shocks if hasattr(s, "on")))
+        crisis = cfg.allocation == "adaptive" and m.shocks.any_on(m)
         budget = fees + grants + bank_loans
         crisis_budget = budget * cfg.crisis_share if crisis else 0.0
         self.crisis_spent = crisis_budget
@@ -332,7 +425,7 @@ class FinancingFacility(mesa.Agent):
     def check_conditions(self) -> None:
         """Conditional participation: origins comply while their irregular departures do not
         rise (destinations always comply)."""
-        irregular = self.model.count_irregular_by_origin()
+        irregular = self.count_irregular_by_origin()
         if self.last_irregular is not None:
             # One person of slack: integer agents make "no rise" noisy for tiny origins.
             self.compliant = irregular <= self.last_irregular + 1.0
@@ -350,7 +443,7 @@ class FinancingFacility(mesa.Agent):
         self.capacity *= (1.0 - cfg.capacity_depreciation) ** m.dt
         effect = np.asarray(cfg.max_effects)[:, None] * -np.expm1(-self.capacity
                                                                     / cfg.effect_scale_usd)
-        k, c = m.corridors, m.countries
+        k = m.corridors
         g, skill, tech, prot, irr, part = effect
         k.quota_multiplier = k.quota_multiplier * (1.0 + g[k.d])
         k.recognition_share = k.recognition_share + skill[k.o] * (1.0 - k.recognition_share)
@@ -358,15 +451,11 @@ class FinancingFacility(mesa.Agent):
         k.wage_theft_share = k.wage_theft_share * (1.0 - prot[k.d])
         k.irregular_deterrence = 1.0 - (1.0 - k.irregular_deterrence) * (1.0 - irr[k.o])
         self.trust = part
-        if self.crisis_spent and any(s.on(m) for s in m.shocks if hasattr(s, "on")):
-            # Crisis response: job retention in member destinations, like employer support.
-            normal = m._lever_base[("countries", "job_loss_rate")]
-            hazard = c.job_loss_rate * c.job_loss_multiplier
-            receiving = self.crisis_weight > 0
-            excess = np.maximum(hazard - normal * 1.5, 0.0) * receiving
-            c.job_loss_multiplier = np.divide(hazard - 0.5 * excess, c.job_loss_rate,
-                                              out=c.job_loss_multiplier.copy(),
-                                              where=c.job_loss_rate > 0)
+        if self.crisis_spent and m.shocks.any_on(m):
+            # Crisis response: job retention in member destinations, by the employer-support
+            # rule at its default threshold and retention share.
+            rule = EmployerCrisisSupportConfig()
+            retain_jobs(m, self.crisis_weight > 0, rule.crisis_threshold, rule.retention_share)
 
     def balance_gap(self) -> float:
         """in - (out + cash + loans outstanding): zero when the books balance."""

@@ -1,13 +1,15 @@
 """MigrationModel: the world's migration corridors as a Mesa model.
 
 Countries are Mesa agents on a networkx DiGraph of origin->destination corridors; migrants are
-rows of numpy arrays (`MigrantSet`) with `Migrant` views on demand. Each step runs the processes
-of `model.processes` in their documented order and records the indicators of
-`model.indicators` with Mesa's DataCollector.
+rows of numpy arrays (`MigrantSet`) with `Migrant` views on demand. The model is assembled from
+components (`model.components`, `model.catalogue`): their levers, flows, per-migrant arrays and
+indicators, and the phases of the step they run, in the order of `PHASES`. Mesa's DataCollector
+records every declared indicator after each step.
 
-Every parameter is a keyword with a default (the defaults live in `model.config`), so
-`MigrationModel(job_loss_rate=0.2, rng=3)` and `mesa.batch_run(MigrationModel, ...)` work; a
-Hydra config becomes keywords through `model.runner.build_model`.
+Every parameter is a keyword with a default (the defaults live in the components' config
+dataclasses, gathered by `model.config`), so `MigrationModel(job_loss_rate=0.2, rng=3)` and
+`mesa.batch_run(MigrationModel, ...)` work; a Hydra config becomes keywords through
+`model.runner.build_model`.
 """
 
 from __future__ import annotations
@@ -18,33 +20,44 @@ import mesa
 import networkx as nx
 import numpy as np
 
+from model import catalogue
 from model import config as config_mod
 from model.agents import Country, Migrant
-from model.facility import THEMES, FinancingFacility
-from model.indicators import INDICATORS, measure, region_column
-from model.partnerships import Agreements, parse_agreements
-from model.policies import PolicySet, parse_policies
+from model.census import region_column
+from model.components import StepEvents
+from model.facility import FinancingFacility
+from model.indicators import measure
+from model.partnerships import Agreements
+from model.policies import PolicySet
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
-from model.processes import ORDER, earnings, emigration, labour, remittances, returns
-from model.processes.earnings import monthly_wage
-from model.shocks import Shock, parse_timeline
-from model.state import LEVERS, CorridorArrays, CountryArrays
+from model.processes import PROCESSES, emigration, remittances, returns
+from model.processes.earnings import earnings_table, monthly_wage
+from model.processes.labour import finding_rate
+from model.shocks import Shocks
+from model.state import CorridorArrays, CountryArrays
 from model.streams import Streams
 from model.tallies import Tallies
 from model.world.loader import load_world
 
-# Flows per corridor, summed over the run into `totals` (corridors.csv).
-FLOW_NAMES = ("arrivals", "arrivals_irregular", "returns", "sent", "fees", "received",
-              "formal_sent", "formal_received", "remigrants", "topup")
-# Flows of one number per step (people or USD), read by the indicators.
-SCALAR_FLOWS = ("stranded", "recruitment_cost_usd", "recruitment_earnings_usd", "job_losses",
-                "arrival_debt_usd", "arrivals_poorer_origins", "wage_theft_usd",
-                "wages_recovered_usd", "investment_usd", "bonds_raised_usd", "bonds_repaid_usd",
-                "pension_rights_carried_usd", "cost_origin", "cost_destination",
-                "cost_employers", "cost_facility", "facility_fees", "facility_grants",
-                "facility_bank_loans", "facility_crisis_response", "agreements_formed",
-                "agreements_ended") + tuple(
-                    f"facility_theme_{t}" for t in THEMES)
+# The step, in order (the README's "The step" lists the same). A phase is run by the component
+# that declares it (`phase`) or by the model itself (economy, levers, year_end, record); after
+# each phase the loop calls the `after_<phase>` hooks of the policies in force and the facility.
+PHASES = (
+    "economy",        # wages and working-age populations grow
+    "levers",         # every lever back to its baseline value
+    "shocks",         # events of the timeline that are on move levers
+    "facility",       # the facility's year (membership, money) and its programmes' effects
+    "agreements",     # bilateral agreements are judged and formed (once a year)
+    "policies",       # every policy in force moves its levers (before_step)
+    "labour",         # job loss and finding; matched jobs
+    "earnings",       # earnings, savings, debt repayment
+    "remittances",    # amounts and channels
+    "returns",        # returns; stranded migrants
+    "reintegration",  # returnees at home
+    "emigration",     # choice of destination; entry by channel
+    "year_end",       # yearly settlements (end_of_year hooks: bonds, the facility's review)
+    "record",         # counts, indicators, the DataCollector row, histories
+)
 
 
 def _reporter(name: str):
@@ -84,56 +97,57 @@ class MigrationModel(mesa.Model):
         self.dt = 1.0 / cfg.steps_per_year
         self.n_steps = (cfg.end_year - cfg.start_year + 1) * cfg.steps_per_year
 
-        self.policy_configs = parse_policies(cfg.policies)
         self.world = load_world(cfg.world.name, cfg.world.path, cfg.start_year)
         self.countries = CountryArrays(self.world.countries, cfg)
         self.corridors = CorridorArrays(self.world.corridors, cfg)
+        self.levers = catalogue.levers()
+        rows = {"countries": len(self.countries.iso3), "corridors": len(self.corridors.o)}
+        for lever in self.levers:  # the declared levers with a fixed baseline
+            if lever.init is not None:
+                setattr(getattr(self, lever.table), lever.name, lever.create(rows[lever.table]))
         self.country_agents = [Country(self, i) for i in range(len(self.countries.iso3))]
         self.network = self._build_network()
         # Room for twice the starting agents: np.zeros memory is only resident once written,
         # so spare capacity costs nothing until arrivals fill it (and spares regrowth copies).
-        self.migrants = MigrantSet(capacity=int(self.corridors.stock0.sum()
+        self.migrants = MigrantSet({f.name: f.dtype for f in catalogue.fields()},
+                                   capacity=int(self.corridors.stock0.sum()
                                                 / cfg.people_per_agent * 2.0) + 1024)
         self._views: dict[int, Migrant] = {}
+        self.flow_specs = catalogue.flows()
         self._new_flows()
         K = len(self.corridors.o)
         self.tallies = Tallies(K)
         self.savings_index = np.zeros((4, K))  # cumulative savings per job cell and corridor
-        self.earnings = earnings.earnings_table(self)
-        self.idle_rows = np.empty(0, dtype=np.intp)
+        self.earnings = earnings_table(self)
 
-        self.countries.job_finding_rate = labour.finding_rate(
+        self.countries.job_finding_rate = finding_rate(
             cfg.labour.job_loss_rate, self.countries.migrant_unemployment)
         self._populate()
         self._calibrate()
-        self._lever_base = {(table, name): getattr(getattr(self, table), name).copy()
-                            for table, name in LEVERS}
+        self._lever_base = {lever.key: getattr(getattr(self, lever.table), lever.name).copy()
+                            for lever in self.levers}
         self._base_wages = (self.countries.wage_low.copy(), self.countries.wage_high.copy())
         self._base_potential = self.countries.potential_migrants.copy()
         self._hosted_share0 = self._hosted_share()
 
-        self.policies = PolicySet(self, self.policy_configs)
-        # Shocks: callables that move levers after they are reset and before policies act
-        # (the dated timeline of issue 4 builds on this; tests add their own).
-        self.facility_config = config_mod.parse_facility(cfg.facility)
-        self.facility = (FinancingFacility(self, self.facility_config)
-                         if self.facility_config.enabled else None)
-        self._theme_outcomes = None
-        self.agreements_config = parse_agreements(cfg.agreements)
-        self.agreements = (Agreements(self, self.agreements_config)
-                           if self.agreements_config.enabled else None)
+        self.policies = PolicySet(self, cfg.policies)
+        self.facility = (FinancingFacility(self, cfg.facility) if cfg.facility.enabled
+                         else None)
+        self.agreements = (Agreements(self, cfg.agreements) if cfg.agreements.enabled
+                           else None)
         if self.agreements is not None:
             self.policies.extra = self.agreements.policies
-        self.year_irregular = np.zeros(len(self.corridors.o))
-        self.shock_events = parse_timeline(cfg.shocks.timeline)
-        self.shocks: list = [Shock(self, event) for event in self.shock_events]
-        reporters = [i.name for i in INDICATORS] + [region_column(r) for r in self.countries.regions]
+        self.shocks = Shocks(self, cfg.shocks.timeline)
+        self.indicator_specs = catalogue.indicators()
+        reporters = ([i.name for i in self.indicator_specs]
+                     + [region_column(r) for r in self.countries.regions])
         self.datacollector = mesa.DataCollector(model_reporters={n: _reporter(n) for n in reporters})
         self.indicator_values: dict[str, float] = {}
         self.history: dict[str, list[np.ndarray]] = {"formal_received_by_origin": [],
                                                      "formal_received_corridor": [],
                                                      "stock_by_corridor": []}
-        self.totals = {name: np.zeros(len(self.corridors.o)) for name in FLOW_NAMES}
+        self.totals = {f.name: np.zeros(K) for f in self.flow_specs if f.per_corridor}
+        self.runners = self._phase_runners()
 
     # ----------------------------------------------------------------- building the world
     def _build_network(self) -> nx.DiGraph:
@@ -234,61 +248,75 @@ class MigrationModel(mesa.Model):
                           reintegrated=reintegrated)
 
     # ----------------------------------------------------------------- stepping
+    def _phase_runners(self) -> dict:
+        """Phase name -> what runs it: the model's own phases, then the components'."""
+        runners = {"economy": self._update_economy, "levers": self._reset_levers,
+                   "year_end": self._year_end, "record": self._record}
+        owners = [cls() for cls in PROCESSES] + [self.shocks, self.facility, self.agreements,
+                                                  self.policies]
+        for owner in owners:
+            if owner is None:  # the facility or the agreements are not on
+                continue
+            if owner.phase not in PHASES:
+                raise ValueError(f"{type(owner).__name__} runs phase {owner.phase!r}, which is "
+                                 f"not in PHASES")
+            runners[owner.phase] = owner.run
+        return runners
+
     def _new_flows(self) -> None:
         K = len(self.corridors.o)
-        self.flows = {name: np.zeros(K) for name in FLOW_NAMES}
-        for name in SCALAR_FLOWS:
-            self.flows[name] = np.zeros(1)
+        self.flows = {f.name: np.zeros(K if f.per_corridor else 1) for f in self.flow_specs}
 
     def step(self) -> None:
-        """Run every process once (see `model.processes`), then record the indicators."""
+        """One step: the phases of `PHASES` in order, each followed by its after-hooks."""
         self._new_flows()
-        self.idle_rows = None  # set by the labour process for this step
-        if (self.steps - 1) % self.steps_per_year == 0:  # a new year: quotas renew
-            self.corridors.quota_left = self.corridors.quota.copy()
-        self._update_economy()
-        self._reset_levers()
-        for shock in self.shocks:
-            shock(self)
-        if self.facility is not None and self.facility.active():
-            if (self.steps - 1) % self.steps_per_year == 0:  # the facility's year begins
-                self.facility.check_conditions()
-                self.facility.judge_membership()
-                self.facility.fund_year()
-                self.year_irregular[:] = 0.0
-            self.facility.apply()
-        if (self.agreements is not None and (self.steps - 1) % self.steps_per_year == 0
-                and self.now() + 1e-9 >= self.agreements.cfg.start_year):
-            self.agreements.yearly()
-        self.policies.call("before_step")
-        for _, process in ORDER:
-            process(self)
-        self.year_irregular += self.flows["arrivals_irregular"]
+        events = StepEvents()
+        for phase in PHASES:
+            run = self.runners.get(phase)
+            if run is not None:
+                run(self, events)
+            self.call_hooks(f"after_{phase}", events)
+
+    def call_hooks(self, hook: str, events: StepEvents) -> None:
+        """Call `hook(model, events)` on the policies in force, then on the facility."""
+        self.policies.call(hook, events)
+        method = getattr(self.facility, hook, None)
+        if method is not None:
+            method(self, events)
+
+    def _year_end(self, model, events: StepEvents) -> None:
         if self.steps % self.steps_per_year == 0:
-            self.policies.call("end_of_year")
-            if self.facility is not None and self.facility.active() and self.facility.cfg.review:
-                outcomes = self.theme_outcomes()
-                if self._theme_outcomes is not None:
-                    self.facility.review_outcomes(self._theme_outcomes, outcomes)
-                self._theme_outcomes = outcomes
+            self.call_hooks("end_of_year", events)
+
+    def _record(self, model, events: StepEvents) -> None:
+        """Counts, indicators and the DataCollector row; the run's histories and totals."""
         self._tally()
-        self.indicator_values = measure(self)
+        self.indicator_values = self.measure()
         self.datacollector.collect(self)
         self.history["formal_received_by_origin"].append(
             np.bincount(self.corridors.o, self.flows["formal_received"], len(self.countries.iso3)))
         self.history["stock_by_corridor"].append(self.stock_now)
         self.history["formal_received_corridor"].append(self.flows["formal_received"])
-        for name in FLOW_NAMES:
-            self.totals[name] += self.flows[name]
+        for name, total in self.totals.items():
+            total += self.flows[name]
         if self.steps >= self.n_steps:
             self.running = False
 
-    def _reset_levers(self) -> None:
+    def _reset_levers(self, model=None, events=None) -> None:
         """Every lever back to its baseline value; active shocks and policies then move them."""
-        for (table, name), base in self._lever_base.items():
+        for key, base in self._lever_base.items():
+            table, name = key.split(".")
             setattr(getattr(self, table), name, base.copy())
 
-    def _update_economy(self) -> None:
+    def lever_baseline(self, key: str) -> np.ndarray:
+        """The baseline value of a lever ("table.name"), before shocks and policies move it."""
+        return self._lever_base[key]
+
+    def measure(self) -> dict[str, float]:
+        """Every indicator now (what the DataCollector records at the end of a step)."""
+        return measure(self)
+
+    def _update_economy(self, model=None, events=None) -> None:
         """Wages and working-age populations grow at the configured rates; with a non-zero
         native-wage elasticity wages also move with the migrant share of the population."""
         c, cfg, e = self.countries, self.cfg.labour, self.cfg.emigration
@@ -333,21 +361,6 @@ class MigrationModel(mesa.Model):
     def now(self) -> float:
         """The decimal year at the beginning of the current step (the start year before any)."""
         return self.start_year + self.years_elapsed()
-
-    def count_irregular_by_origin(self) -> np.ndarray:
-        """Irregular arrivals per origin since the facility's year began (people)."""
-        return np.bincount(self.corridors.o, self.year_irregular, len(self.countries.iso3))
-
-    def theme_outcomes(self) -> dict[str, float]:
-        """One indicator per GFMD theme, higher is better (the facility's voluntary review)."""
-        v = measure(self)
-        members = self.facility.member.mean() if self.facility is not None else 0.0
-        return {"governance": 1.0 - v["irregular_share"],
-                "skilling": v["recognised_share"],
-                "technology": -v["remittance_price_pct"] / 100.0,
-                "protection": -v["wage_theft_usd"] / max(v["remittances_sent_usd"], 1.0),
-                "irregular": -v["arrivals_irregular"] / max(v["inflows"], 1.0),
-                "partnerships": float(members)}
 
     def count_people(self, rows: np.ndarray) -> np.ndarray:
         """People in `rows`, summed per corridor."""

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from model.config import flatten
-from model.indicators import INDICATORS
+from model.indicators import headline, indicators
 from model.population import ABROAD, HIGH
 from model.shocks import recovery
 from model.world.loader import shipped_corridors
@@ -120,8 +120,6 @@ def write_run(model, out_dir: Path, status: str = "ok", overrides: list[str] | N
 
     `status` is "ok" for a finished run and "failed" for the partial record of a failed one.
     """
-    from model.indicators import headline
-
     out_dir.mkdir(parents=True, exist_ok=True)
     timeseries(model).to_csv(out_dir / "timeseries.csv", index=False, float_format=FLOAT)
     corridor_table(model).to_csv(out_dir / "corridors.csv", index=False, float_format=FLOAT)
@@ -139,7 +137,7 @@ def write_run(model, out_dir: Path, status: str = "ok", overrides: list[str] | N
         "steps": model.steps,
         "countries": int(len(model.countries.iso3)),
         "corridors": int(len(model.corridors.o)),
-        "units": {i.name: i.unit for i in INDICATORS},
+        "units": {i.name: i.unit for i in indicators()},
         "headline": headline(model),
         "calibration": {
             q: {"median_abs_error_pct": round(float(100 * (g["ratio"] - 1).abs().median()), 2),
@@ -150,8 +148,8 @@ def write_run(model, out_dir: Path, status: str = "ok", overrides: list[str] | N
         "facility": model.facility.summary() if model.facility is not None else None,
         "agreements": model.agreements.summary() if model.agreements is not None else None,
         "shocks": [dict(dataclasses.asdict(e), recovery=r) for e, r in zip(
-            model.shock_events, recovery(timeseries(model), model.shock_events,
-                                         model.steps_per_year))],
+            model.shocks.events, recovery(timeseries(model), model.shocks.events,
+                                          model.steps_per_year))],
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default))
     return summary

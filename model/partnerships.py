@@ -12,11 +12,12 @@ destination. Once a year, from `start_year`:
   benefit against the expected cost and the agreement forms if both say yes.
 
 Expected yearly benefits and costs come from the corridor's state and the bundled policies'
-own settings (so one number is written once):
+own settings: each policy values itself for an agreement (`Policy.value_for_agreement`, in its
+own module), for example
 - fair recruitment: the fees workers no longer pay (origin benefit; an employers' cost, counted
   on the destination side);
 - skill recognition: the earnings gain of skilled migrants who move to jobs at their skill
-  (origin: the remitted share; destination: half the rest, as productivity), against the
+  (origin: the remitted share; destination: `productivity_share` of the rest), against the
   certification (origin) and the permit discounts (destination);
 - portability: the pension rights returnees carry home (origin), against administration (both).
 Fairness: a side whose benefit-to-cost ratio is below its partner's finds the deal less fair
@@ -31,7 +32,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.config import ConfigError, param, typed
+from model.components import Component, Flow, Indicator, StepEvents
+from model.params import ConfigError, param, typed
+from model.policies import REGISTRY, parse_policies
+from model.policies.base import CorridorView
 
 
 @dataclass
@@ -55,8 +59,6 @@ class AgreementsConfig:
 
 def parse_agreements(spec) -> AgreementsConfig:
     """A validated AgreementsConfig from a mapping; ConfigError names the key."""
-    from model.policies import REGISTRY
-
     cfg = typed(AgreementsConfig, spec, "agreements")
     bad = [name for name in cfg.bundle if name not in REGISTRY]
     if bad or not cfg.bundle:
@@ -77,17 +79,44 @@ class Agreement:
     paid: dict = field(default_factory=dict)  # costs by side at the last judgement
 
 
-class Agreements:
-    """All bilateral agreements of a run; yearly formation and judgement."""
+def _coverage(model) -> float:
+    return model.agreements.coverage() if model.agreements is not None else 0.0
+
+
+class Agreements(Component):
+    """All bilateral agreements of a run; yearly formation and judgement (the `agreements`
+    phase of the step, at the start of each year from `start_year`)."""
+
+    name = "agreements"
+    label = "bilateral agreements"
+    phase = "agreements"
+    config_key = "agreements"
+    config_class = AgreementsConfig
+    flows = (Flow("agreements_formed", "agreements", "agreements signed"),
+             Flow("agreements_ended", "agreements", "agreements abandoned"))
+    indicators = (
+        Indicator("agreements_in_force", "agreements", "bilateral corridor agreements in force",
+                  lambda model: (float(len(model.agreements.active))
+                                 if model.agreements is not None else 0.0)),
+        Indicator("agreements_formed", "agreements per step", "agreements signed",
+                  lambda model: float(model.flows["agreements_formed"][0])),
+        Indicator("agreements_ended", "agreements per step", "agreements abandoned",
+                  lambda model: float(model.flows["agreements_ended"][0])),
+        Indicator("agreement_coverage", "people",
+                  "migrants abroad on corridors with an agreement", _coverage),
+    )
 
     def __init__(self, model, cfg: AgreementsConfig):
         self.model = model
         self.cfg = cfg
         self.all: list[Agreement] = []
         self.active: dict[int, Agreement] = {}
-        from model.policies import REGISTRY
-
         self.settings = {name: REGISTRY[name].config_class() for name in cfg.bundle}
+
+    def run(self, model, events: StepEvents) -> None:
+        """Judge and form agreements once a year, from `start_year`."""
+        if (model.steps - 1) % model.steps_per_year == 0 and model.now() + 1e-9 >= self.cfg.start_year:
+            self.yearly()
 
     def policies(self) -> list:
         """Policy instances of the agreements in force (their hooks run with the others)."""
@@ -95,49 +124,15 @@ class Agreements:
 
     def expected(self, c: np.ndarray) -> tuple[np.ndarray, ...]:
         """Expected yearly (origin benefit, origin cost, destination benefit, destination cost)
-        of the bundle on corridors `c` (USD)."""
-        m, k, co = self.model, self.model.corridors, self.model.countries
-        stock = m.tallies.stock()[c]
-        h, o, d = k.high_skill_share[c], k.o[c], k.d[c]
-        low, high = co.wage_low[d], co.wage_high[d]
-        mwr = m.cfg.labour.migrant_wage_ratio
-        arrivals = k.quota[c]
-        b_o, c_o, b_d, c_d = (np.zeros(len(c)) for _ in range(4))
-        s = self.settings
-        if "fair_recruitment" in s:
-            cap = s["fair_recruitment"].cap_months
-            months = k.recruitment_months[:, c]
-            saved = arrivals * ((1 - h) * np.maximum(months[0] - cap, 0) * low
-                                + h * np.maximum(months[1] - cap, 0) * high)
-            b_o += saved
-            c_d += saved
-        if "skill_recognition" in s:
-            sr = s["skill_recognition"]
-            waiting = stock * h * (1.0 - k.recognition_share[c])
-            certified = waiting * min(sr.certification_rate, 1.0)
-            gain = certified * 0.5 * (high - low) * mwr * 12.0
-            share = co.remit_share[o]
-            b_o += share * gain
-            b_d += (1.0 - share) * gain * self.cfg.productivity_share
-            c_o += certified * sr.certification_cost_usd
-            c_d += arrivals * h * sr.permit_discount_usd
-        if "social_security_portability" in s:
-            sp = s["social_security_portability"]
-            r = m.cfg.returns
-            returns = stock * r.return_rate_settled * 2.0  # returns a year, order of magnitude
-            b_o += returns * r.pension_contribution_rate * 12.0 * low * mwr * r.vesting_years
-            c_o += stock * sp.admin_usd_per_migrant_year / 2
-            c_d += stock * sp.admin_usd_per_migrant_year / 2
-        if "return_reintegration" in s:
-            rr = s["return_reintegration"]
-            returns = stock * m.cfg.returns.return_rate_settled * 2.0
-            c_d += returns * (rr.cash_grant_usd + rr.services_usd)
-            b_o += returns * rr.cash_grant_usd
-        if "remittance_matching" in s or "cheaper_remittances" in s:
-            sent = m.totals["formal_received"][c] / max(m.steps, 1) * m.steps_per_year
-            b_o += 0.05 * sent  # a few percent more received, order of magnitude
-            c_d += 0.01 * sent
-        return b_o, c_o, b_d, c_d
+        of the bundle on corridors `c` (USD): the sum of what each bundled policy is worth to
+        each side (`Policy.value_for_agreement`, in its own module)."""
+        view = CorridorView.of(self.model, c)
+        totals = [np.zeros(len(c)) for _ in range(4)]
+        for name, settings in self.settings.items():
+            parts = REGISTRY[name].value_for_agreement(self.model, settings, view)
+            for total, part in zip(totals, parts):
+                total += part
+        return tuple(totals)
 
     def _decide(self, b_o, c_o, b_d, c_d, trust) -> np.ndarray:
         """Whether both sides say yes (random, logit in log value / cost)."""
@@ -188,8 +183,6 @@ class Agreements:
             return
         b_o, c_o, b_d, c_d = self.expected(candidates)
         sign = self._decide(b_o, c_o, b_d, c_d, self._trust(candidates))
-        from model.policies import REGISTRY, parse_policies
-
         for ci in candidates[sign]:
             name = f"{iso3[k.o[ci]]}-{iso3[k.d[ci]]}"
             configs = parse_policies({p: {"scope": "corridors", "corridors": [name],

@@ -7,7 +7,8 @@ on whole arrays at once, and `Migrant` views (real Mesa agents, see `model.agent
 out on demand for inspection, tests and the browser app. Nothing about a migrant is stored twice.
 
 Rows are kept in order of a stable id (`uid`), so a view finds its row by binary search even
-after removed rows are compacted away.
+after removed rows are compacted away. Which arrays a migrant has is declared by the components
+that use them (`fields` in `model.components`), so a new mechanism adds its own.
 """
 
 from __future__ import annotations
@@ -21,41 +22,22 @@ RETURNEE = 1    # back in its origin, followed by the reintegration process
 # Skill levels (the `skill` array): tertiary education or not, as in DIOC and IAB data.
 LOW, HIGH = 0, 1
 
-# name -> dtype of every per-migrant array; documented in `model.agents.Migrant`.
-FIELDS: dict[str, np.dtype] = {
-    "uid": np.dtype(np.int64),
-    "corridor": np.dtype(np.intp),        # index into the model's corridor table (intp: numpy
-                                          # gathers with native-width indices 3x faster)
-    "status": np.dtype(np.int8),          # ABROAD or RETURNEE
-    "weight": np.dtype(np.float32),       # people this agent stands for
-    "skill": np.dtype(np.int8),           # LOW or HIGH
-    "recognised": np.dtype(bool),         # credentials recognised at destination
-    "employed": np.dtype(bool),
-    "matched": np.dtype(bool),            # job at own skill level (False + employed + HIGH = brain waste)
-    "regular": np.dtype(bool),            # legal status
-    "has_account": np.dtype(bool),        # access to a bank or mobile-money account
-    "stranded": np.dtype(bool),           # wants to return but cannot
-    "reintegrated": np.dtype(bool),       # returnee with work at home
-    "arrived": np.dtype(np.float64),      # year of arrival abroad (decimal year)
-    "returned": np.dtype(np.float64),     # year of return home (returnees)
-    "savings": np.dtype(np.float64),      # USD per person, as of the last settlement (see
-                                          # model.processes.earnings: savings accrue lazily)
-    "mark": np.dtype(np.float64),         # the savings index of its job cell at that settlement
-    "debt": np.dtype(np.float64),         # recruitment debt outstanding, USD per person
-    "bonds": np.dtype(np.float64),        # diaspora bonds held, USD per person
-}
-
-
 class MigrantSet:
     """All migrants of a model as parallel numpy arrays.
 
-    Attributes are the arrays in `FIELDS`, each of length `n` (views into a larger buffer, so
-    adding migrants is amortised O(1)). Processes read and write them in place.
+    Attributes are the arrays named by `fields` (name -> dtype; the components declare them,
+    see `model.catalogue.fields`, among them a stable id `uid`), each of length `n` (views into
+    a larger buffer, so adding migrants is amortised O(1)). Processes read and write them in
+    place.
     """
 
-    def __init__(self, capacity: int = 1024):
+    def __init__(self, fields: dict[str, np.dtype], capacity: int = 1024):
+        if "uid" not in fields:
+            raise ValueError("a migrant set needs a 'uid' field")
+        self.dtypes = {name: np.dtype(dtype) for name, dtype in fields.items()}
+        self.field_names = frozenset(self.dtypes)
         self._capacity = max(int(capacity), 16)
-        self._buf = {k: np.zeros(self._capacity, dtype=dt) for k, dt in FIELDS.items()}
+        self._buf = {k: np.zeros(self._capacity, dtype=dt) for k, dt in self.dtypes.items()}
         self.n = 0
         self._next_uid = 0
         self._bind()
@@ -78,7 +60,7 @@ class MigrantSet:
         m = sizes.pop() if sizes else 0
         if m == 0:
             return np.arange(self.n, self.n)
-        unknown = set(columns) - set(FIELDS) | ({"uid"} & set(columns))
+        unknown = set(columns) - self.field_names | ({"uid"} & set(columns))
         if unknown:
             raise ValueError(f"cannot set {sorted(unknown)} on new migrants")
         if self.n + m > self._capacity:
@@ -97,7 +79,7 @@ class MigrantSet:
         while cap < needed:
             cap = int(cap * 1.5) + 16
         for k in self._buf:
-            new = np.zeros(cap, dtype=FIELDS[k])
+            new = np.zeros(cap, dtype=self.dtypes[k])
             new[: self.n] = self._buf[k][: self.n]
             self._buf[k] = new
         self._capacity = cap

@@ -16,9 +16,10 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
-from model.config import ConfigError, MigrationConfig, validate
+from model.config import MigrationConfig, MigrationSchema, from_schema, validate
 from model.model import MigrationModel
 from model.outputs import RESULT_FILES, write_run
+from model.params import ConfigError
 
 log = logging.getLogger(__name__)
 # Mesa logs every step at INFO; Hydra's job logging would print all of them.
@@ -47,15 +48,15 @@ def to_config(cfg: DictConfig | MigrationConfig) -> MigrationConfig:
     """A validated MigrationConfig from a composed Hydra config (or one already built)."""
     if isinstance(cfg, MigrationConfig):
         return validate(cfg)
-    extra = unknown_keys(cfg, MigrationConfig)
+    extra = unknown_keys(cfg, MigrationSchema)
     if extra:
         raise ConfigError(f"unknown setting(s) {', '.join(extra)}; see model/config.py or the "
                           "README's parameter table for the allowed names")
     node = cfg
-    if not OmegaConf.is_missing(cfg, "world") and OmegaConf.get_type(cfg) is not MigrationConfig:
+    if not OmegaConf.is_missing(cfg, "world") and OmegaConf.get_type(cfg) is not MigrationSchema:
         # A plain DictConfig (e.g. loaded from a run's config.yaml): type it by merging.
-        node = OmegaConf.merge(OmegaConf.structured(MigrationConfig), cfg)
-    return validate(OmegaConf.to_object(node))
+        node = OmegaConf.merge(OmegaConf.structured(MigrationSchema), cfg)
+    return from_schema(OmegaConf.to_object(node))
 
 
 def build_model(cfg: DictConfig | MigrationConfig) -> MigrationModel:
@@ -123,7 +124,7 @@ def discard_empty_run_dir(out_dir: Path) -> None:
 
 def run_model(**params) -> dict[str, float]:
     """Run the model with keyword settings (as `MigrationModel`) and return the headline
-    outcomes (`model.indicators.HEADLINES`) as plain floats.
+    outcomes (`model.indicators.headlines()`) as plain floats.
 
     The one function every driver shares: Hydra sweeps write the same numbers into
     summary.csv, `mesa.batch_run` calls the model class with the same keywords, and the EMA

@@ -19,13 +19,15 @@ step, so the model recovers through its own dynamics once the event ends:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from omegaconf import OmegaConf
 
-from model.config import ConfigError, param, typed
+from model.components import Component, StepEvents
+from model.params import ConfigError, param, typed
 
 KINDS = ("pandemic", "disaster", "conflict")
 
@@ -67,6 +69,13 @@ class ShockEvent:
                "multiplied its emigrant stock several times, UN DESA)")
 
 
+@dataclass
+class ShocksConfig:
+    """The dated shock timeline (`shocks` in the config): a list of events."""
+
+    timeline: list[ShockEvent] = field(default_factory=list)
+
+
 def parse_timeline(timeline: Any) -> list[ShockEvent]:
     """Typed, validated events; ConfigError names the event (by position) and the key."""
     if timeline is None:
@@ -82,6 +91,8 @@ def parse_timeline(timeline: Any) -> list[ShockEvent]:
     events = []
     for i, raw in enumerate(timeline):
         where = f"shocks.timeline[{i}]"
+        if isinstance(raw, ShockEvent):
+            raw = dataclasses.asdict(raw)
         if not isinstance(raw, dict):
             raise ConfigError(f"{where} = {raw!r}: each event is a mapping with kind, start, end")
         event = typed(ShockEvent, raw, where, choices={"kind": KINDS})
@@ -128,6 +139,35 @@ class Shock:
         else:  # conflict
             c.emigration_multiplier = np.where(self.hit, c.emigration_multiplier
                                                * e.emigration_multiplier, c.emigration_multiplier)
+
+
+class Shocks(Component):
+    """The shocks phase: every event of the timeline that is on moves the levers."""
+
+    name = "shocks"
+    label = "shocks"
+    phase = "shocks"
+    config_key = "shocks"
+    config_class = ShocksConfig
+    moves_levers = ("countries.job_loss_multiplier", "countries.job_finding_rate",
+                    "countries.entry_multiplier", "countries.return_blocked",
+                    "countries.remittance_multiplier", "countries.emigration_multiplier")
+
+    def __init__(self, model, events: list[ShockEvent]):
+        self.events = list(events)
+        self.active: list = [Shock(model, event) for event in self.events]
+
+    def add(self, shock) -> None:
+        """Add a callable `shock(model)` that moves levers while it is on (tests, scripts)."""
+        self.active.append(shock)
+
+    def any_on(self, model) -> bool:
+        """Whether a dated event of the timeline is on during the current step."""
+        return any(s.on(model) for s in self.active if hasattr(s, "on"))
+
+    def run(self, model, events: StepEvents) -> None:
+        for shock in self.active:
+            shock(model)
 
 
 def recovery(ts, events: list[ShockEvent], steps_per_year: int) -> list[dict]:

@@ -1,7 +1,10 @@
 """Country and corridor state as numpy arrays (few rows; read by every vectorised process).
 
 Processes, policies and shocks change the world by writing these arrays (a corridor's price, a
-destination's job-loss rate, ...), so every effect has one visible path.
+destination's job-loss rate, ...), so every effect has one visible path. The arrays that are
+reset every step (levers) are declared by the components that read them (`model.components`);
+the model creates those with a fixed baseline, and these tables set the ones that come from the
+world's data or the config.
 """
 
 from __future__ import annotations
@@ -9,21 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.config import MigrationConfig
-
-# Arrays reset to their baseline values at the start of every step, then moved by shocks and
-# policies: (table, attribute). The baseline copies are taken once the model is calibrated.
-LEVERS = (("corridors", "price_pct"), ("corridors", "recruitment_months"),
-          ("corridors", "recognition_share"), ("corridors", "travel_cost_usd"),
-          ("corridors", "formal_bonus"), ("corridors", "reintegration_multiplier"),
-          ("corridors", "recognised_reintegration_multiplier"),
-          ("corridors", "return_multiplier"), ("corridors", "portable"),
-          ("corridors", "wage_theft_share"), ("corridors", "substitute_irregular"),
-          ("corridors", "quota_multiplier"), ("corridors", "irregular_deterrence"),
-          ("countries", "job_loss_rate"), ("countries", "account_access"),
-          ("countries", "return_blocked"), ("countries", "job_finding_rate"),
-          ("countries", "job_loss_multiplier"), ("countries", "entry_multiplier"),
-          ("countries", "emigration_multiplier"), ("countries", "remittance_multiplier"))
+from model.processes.emigration import travel_cost
 
 
 class CountryArrays:
@@ -43,14 +32,10 @@ class CountryArrays:
         irregular_share: share of the stock, and of arrivals beyond the quota, that is irregular.
         potential_migrants: working-age population by skill ([2, C], people).
         remit_share: share of earnings remitted by this origin's migrants (calibrated).
-        return_blocked: departures home blocked (a shock closing borders).
-        job_loss_multiplier: factor on the job-loss hazard by skill and destination ([2, C]).
-        entry_multiplier, emigration_multiplier: factors on arrivals in a destination and on
-            departures from an origin.
-        remittance_multiplier: factor on the remittances sent to an origin.
+        ... and the country levers the components declare (`model.catalogue.levers()`).
     """
 
-    def __init__(self, countries: pd.DataFrame, cfg: MigrationConfig):
+    def __init__(self, countries: pd.DataFrame, cfg):
         self.iso3 = countries["iso3"].to_numpy(object)
         self.name = countries["name"].to_numpy(object)
         self.region = countries["region"].to_numpy(object)
@@ -83,12 +68,6 @@ class CountryArrays:
         working = self.population * e.working_age_share
         self.potential_migrants = np.stack([working * (1 - tertiary), working * tertiary])
         self.remit_share = np.full(n, 0.1)
-        self.return_blocked = np.zeros(n, dtype=bool)
-        # Levers that shocks and policies move (reset every step, see LEVERS).
-        self.job_loss_multiplier = np.ones((2, n))   # by skill (low, high) and destination
-        self.entry_multiplier = np.ones(n)           # new arrivals in a destination
-        self.emigration_multiplier = np.ones(n)      # departures from an origin
-        self.remittance_multiplier = np.ones(n)      # remittances sent to an origin
 
 
 class CorridorArrays:
@@ -108,21 +87,13 @@ class CorridorArrays:
         quota_left: regular entries left this year (people).
         base_price_pct: the RPW price at the start (the remittance amount responds to the
             price relative to it).
-        formal_bonus: utility added to the formal channel (e.g. a remittance match).
-        reintegration_multiplier: scales returnees' reintegration hazard.
-        recognised_reintegration_multiplier: extra factor for returnees with recognised skills.
-        return_multiplier: scales the return hazard.
-        portable: pension rights are portable (a social-security agreement is in force).
         wage_theft_share: share of irregular migrants' earnings withheld by employers.
-        substitute_irregular: irregular arrivals replaced this step by regular re-migration
-            (people; return-to-job agreements).
-        quota_multiplier: scales the regular quota (wider regular channels).
-        irregular_deterrence: share of would-be irregular arrivals who stay home.
+        ... and the corridor levers the components declare (`model.catalogue.levers()`).
         asc: choice constants calibrated to replace returns ([2, K]: skill, corridor).
         trend_ratio: start inflow with the 2015-2020 trend / inflow replacing returns ([2, K]).
     """
 
-    def __init__(self, corridors: pd.DataFrame, cfg: MigrationConfig):
+    def __init__(self, corridors: pd.DataFrame, cfg):
         self.o = corridors["o"].to_numpy(np.int64)
         self.d = corridors["d"].to_numpy(np.int64)
         self.price_pct = corridors["remittance_price_pct"].to_numpy(float)
@@ -135,21 +106,10 @@ class CorridorArrays:
         e = cfg.emigration
         self.recruitment_months = np.stack([np.full(n, e.recruitment_cost_months_low),
                                             np.full(n, e.recruitment_cost_months_high)])
-        from model.processes.emigration import travel_cost
-
         self.travel_cost_usd = travel_cost(cfg, self.distance_km)
         self.quota = np.zeros(n)
         self.quota_left = np.zeros(n)
         self.base_price_pct = self.price_pct.copy()
-        # Levers that only policies (and shocks) move; reset every step (see LEVERS).
-        self.formal_bonus = np.zeros(n)
-        self.reintegration_multiplier = np.ones(n)
-        self.recognised_reintegration_multiplier = np.ones(n)
-        self.return_multiplier = np.ones(n)
-        self.portable = np.zeros(n, dtype=bool)
         self.wage_theft_share = np.full(n, cfg.labour.wage_theft_share)
-        self.substitute_irregular = np.zeros(n)
-        self.quota_multiplier = np.ones(n)
-        self.irregular_deterrence = np.zeros(n)
         self.asc = np.zeros((2, n))
         self.trend_ratio = np.ones((2, n))

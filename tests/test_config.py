@@ -68,7 +68,7 @@ def test_default_config_composes_and_validates(compose):
     default = validate(MigrationConfig())
     assert cfg.labour == default.labour and cfg.emigration == default.emigration
     assert cfg.returns == default.returns and cfg.remittances == default.remittances
-    assert cfg.policies == {} and cfg.shocks.timeline == [] and not cfg.facility["enabled"]
+    assert cfg.policies == {} and cfg.shocks.timeline == [] and not cfg.facility.enabled
 
 
 def test_overrides_reach_the_typed_config(compose):

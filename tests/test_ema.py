@@ -31,7 +31,7 @@ from model.ema import (  # noqa: E402
     to_run_kwargs,
     uncertainty_from_config,
 )
-from model.indicators import HEADLINES  # noqa: E402
+from model.indicators import headlines  # noqa: E402
 
 SEEDS = (1, 2)
 SCENARIO = dict(income_elasticity=0.6, network_elasticity=0.4, job_loss_rate=0.16,
@@ -96,7 +96,7 @@ def test_make_model_defaults():
     assert all(isinstance(lv, BooleanParameter) for lv in m.levers)
     assert [o.name for o in m.outcomes] == list(DEFAULT_OUTCOMES)
     assert all(isinstance(o, ArrayOutcome) for o in m.outcomes)
-    assert set(DEFAULT_OUTCOMES) <= {h.name for h in HEADLINES}
+    assert set(DEFAULT_OUTCOMES) <= {h.name for h in headlines()}
     assert [dict(r) for r in m.replications] == [{"seed": 1}, {"seed": 2}, {"seed": 3}]
     assert {c.name: c.value for c in m.constants} == FAST
     m = make_model(levers="intensity", seeds=[5])

@@ -122,4 +122,4 @@ def test_the_governance_sweep_overlay_composes(compose):
     from model.runner import to_config
 
     cfg = compose(["+sweep=facility_governance"])
-    assert to_config(cfg).facility["enabled"] is True
+    assert to_config(cfg).facility.enabled is True

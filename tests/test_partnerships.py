@@ -37,11 +37,11 @@ def test_agreement_policies_act_on_their_corridor_only():
     corridor = next(iter(m.agreements.active))
     k = m.corridors
     months = k.recruitment_months
-    assert months[0, corridor] < m._lever_base[("corridors", "recruitment_months")][0, corridor]
+    assert months[0, corridor] < m.lever_baseline("corridors.recruitment_months")[0, corridor]
     others = np.arange(len(k.o)) != corridor
     others &= ~np.isin(np.arange(len(k.o)), list(m.agreements.active))
     np.testing.assert_array_equal(months[:, others],
-                                  m._lever_base[("corridors", "recruitment_months")][:, others])
+                                  m.lever_baseline("corridors.recruitment_months")[:, others])
 
 
 def test_agreements_cost_their_parties(run):

@@ -28,7 +28,7 @@ def crisis(model):
 def run(policies, shock=False, **kw) -> pd.DataFrame:
     m = MigrationModel(policies=policies, **{**RUN, **kw})
     if shock:
-        m.shocks.append(crisis)
+        m.shocks.add(crisis)
     m.run()
     return m.datacollector.get_model_vars_dataframe()
 
@@ -79,7 +79,7 @@ def test_policy_costs_are_counted_by_payer(name):
     shock = name == "employer_crisis_support"
     m = MigrationModel(policies=[name], **RUN)
     if shock:
-        m.shocks.append(crisis)
+        m.shocks.add(crisis)
     m.run()
     costs = m.policies.summary()[name]["costs_usd"]
     assert set(costs) == set(PAYERS)
@@ -112,7 +112,7 @@ def test_scope_limits_a_policy_to_its_partnership():
 
 def test_conservation_holds_with_every_policy_on():
     m = MigrationModel(policies=sorted(REGISTRY), **RUN)
-    m.shocks.append(crisis)
+    m.shocks.add(crisis)
     for _ in range(m.n_steps):
         before = m.stock_now.copy()
         m.step()

@@ -46,7 +46,7 @@ def test_bad_timelines_fail_before_the_run(event, words):
 
 def test_the_covid_preset_composes(compose):
     cfg = to_config(compose(["shocks=covid_2020"]))
-    assert cfg.shocks.timeline[0]["kind"] == "pandemic"
+    assert cfg.shocks.timeline[0].kind == "pandemic"
     assert to_config(compose()).shocks.timeline == []
 
 

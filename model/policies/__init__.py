@@ -1,8 +1,10 @@
 """The partnership policies of the GFMD 2020 Theme 6 paper, one module each.
 
 Importing this package imports every module in it, and each registers its policy with
-`@register` (see `base.py`): adding a policy is adding one module and one config file
-(`conf/policies/<name>.yaml`), with no list to edit.
+`@register` (see `base.py`): adding a policy is adding one module (and its config file
+`conf/policies/<name>.yaml`, generated from the module by `python -m model.docs policy-configs`),
+with no list to edit. `PolicySet` is the component that runs the policies of a run: the
+`policies` phase of the step (their `before_step`), their other hooks, and their costs by payer.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from model.config import ConfigError, typed
+from model.components import Component, Flow, Headline, Indicator, StepEvents
+from model.params import ConfigError, typed
 from model.policies.base import PAYERS, REGISTRY, Policy, PolicyConfig, register
 
 for _module in pkgutil.iter_modules(__path__):
@@ -22,6 +25,8 @@ for _module in pkgutil.iter_modules(__path__):
 
 __all__ = ["PAYERS", "REGISTRY", "Policy", "PolicyConfig", "PolicySet", "parse_policies",
            "register"]
+
+
 
 
 def parse_policies(spec: Any) -> dict[str, PolicyConfig]:
@@ -79,13 +84,40 @@ def _check_codes(name: str, cfg: PolicyConfig) -> None:
                           " use ISO 3166 alpha-3 codes of the package's country table")
 
 
-class PolicySet:
+def _cost_total(ts, model) -> float:
+    return float(ts[[f"policy_cost_{p}_usd" for p in PAYERS]].sum().sum())
+
+
+def _cost(payer: str):
+    return lambda model: float(model.flows[f"cost_{payer}"][0])
+
+
+class PolicySet(Component):
     """The policies of one run, called at their hooks in the order they were given."""
+
+    name = "policies"
+    label = "partnership policies"
+    phase = "policies"
+    flows = tuple(Flow(f"cost_{payer}", "USD", f"cost of policies and programmes to {payer}")
+                  for payer in PAYERS)
+    indicators = tuple(Indicator(f"policy_cost_{payer}_usd", "USD per step", label, _cost(payer))
+                       for payer, label in zip(PAYERS, (
+                           "cost of policies to origin governments",
+                           "cost of policies to destination governments",
+                           "cost of policies to employers",
+                           "cost of policies and programmes to the financing facility")))
+    headlines = (Headline("policy_cost_total_usd", "USD",
+                          "cost of all policies over the run, all payers", measure=_cost_total,
+                          effect=("Policy cost, all payers, whole run", "money")),)
 
     def __init__(self, model, configs: dict[str, PolicyConfig]):
         self.policies = [REGISTRY[name](model, cfg) for name, cfg in configs.items()]
         # Policies that come and go during the run (bilateral agreements' bundles).
         self.extra = lambda: []
+
+    def run(self, model, events: StepEvents) -> None:
+        """The policies phase: every policy in force moves its levers (`before_step`)."""
+        self.call("before_step", events)
 
     def __iter__(self):
         return iter(self.policies)
@@ -97,12 +129,12 @@ class PolicySet:
         """Every policy instance of the run: the configured ones, then the agreements' bundles."""
         return self.policies + self.extra()
 
-    def call(self, hook: str) -> None:
+    def call(self, hook: str, events: StepEvents) -> None:
         """Call `hook` on every policy that has it and is in force (started, intensity > 0)."""
         for policy in self.policies + self.extra():
             method = getattr(policy, hook, None)
             if method is not None and policy.active() and policy.cfg.intensity > 0:
-                method(policy.model)
+                method(policy.model, events)
 
     def summary(self) -> dict[str, Any]:
         """Per policy: parameters, covered corridors and costs by payer (for summary.json)."""

@@ -7,10 +7,14 @@ and source, like every setting) and a `Policy` subclass registered with `@regist
 list names them: the package imports every module it holds, and Hydra finds their config files
 in `conf/policies/`.
 
-Levers are per-corridor or per-country arrays that the model resets to their baseline values at
-the start of every step (`model.levers`); an active policy then moves them in `before_step`, so
-policies combine (each acts on the levers as the others left them) and switching one off returns
-its levers to the baseline at once.
+A policy is a component (`model.components`): besides its config it declares the levers it moves
+(`moves_levers`, and any new `levers` it introduces), the flows, per-migrant fields, indicators and
+headlines it adds, its main parameter and a label in plain words (`main_parameter`, `label`:
+what the browser app and the figures show), and how each side of a corridor values it in a
+bilateral agreement (`value_for_agreement`). Levers are per-corridor or per-country arrays that the
+model resets to their baseline values at the start of every step; an active policy then moves them
+in `before_step`, so policies combine (each acts on the levers as the others left them) and
+switching one off returns its levers to the baseline at once.
 
 Costs are booked by payer (origin or destination governments, employers, the financing
 facility) with `Policy.pay`, so that effect can be set against cost.
@@ -23,9 +27,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from model.config import param
+from model.components import Component
+from model.params import param
 
 PAYERS = ("origin", "destination", "employers", "facility")
+# Returns a year on a corridor as the sides of an agreement reckon them: twice the settled return
+# hazard times the stock (an order of magnitude, since newcomers return faster).
+RETURNS_PER_SETTLED_RATE = 2.0
 REGISTRY: dict[str, type[Policy]] = {}
 
 
@@ -58,18 +66,21 @@ class PolicyConfig:
     CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {}
 
 
-class Policy:
+class Policy(Component):
     """Base class: scope, activation and cost booking; subclasses implement the hooks.
 
-    Hooks (all optional), called by the model while the policy is active:
-        before_step(model)        move levers or change migrants' state at the start of a step;
-        after_remittances(model)  act on this step's remittance flows (`model.flows`);
-        end_of_year(model)        yearly settlements (bonds, budgets).
+    Hooks (all optional), called by the model while the policy is in force, each with the model
+    and the step's `StepEvents`:
+        before_step          move levers or change migrants' state at the start of a step;
+        after_<phase>        act on what a phase of the step did (e.g. `after_remittances` on
+                             this step's flows, `after_returns` on `events.returned`);
+        end_of_year          yearly settlements (bonds, budgets).
     """
 
-    name: ClassVar[str] = ""
     config_class: ClassVar[type[PolicyConfig]] = PolicyConfig
-    # Indicators (names in model.indicators) whose direction the policy is meant to move.
+    # The setting a workshop participant moves first, e.g. a cap or a rate (a field name).
+    main_parameter: ClassVar[str] = "intensity"
+    # Indicators (names of declared indicators) whose direction the policy is meant to move.
     moves: ClassVar[dict[str, str]] = {}
 
     def __init__(self, model, cfg: PolicyConfig):
@@ -100,6 +111,51 @@ class Policy:
 
         return {"parameters": asdict(self.cfg), "covered_corridors": int(self.covered.sum()),
                 "costs_usd": {p: round(v, 2) for p, v in self.costs.items()}}
+
+    @classmethod
+    def value_for_agreement(cls, model, cfg: PolicyConfig,
+                            view: CorridorView) -> tuple[np.ndarray, ...]:
+        """Expected yearly (origin benefit, origin cost, destination benefit, destination cost),
+        USD, of this policy with settings `cfg` on the corridors of `view`, as each side of a
+        bilateral agreement judges it (`model.partnerships`). The base policy is worth nothing
+        to either side."""
+        zero = np.zeros(len(view.c))
+        return zero, zero, zero, zero
+
+
+@dataclass(frozen=True)
+class CorridorView:
+    """What a policy's valuation for an agreement reads of corridors `c` now (see
+    `Policy.value_for_agreement`): stocks, skill mix, quotas and destination wages."""
+
+    c: np.ndarray
+    stock: np.ndarray         # people abroad
+    high_skill: np.ndarray    # tertiary share
+    arrivals: np.ndarray      # regular arrivals a year (the quota)
+    wage_low: np.ndarray      # destination monthly wages, USD
+    wage_high: np.ndarray
+    remit_share: np.ndarray   # the origin's share of earnings remitted
+
+    @classmethod
+    def of(cls, model, c: np.ndarray) -> CorridorView:
+        k, co = model.corridors, model.countries
+        d = k.d[c]
+        return cls(c=c, stock=model.tallies.stock()[c], high_skill=k.high_skill_share[c],
+                   arrivals=k.quota[c], wage_low=co.wage_low[d], wage_high=co.wage_high[d],
+                   remit_share=co.remit_share[k.o[c]])
+
+
+# What sides expect of a remittance programme in an agreement: a few percent more received by the
+# origin, about a percent of the flows as the destination's cost (orders of magnitude).
+REMITTANCE_GAIN_SHARE, REMITTANCE_COST_SHARE = 0.05, 0.01
+
+
+def remittance_gain(model, view: CorridorView) -> tuple[np.ndarray, ...]:
+    """The valuation of a remittance programme (matching or cheaper sending) for an agreement:
+    shares of the corridor's formal receipts a year so far."""
+    sent = model.totals["formal_received"][view.c] / max(model.steps, 1) * model.steps_per_year
+    zero = np.zeros(len(view.c))
+    return REMITTANCE_GAIN_SHARE * sent, zero, zero, REMITTANCE_COST_SHARE * sent
 
 
 def covered_corridors(model, cfg: PolicyConfig) -> np.ndarray:

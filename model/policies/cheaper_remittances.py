@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.config import param
-from model.policies.base import Policy, PolicyConfig, register
+from model.params import param
+from model.policies.base import Policy, PolicyConfig, register, remittance_gain
 from model.population import ABROAD
 from model.processes.labour import hazard_to_prob
 
@@ -55,7 +55,10 @@ class CheaperRemittances(Policy):
     """Lower remittance prices and wider account access (see the module docstring)."""
 
     name = "cheaper_remittances"
+    label = "cheaper remittances"
+    main_parameter = "target_average_pct"
     config_class = CheaperRemittancesConfig
+    moves_levers = ("corridors.price_pct", "countries.account_access")
     moves = {"remittance_price_pct": "down", "formal_share": "up",
              "remittances_received_usd": "up", "account_share": "up"}
 
@@ -67,7 +70,7 @@ class CheaperRemittances(Policy):
                                  cfg.corridor_ceiling_pct)
         self.target = np.minimum(self.target, base)  # never a price rise
 
-    def before_step(self, model) -> None:
+    def before_step(self, model, events) -> None:
         k, c, cfg, pop = model.corridors, model.countries, self.cfg, model.migrants
         progress = min((model.now() - cfg.start_year) / cfg.years_to_target, 1.0)
         cut = cfg.intensity * progress * (k.price_pct - self.target)
@@ -82,3 +85,7 @@ class CheaperRemittances(Policy):
         with model.tallies.changing(pop, opening, ("has_account",)):
             pop.has_account[opening] = True
         self.pay("destination", self.covered.sum() * cfg.cost_usd_per_corridor_year * model.dt)
+
+    @classmethod
+    def value_for_agreement(cls, model, cfg, view):
+        return remittance_gain(model, view)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.config import param
+from model.components import Field, Flow, Indicator
+from model.params import param
 from model.policies.base import Policy, PolicyConfig, register
 from model.population import ABROAD
 from model.processes import earnings
@@ -57,7 +58,21 @@ class DiasporaBonds(Policy):
     """Bonds sold to the diaspora (see the module docstring)."""
 
     name = "diaspora_bonds"
+    label = "diaspora bonds"
+    main_parameter = "coupon_pct"
     config_class = DiasporaBondsConfig
+    fields = (Field("bonds", np.float64, "diaspora bonds held, USD per person"),)
+    flows = (Flow("bonds_raised_usd", "USD", "diaspora bonds sold"),
+             Flow("bonds_repaid_usd", "USD", "diaspora bond coupons and principal paid"))
+    indicators = (
+        Indicator("bonds_raised_usd", "USD per step", "diaspora bonds sold",
+                  lambda model: float(model.flows["bonds_raised_usd"][0])),
+        Indicator("bonds_repaid_usd", "USD per step", "diaspora bond coupons and principal paid",
+                  lambda model: float(model.flows["bonds_repaid_usd"][0])),
+        Indicator("bonds_outstanding_usd", "USD", "diaspora bond principal outstanding",
+                  lambda model: float(sum(p.outstanding for p in model.policies.running()
+                                          if p.name == "diaspora_bonds"))),
+    )
     moves = {"bonds_raised_usd": "up", "bonds_outstanding_usd": "up", "bonds_repaid_usd": "up"}
 
     def __init__(self, model, cfg):
@@ -69,7 +84,7 @@ class DiasporaBonds(Policy):
         self.raised = 0.0
         self.outstanding = 0.0  # principal of this issuer programme, USD
 
-    def end_of_year(self, model) -> None:
+    def end_of_year(self, model, events) -> None:
         pop, k, cfg = model.migrants, model.corridors, self.cfg
         year_end = model.now() + model.dt
         f = model.flows

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.config import param
+from model.components import Flow, Indicator
+from model.params import param
 from model.policies.base import PAYERS, Policy, PolicyConfig, register
 from model.processes.earnings import earnings_table
 from model.processes.labour import hazard_to_prob
@@ -49,24 +50,43 @@ class EmployerCrisisSupportConfig(PolicyConfig):
                         "facility", source="scenario choice")
 
 
+def retain_jobs(model, where: np.ndarray, threshold: float,
+                retention: float) -> tuple[np.ndarray, np.ndarray]:
+    """The job-retention rule: in the destinations `where`, the part of the job-loss hazard above
+    `threshold` x its normal level (a shock raised it) is cut by the share `retention`, through
+    `countries.job_loss_multiplier`. Returns the hazard by skill and destination before and
+    after ([2, C], per year). The facility's crisis response uses the same rule."""
+    c = model.countries
+    normal = model.lever_baseline("countries.job_loss_rate")
+    hazard = c.job_loss_rate * c.job_loss_multiplier
+    excess = np.maximum(hazard - normal * threshold, 0.0) * where
+    supported = hazard - retention * excess
+    c.job_loss_multiplier = np.divide(supported, c.job_loss_rate,
+                                      out=c.job_loss_multiplier.copy(),
+                                      where=c.job_loss_rate > 0)
+    return hazard, supported
+
+
 @register
 class EmployerCrisisSupport(Policy):
     """Job retention in crises and wage-theft recovery (see the module docstring)."""
 
     name = "employer_crisis_support"
+    label = "employer support in crises"
+    main_parameter = "retention_share"
     config_class = EmployerCrisisSupportConfig
+    moves_levers = ("countries.job_loss_multiplier", "corridors.wage_theft_share")
+    flows = (Flow("wages_recovered_usd", "USD", "withheld earnings recovered"),)
+    indicators = (Indicator("wages_recovered_usd", "USD per step", "withheld earnings recovered",
+                            lambda model: float(model.flows["wages_recovered_usd"][0])),)
     moves = {"job_losses": "down", "stranded": "down", "wage_theft_usd": "down"}
 
-    def before_step(self, model) -> None:
+    def before_step(self, model, events) -> None:
         c, k, cfg = model.countries, model.corridors, self.cfg
         s = cfg.intensity
-        normal = model._lever_base[("countries", "job_loss_rate")]
         covered_destinations = np.bincount(k.d[self.covered], minlength=len(c.iso3)) > 0
-        # The hazard by skill and destination now (a shock may have raised it), and with the
-        # fund: the excess above `crisis_threshold` x normal is cut by `retention_share`.
-        hazard = c.job_loss_rate * c.job_loss_multiplier
-        excess = np.maximum(hazard - normal * cfg.crisis_threshold, 0.0) * covered_destinations
-        supported = hazard - s * cfg.retention_share * excess
+        hazard, supported = retain_jobs(model, covered_destinations, cfg.crisis_threshold,
+                                        s * cfg.retention_share)
         # Workers kept this step: employed x (job-loss probability without - with support).
         # Employed per skill and destination, with each corridor's tertiary share.
         per_corridor = model.tallies.employed()
@@ -74,9 +94,6 @@ class EmployerCrisisSupport(Policy):
                              for w in (1.0 - k.high_skill_share, k.high_skill_share)])
         kept = (employed * (hazard_to_prob(hazard, model.dt)
                             - hazard_to_prob(supported, model.dt))).sum(axis=0)
-        c.job_loss_multiplier = np.divide(supported, c.job_loss_rate,
-                                          out=c.job_loss_multiplier.copy(),
-                                          where=c.job_loss_rate > 0)
         monthly = c.wage_low * model.cfg.labour.migrant_wage_ratio
         self.pay(cfg.funder, float(np.dot(kept, monthly)) * 12.0 * model.dt * cfg.subsidy_share)
         # Wage theft: recover a share of what irregular workers are not paid.

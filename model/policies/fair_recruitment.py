@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.config import param
+from model.params import param
 from model.policies.base import Policy, PolicyConfig, register
 from model.processes.emigration import recruitment_cost
 
@@ -34,11 +34,14 @@ class FairRecruitment(Policy):
     """A cap on worker-paid recruitment fees (see the module docstring)."""
 
     name = "fair_recruitment"
+    label = "fair recruitment"
+    main_parameter = "cap_months"
     config_class = FairRecruitmentConfig
+    moves_levers = ("corridors.recruitment_months",)
     moves = {"recruitment_cost_months": "down", "debt_at_arrival_usd": "down",
              "arrivals_poorer_origins_share": "up"}
 
-    def before_step(self, model) -> None:
+    def before_step(self, model, events) -> None:
         k, cfg = model.corridors, self.cfg
         self.uncapped = recruitment_cost(model)
         capped = np.minimum(k.recruitment_months, cfg.cap_months)
@@ -46,10 +49,21 @@ class FairRecruitment(Policy):
         k.recruitment_months = np.where(self.covered, k.recruitment_months - cut,
                                         k.recruitment_months)
 
-    def after_emigration(self, model) -> None:
+    def after_emigration(self, model, events) -> None:
         pop = model.migrants
-        rows = self.covered_rows(model.arrival_rows)
+        rows = self.covered_rows(events.arrivals)
         rows = rows[pop.regular[rows]]
         # Employers pay what workers no longer do.
         shifted = (self.uncapped - recruitment_cost(model))[pop.skill[rows], pop.corridor[rows]]
         self.pay("employers", float(np.dot(pop.weight[rows], shifted)))
+
+    @classmethod
+    def value_for_agreement(cls, model, cfg, view):
+        """The fees workers no longer pay: the origin's benefit, a cost to the destination's
+        employers (counted on the destination side)."""
+        months = model.corridors.recruitment_months[:, view.c]
+        h, cap = view.high_skill, cfg.cap_months
+        saved = view.arrivals * ((1 - h) * np.maximum(months[0] - cap, 0) * view.wage_low
+                                 + h * np.maximum(months[1] - cap, 0) * view.wage_high)
+        zero = np.zeros(len(view.c))
+        return saved, zero, zero, saved

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.config import param
-from model.policies.base import PAYERS, Policy, PolicyConfig, register
+from model.components import Flow, Headline, Indicator
+from model.params import param
+from model.policies.base import PAYERS, Policy, PolicyConfig, register, remittance_gain
 
 
 @dataclass
@@ -50,7 +51,28 @@ class RemittanceMatching(Policy):
     """Matched earmarked remittances (see the module docstring)."""
 
     name = "remittance_matching"
+    label = "remittance matching"
+    main_parameter = "match_rate"
     config_class = RemittanceMatchingConfig
+    moves_levers = ("corridors.formal_bonus",)
+    flows = (Flow("topup", "USD", "remittance matches paid", per_corridor=True),
+             Flow("investment_usd", "USD", "remittances and matches earmarked for education "
+                  "and investment at origin"))
+    indicators = (
+        Indicator("household_income_usd", "USD per step",
+                  "income of households at origin from abroad: remittances received plus "
+                  "matches", lambda model: float(model.flows["received"].sum()
+                                                 + model.flows["topup"].sum()),
+                  compare=("Income of origin households from abroad", "usd_step")),
+        Indicator("matching_topup_usd", "USD per step", "remittance matches paid",
+                  lambda model: float(model.flows["topup"].sum())),
+        Indicator("origin_investment_usd", "USD per step",
+                  "remittances and matches earmarked for education and investment at origin",
+                  lambda model: float(model.flows["investment_usd"][0])),
+    )
+    headlines = (Headline("household_income_total_usd", "USD",
+                          "household income from abroad over the run", "household_income_usd",
+                          "sum", effect=("Household income from abroad, whole run", "money")),)
     moves = {"household_income_usd": "up", "origin_investment_usd": "up",
              "formal_share": "up", "matching_topup_usd": "up"}
 
@@ -61,14 +83,14 @@ class RemittanceMatching(Policy):
     def budget_left(self) -> float:
         return max(self.cfg.budget_usd - self.spent, 0.0)
 
-    def before_step(self, model) -> None:
+    def before_step(self, model, events) -> None:
         if self.budget_left() <= 0:
             return
         k, sens = model.corridors, model.cfg.remittances.price_sensitivity
         effective_pct = 100.0 * self.cfg.intensity * self.cfg.match_rate * self.cfg.earmarked_share
         k.formal_bonus = k.formal_bonus + np.where(self.covered, sens * effective_pct, 0.0)
 
-    def after_remittances(self, model) -> None:
+    def after_remittances(self, model, events) -> None:
         f, cfg = model.flows, self.cfg
         earmarked = np.where(self.covered, f["formal_received"] * cfg.earmarked_share, 0.0)
         match = earmarked * cfg.match_rate * cfg.intensity
@@ -87,3 +109,7 @@ class RemittanceMatching(Policy):
         out = super().summary()
         out["budget_spent_usd"] = round(self.spent, 2)
         return out
+
+    @classmethod
+    def value_for_agreement(cls, model, cfg, view):
+        return remittance_gain(model, view)

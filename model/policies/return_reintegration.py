@@ -19,8 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.config import param
-from model.policies.base import PAYERS, Policy, PolicyConfig, register
+from model.components import Flow, Indicator
+from model.params import param
+from model.policies.base import (
+    PAYERS,
+    RETURNS_PER_SETTLED_RATE,
+    Policy,
+    PolicyConfig,
+    register,
+)
 from model.population import ABROAD, RETURNEE
 from model.processes.labour import hazard_to_prob
 
@@ -55,11 +62,19 @@ class ReturnReintegration(Policy):
     """Reintegration support and return-to-job agreements (see the module docstring)."""
 
     name = "return_reintegration"
+    label = "return and reintegration support"
+    main_parameter = "reintegration_multiplier"
     config_class = ReturnReintegrationConfig
+    moves_levers = ("corridors.reintegration_multiplier", "corridors.substitute_irregular")
+    flows = (Flow("remigrants", "people", "returnees going back to their former host through "
+                  "return-to-job agreements", per_corridor=True),)
+    indicators = (Indicator("remigrants_regular", "people per step",
+                            "returnees going back to their former host through return-to-job "
+                            "agreements", lambda model: float(model.flows["remigrants"].sum())),)
     moves = {"reintegration_rate": "up", "remigrants_regular": "up",
              "arrivals_irregular": "down"}
 
-    def before_step(self, model) -> None:
+    def before_step(self, model, events) -> None:
         k, cfg, pop = model.corridors, self.cfg, model.migrants
         k.reintegration_multiplier = np.where(
             self.covered, k.reintegration_multiplier
@@ -85,8 +100,17 @@ class ReturnReintegration(Policy):
         model.flows["arrivals"] += people
         k.substitute_irregular = k.substitute_irregular + people
 
-    def after_returns(self, model) -> None:
-        returned = self.covered_rows(model.returned_rows)
+    def after_returns(self, model, events) -> None:
+        returned = self.covered_rows(events.returned)
         people = model.migrants.weight[returned].sum(dtype=float)
         self.pay(self.cfg.funder, people * self.cfg.intensity
                  * (self.cfg.cash_grant_usd + self.cfg.services_usd))
+
+    @classmethod
+    def value_for_agreement(cls, model, cfg, view):
+        """The cash grants returnees bring home (origin), against the whole package, paid by the
+        destination."""
+        returns = view.stock * model.cfg.returns.return_rate_settled * RETURNS_PER_SETTLED_RATE
+        zero = np.zeros(len(view.c))
+        return (returns * cfg.cash_grant_usd, zero, zero,
+                returns * (cfg.cash_grant_usd + cfg.services_usd))

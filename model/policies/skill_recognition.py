@@ -23,11 +23,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.config import param
+from model.params import param
 from model.policies.base import Policy, PolicyConfig, register
 from model.population import ABROAD, HIGH
 from model.processes import earnings
 from model.processes.labour import hazard_to_prob
+
+# An agreement's sides expect about half of the certified to move up to a job at their skill
+# within the year (an order of magnitude, as `upgrade_rate` = 0.5 a year).
+UPGRADED_SHARE = 0.5
 
 
 @dataclass
@@ -62,11 +66,14 @@ class SkillRecognition(Policy):
     """Mutual recognition of skills in covered corridors (see the module docstring)."""
 
     name = "skill_recognition"
+    label = "skill recognition"
+    main_parameter = "recognised_share_arrivals"
     config_class = SkillRecognitionConfig
+    moves_levers = ("corridors.recognition_share", "corridors.recognised_reintegration_multiplier")
     moves = {"recognised_share": "up", "brain_waste_rate": "down",
              "migrant_earnings_usd_month": "up"}
 
-    def before_step(self, model) -> None:
+    def before_step(self, model, events) -> None:
         cfg, k, pop = self.cfg, model.corridors, model.migrants
         rng = model.streams[f"policy:{self.name}"]
         s = cfg.intensity
@@ -94,10 +101,24 @@ class SkillRecognition(Policy):
             self.covered, 1.0 + s * (cfg.returnee_reintegration_multiplier - 1.0),
             k.recognised_reintegration_multiplier)
 
-    def after_emigration(self, model) -> None:
+    def after_emigration(self, model, events) -> None:
         pop = model.migrants
-        new = self.covered_rows(model.arrival_rows)
+        new = self.covered_rows(events.arrivals)
         hired = new[pop.recognised[new]]
         people = pop.weight[hired].sum(dtype=float)
         self.pay("origin", people * self.cfg.certification_cost_usd)
         self.pay("destination", people * self.cfg.permit_discount_usd)
+
+    @classmethod
+    def value_for_agreement(cls, model, cfg, view):
+        """The earnings gain of skilled migrants certified in a year who move to jobs at their
+        skill (origin: the remitted share; destination: `agreements.productivity_share` of the
+        rest), against the certification (origin) and the permit discounts (destination)."""
+        waiting = view.stock * view.high_skill * (1.0 - model.corridors.recognition_share[view.c])
+        certified = waiting * min(cfg.certification_rate, 1.0)
+        gain = (certified * UPGRADED_SHARE * (view.wage_high - view.wage_low)
+                * model.cfg.labour.migrant_wage_ratio * 12.0)
+        share = view.remit_share
+        return (share * gain, certified * cfg.certification_cost_usd,
+                (1.0 - share) * gain * model.cfg.agreements.productivity_share,
+                view.arrivals * view.high_skill * cfg.permit_discount_usd)

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.config import param
-from model.policies.base import Policy, PolicyConfig, register
+from model.components import Flow, Indicator
+from model.params import param
+from model.policies.base import RETURNS_PER_SETTLED_RATE, Policy, PolicyConfig, register
 from model.population import HIGH
 
 
@@ -38,14 +39,29 @@ class SocialSecurityPortability(Policy):
     """Portable pension rights (see the module docstring)."""
 
     name = "social_security_portability"
+    label = "social-security portability"
+    main_parameter = "intensity"
     config_class = SocialSecurityPortabilityConfig
+    moves_levers = ("corridors.portable",)
     moves = {"returns": "up", "pension_income_home_usd": "up"}
+    flows = (Flow("pension_rights_carried_usd", "USD",
+                  "pension rights carried home by returnees under portability agreements"),)
+    indicators = (
+        Indicator("pension_rights_carried_usd", "USD per step",
+                  "pension rights carried home by returnees under portability agreements",
+                  lambda model: float(model.flows["pension_rights_carried_usd"][0])),
+        Indicator("pension_income_home_usd", "USD per year",
+                  "old-age income at home from the portable rights carried so far",
+                  lambda model: float(sum(p.carried / p.cfg.annuity_years
+                                          for p in model.policies.running()
+                                          if p.name == "social_security_portability"))),
+    )
 
     def __init__(self, model, cfg):
         super().__init__(model, cfg)
         self.carried = 0.0
 
-    def before_step(self, model) -> None:
+    def before_step(self, model, events) -> None:
         k = model.corridors
         if self.cfg.intensity > 0:
             k.portable = k.portable | self.covered
@@ -54,9 +70,9 @@ class SocialSecurityPortability(Policy):
         self.pay("origin", cost / 2)
         self.pay("destination", cost / 2)
 
-    def after_returns(self, model) -> None:
+    def after_returns(self, model, events) -> None:
         pop, c, k, r = model.migrants, model.countries, model.corridors, model.cfg.returns
-        rows = self.covered_rows(model.returned_rows)
+        rows = self.covered_rows(events.returned)
         rows = rows[pop.regular[rows]]
         d = k.d[pop.corridor[rows]]
         monthly = np.where(pop.skill[rows] == HIGH, c.wage_high[d], c.wage_low[d])
@@ -66,3 +82,14 @@ class SocialSecurityPortability(Policy):
         carried = float(np.dot(pop.weight[rows], rights))
         self.carried += carried
         model.flows["pension_rights_carried_usd"][0] += carried
+
+    @classmethod
+    def value_for_agreement(cls, model, cfg, view):
+        """The pension rights returnees carry home (origin), against the administration (both
+        sides)."""
+        r = model.cfg.returns
+        returns = view.stock * r.return_rate_settled * RETURNS_PER_SETTLED_RATE
+        carried = (returns * r.pension_contribution_rate * 12.0 * view.wage_low
+                   * model.cfg.labour.migrant_wage_ratio * r.vesting_years)
+        admin = view.stock * cfg.admin_usd_per_migrant_year / 2
+        return carried, admin, np.zeros(len(view.c)), admin

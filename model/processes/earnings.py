@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.components import Component, Field, Flow, Indicator, Lever, StepEvents, ratio
 from model.population import HIGH
-from model.tallies import job_cell
+from model.tallies import S_ABROAD, S_EMPLOYED, job_cell
 
 
 def earnings_table(model, gross: bool = False) -> np.ndarray:
@@ -41,14 +42,46 @@ def monthly_wage(model, dest: np.ndarray, skill: np.ndarray, matched: np.ndarray
     return wage * cfg.migrant_wage_ratio * np.where(regular, 1.0, cfg.irregular_wage_ratio)
 
 
-def step(model) -> None:
-    """This step's earnings table; the savings index of every corridor and job cell grows."""
-    model.earnings = earnings_table(model)
-    model.savings_index += model.cfg.remittances.saving_rate * model.earnings
-    # Wage theft this step: what irregular workers (job cells 0 and 2) earned but were not paid.
-    employed = model.tallies.employed_by_job().sum(axis=1)  # [job cell, K]
-    withheld = earnings_table(model, gross=True) - model.earnings
-    model.flows["wage_theft_usd"][0] += float((withheld * employed).sum())
+def _mean_earnings(model) -> float:
+    """Average monthly earnings of employed migrants abroad (USD per month)."""
+    by_job = model.tallies.employed_by_job()
+    total = float(sum((model.earnings[j] * (by_job[j, 0] + by_job[j, 1])).sum() for j in range(4)))
+    employed = model.tallies.people(on=S_ABROAD | S_EMPLOYED)
+    return ratio(total, employed * 12.0 * model.dt)
+
+
+class Earnings(Component):
+    """Earnings, lazily accrued savings and repayment of recruitment debt (module docstring)."""
+
+    name = "earnings"
+    label = "earnings and savings"
+    phase = "earnings"
+    config_key = "remittances"  # the saving rate lives with the remittance settings
+    levers = (Lever("corridors", "wage_theft_share",
+                    "share of irregular migrants' earnings withheld by employers"),)
+    fields = (
+        Field("savings", np.float64, "USD per person, as of the last settlement (savings "
+              "accrue lazily)"),
+        Field("mark", np.float64, "the savings index of its job cell at that settlement"),
+        Field("debt", np.float64, "recruitment debt outstanding, USD per person"),
+    )
+    flows = (Flow("wage_theft_usd", "USD", "earnings withheld from irregular migrants"),)
+    indicators = (
+        Indicator("migrant_earnings_usd_month", "USD per month",
+                  "average monthly earnings of employed migrants", _mean_earnings),
+        Indicator("wage_theft_usd", "USD per step", "earnings withheld from irregular migrants",
+                  lambda model: float(model.flows["wage_theft_usd"][0])),
+    )
+
+    def run(self, model, events: StepEvents) -> None:
+        """This step's earnings table; the savings index of every corridor and job cell grows."""
+        model.earnings = earnings_table(model)
+        model.savings_index += model.cfg.remittances.saving_rate * model.earnings
+        # Wage theft this step: what irregular workers (job cells 0 and 2) earned but were not
+        # paid.
+        employed = model.tallies.employed_by_job().sum(axis=1)  # [job cell, K]
+        withheld = earnings_table(model, gross=True) - model.earnings
+        model.flows["wage_theft_usd"][0] += float((withheld * employed).sum())
 
 
 def _flat(model, rows: np.ndarray) -> np.ndarray:

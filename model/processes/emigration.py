@@ -29,10 +29,96 @@ and bank less.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from model.components import (
+    Component,
+    Field,
+    Flow,
+    Headline,
+    Indicator,
+    Lever,
+    StepEvents,
+    ratio,
+)
+from model.params import param
 from model.population import ABROAD, HIGH, LOW
 from model.processes import earnings
+
+
+@dataclass
+class EmigrationConfig:
+    """Emigration choice and entry (process `emigration`)."""
+
+    income_elasticity: float = param(
+        0.6, "utility per log point", 0.0, 5.0,
+        label="weight of log expected earnings gain in the destination choice",
+        source="Ortega and Peri (2013) Migration Studies 1(1): elasticity of bilateral flows "
+               "to destination income around 0.6-0.7")
+    cost_sensitivity: float = param(
+        0.5, "utility per year of home earnings", 0.0, 10.0,
+        label="weight of log(1 + migration cost in years of home earnings) in the choice",
+        source="assumption; corridor constants are calibrated so it only shapes responses")
+    network_elasticity: float = param(
+        0.4, "utility per log point", 0.0, 2.0,
+        label="weight of log diaspora size (relative to start) in the choice",
+        source="Beine, Docquier and Ozden (2011) JDE 95(1): diaspora elasticities of "
+               "bilateral migration of roughly 0.3-0.5")
+    trend_half_life_years: float = param(
+        5.0, "years", 0.1, 1000.0, label="half-life of the 2015-2020 corridor trends",
+        source="assumption: bilateral surges fade (e.g. Venezuela-Colombia grew 50-fold in "
+               "2015-2020, UN DESA); 1000 keeps the trend for ever")
+    recruitment_cost_months_low: float = param(
+        4.0, "months of destination earnings", 0.0, 36.0,
+        label="worker-paid recruitment cost, low-skilled",
+        source="KNOMAD-ILO Migration Costs Surveys (SDG 10.7.1): typically 1-7 months, up to "
+               "about 15 in some Gulf corridors")
+    recruitment_cost_months_high: float = param(
+        1.0, "months of destination earnings", 0.0, 36.0,
+        label="worker-paid recruitment cost, high-skilled",
+        source="assumption: skilled workers are often recruited at the employer's cost")
+    travel_cost_fixed_usd: float = param(
+        800.0, "USD", 0.0, 1e5, label="fixed cost of migrating (documents, travel)",
+        source="assumption (World Bank 2017, 'Migrating to Opportunity': travel and "
+               "documents cost hundreds to a few thousand dollars)")
+    travel_cost_per_1000km_usd: float = param(
+        100.0, "USD per 1,000 km", 0.0, 1e4, label="distance-dependent migration cost",
+        source="assumption (airfare-like scaling)")
+    irregular_cost_multiplier: float = param(
+        3.0, "ratio", 1.0, 50.0, label="cost of an irregular route / a regular one",
+        source="assumption (smuggling fees of several thousand USD, UNODC 2018 Global Study "
+               "on Smuggling of Migrants)")
+    irregular_share_high_income: float = param(
+        0.15, "share", 0.0, 1.0, label="irregular share of migrants, high-income destination",
+        source="Pew Research Center (2019): about 10.5 M of 44 M US immigrants (24%) are "
+               "unauthorised; lower in Europe; 0.15 as a cross-destination assumption")
+    irregular_share_other: float = param(
+        0.30, "share", 0.0, 1.0, label="irregular share of migrants, other destinations",
+        source="assumption (South-South migration is more often irregular, ILO 2018)")
+    working_age_share: float = param(
+        0.65, "share", 0.0, 1.0, label="share of population at working age (potential migrants)",
+        source="UN World Population Prospects 2019: 15-64 share about 65% worldwide")
+    population_growth_high_income: float = param(
+        0.002, "per year", -0.1, 0.1, label="working-age population growth, high income",
+        source="UN World Population Prospects 2019, medium variant, 2020-2030 (about 0-0.3%)")
+    population_growth_other: float = param(
+        0.015, "per year", -0.1, 0.1, label="working-age population growth, other countries",
+        source="UN World Population Prospects 2019, medium variant, 2020-2030 (about 1-2.5% "
+               "in low and lower-middle income countries)")
+    tertiary_share_low_income: float = param(
+        0.05, "share", 0.0, 1.0, label="tertiary-educated share of adults, low income",
+        source="Barro and Lee (2013) JDE 104, orders of magnitude by income group")
+    tertiary_share_lower_middle: float = param(
+        0.12, "share", 0.0, 1.0, label="tertiary-educated share, lower-middle income",
+        source="Barro and Lee (2013)")
+    tertiary_share_upper_middle: float = param(
+        0.20, "share", 0.0, 1.0, label="tertiary-educated share, upper-middle income",
+        source="Barro and Lee (2013)")
+    tertiary_share_high_income: float = param(
+        0.35, "share", 0.0, 1.0, label="tertiary-educated share, high income",
+        source="Barro and Lee (2013)")
 
 
 def expected_earnings(model) -> np.ndarray:
@@ -153,49 +239,122 @@ def _substituted(k, corridor: np.ndarray, regular: np.ndarray, w: float,
     return out
 
 
-def step(model) -> None:
-    """Draw new migrants per corridor and skill; add them to the population."""
-    k, c, cfg = model.corridors, model.countries, model.cfg.emigration
-    rng = model.streams["emigration"]
-    expected = expected_earnings(model)
-    people = (choice_probabilities(model, expected) * c.potential_migrants[:, k.o]  # [2, K]
-              * c.emigration_multiplier[k.o] * c.entry_multiplier[k.d])  # shocks: push, entry
-    w = model.cfg.people_per_agent
-    n = rng.poisson(people / w)
-    if n.sum() == 0:
-        return
-    corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.ravel())
-    skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
-    # Wider regular channels (corridors.quota_multiplier) add to this year's quota.
-    k.quota_left = k.quota_left + k.quota * (k.quota_multiplier - 1.0) * model.dt
-    regular = _regular_entries(k, corridor, n[LOW] + n[HIGH], w, rng)
-    if k.substitute_irregular.any():
-        keep = ~_substituted(k, corridor, regular, w, rng)
-        corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
-    if k.irregular_deterrence.any():  # some would-be irregular migrants stay home
-        keep = regular | (rng.random(len(corridor)) >= k.irregular_deterrence[corridor])
-        corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
-    m = len(corridor)
-    d = k.d[corridor]
-    access = c.account_access[d] * np.where(regular, 1.0, 0.5)
-    recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
-    fee = recruitment_cost(model)[skill, corridor]
-    debt = np.where(regular, fee, k.travel_cost_usd[corridor] * (cfg.irregular_cost_multiplier - 1.0))
-    model.migrants.add(corridor=corridor, skill=skill, status=ABROAD, arrived=model.now() + model.dt,
-                       weight=np.full(m, w, np.float32), regular=regular,
-                       recognised=recognised, has_account=rng.random(m) < access,
-                       debt=debt)
+def _recruitment_cost_months(model) -> float:
+    """SDG 10.7.1: worker-paid recruitment cost of regular arrivals in months of earnings."""
     f = model.flows
-    new = np.arange(model.migrants.n - m, model.migrants.n)
-    earnings.start_accrual(model, new)
-    model.tallies.add(model.migrants, new)
-    f["arrivals"] += np.bincount(corridor, np.full(m, w), len(k.o))
-    f["arrivals_irregular"] += np.bincount(corridor, np.where(regular, 0.0, w), len(k.o))
-    # SDG 10.7.1: recruitment cost borne by the worker in months of earnings at destination.
-    earn = expected[skill, corridor]
-    f["recruitment_cost_usd"][0] += float((np.where(regular, fee, 0.0) * w).sum())
-    f["recruitment_earnings_usd"][0] += float((np.where(regular, earn, 0.0) * w).sum())
-    f["arrival_debt_usd"][0] += float(debt.sum() * w)
-    f["arrivals_poorer_origins"][0] += float(c.poorer[k.o[corridor]].sum() * w)
-    model.arrival_rows = new
-    model.policies.call("after_emigration")
+    return ratio(f["recruitment_cost_usd"][0], f["recruitment_earnings_usd"][0])
+
+
+def _per_arrival(name: str):
+    return lambda model: ratio(model.flows[name][0], model.flows["arrivals"].sum())
+
+
+class Emigration(Component):
+    """The choice of destination and entry through a channel (see the module docstring)."""
+
+    name = "emigration"
+    label = "emigration and entry"
+    phase = "emigration"
+    config_key = "emigration"
+    config_class = EmigrationConfig
+    levers = (
+        Lever("corridors", "recruitment_months", "worker-paid recruitment cost in months of "
+              "wages, by skill", by_skill=True),
+        Lever("corridors", "travel_cost_usd", "cost of travel and documents for a regular move "
+              "(USD)"),
+        Lever("corridors", "substitute_irregular", "irregular arrivals replaced this step by "
+              "regular re-migrants (people; return-to-job agreements)", 0.0),
+        Lever("corridors", "quota_multiplier", "factor on the regular quota (wider regular "
+              "channels)", 1.0),
+        Lever("corridors", "irregular_deterrence", "share of would-be irregular arrivals who "
+              "stay home", 0.0),
+        Lever("countries", "entry_multiplier", "factor on new arrivals in a destination", 1.0),
+        Lever("countries", "emigration_multiplier", "factor on departures from an origin", 1.0),
+    )
+    fields = (
+        Field("regular", bool, "legal status"),
+        Field("arrived", np.float64, "year of arrival abroad (decimal year)"),
+    )
+    flows = (
+        Flow("arrivals", "people", "new arrivals", per_corridor=True),
+        Flow("arrivals_irregular", "people", "arrivals through irregular routes",
+             per_corridor=True),
+        Flow("recruitment_cost_usd", "USD", "worker-paid recruitment costs of regular arrivals"),
+        Flow("recruitment_earnings_usd", "USD per month",
+             "expected monthly earnings of regular arrivals (the base of SDG 10.7.1)"),
+        Flow("arrival_debt_usd", "USD", "debt of new arrivals"),
+        Flow("arrivals_poorer_origins", "people", "arrivals from low and lower-middle income "
+             "countries"),
+    )
+    indicators = (
+        Indicator("inflows", "people per step", "new arrivals",
+                  lambda model: float(model.flows["arrivals"].sum())),
+        Indicator("recruitment_cost_months", "months of earnings",
+                  "SDG 10.7.1: worker-paid recruitment cost of regular arrivals in months of "
+                  "their expected monthly earnings", _recruitment_cost_months),
+        Indicator("arrivals_irregular", "people per step", "arrivals through irregular routes",
+                  lambda model: float(model.flows["arrivals_irregular"].sum())),
+        Indicator("debt_at_arrival_usd", "USD per person",
+                  "average debt of new arrivals (recruitment fees or smuggling costs)",
+                  _per_arrival("arrival_debt_usd")),
+        Indicator("arrivals_poorer_origins_share", "share",
+                  "arrivals from low and lower-middle income countries",
+                  _per_arrival("arrivals_poorer_origins")),
+    )
+
+    headlines = (
+        Headline("inflows_total", "people", "arrivals over the run", "inflows", "sum"),
+        Headline("recruitment_cost_months_last_year", "months of earnings",
+                 "SDG 10.7.1, mean over the last year's steps", "recruitment_cost_months",
+                 "last_year_mean", effect=("Recruitment cost, last year", "months")),
+        Headline("arrivals_irregular_total", "people", "irregular arrivals over the run",
+                 "arrivals_irregular", "sum", effect=("Irregular arrivals, whole run", "people")),
+    )
+
+    def run(self, model, events: StepEvents) -> None:
+        """Draw new migrants per corridor and skill; add them to the population."""
+        if (model.steps - 1) % model.steps_per_year == 0:  # a new year: quotas renew
+            model.corridors.quota_left = model.corridors.quota.copy()
+        k, c, cfg = model.corridors, model.countries, model.cfg.emigration
+        rng = model.streams["emigration"]
+        expected = expected_earnings(model)
+        people = (choice_probabilities(model, expected) * c.potential_migrants[:, k.o]  # [2, K]
+                  * c.emigration_multiplier[k.o] * c.entry_multiplier[k.d])  # shocks: push, entry
+        w = model.cfg.people_per_agent
+        n = rng.poisson(people / w)
+        if n.sum() == 0:
+            return
+        corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.ravel())
+        skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
+        # Wider regular channels (corridors.quota_multiplier) add to this year's quota.
+        k.quota_left = k.quota_left + k.quota * (k.quota_multiplier - 1.0) * model.dt
+        regular = _regular_entries(k, corridor, n[LOW] + n[HIGH], w, rng)
+        if k.substitute_irregular.any():
+            keep = ~_substituted(k, corridor, regular, w, rng)
+            corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
+        if k.irregular_deterrence.any():  # some would-be irregular migrants stay home
+            keep = regular | (rng.random(len(corridor)) >= k.irregular_deterrence[corridor])
+            corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
+        m = len(corridor)
+        d = k.d[corridor]
+        access = c.account_access[d] * np.where(regular, 1.0, 0.5)
+        recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
+        fee = recruitment_cost(model)[skill, corridor]
+        debt = np.where(regular, fee, k.travel_cost_usd[corridor] * (cfg.irregular_cost_multiplier - 1.0))
+        model.migrants.add(corridor=corridor, skill=skill, status=ABROAD, arrived=model.now() + model.dt,
+                           weight=np.full(m, w, np.float32), regular=regular,
+                           recognised=recognised, has_account=rng.random(m) < access,
+                           debt=debt)
+        f = model.flows
+        new = np.arange(model.migrants.n - m, model.migrants.n)
+        earnings.start_accrual(model, new)
+        model.tallies.add(model.migrants, new)
+        f["arrivals"] += np.bincount(corridor, np.full(m, w), len(k.o))
+        f["arrivals_irregular"] += np.bincount(corridor, np.where(regular, 0.0, w), len(k.o))
+        # SDG 10.7.1: recruitment cost borne by the worker in months of earnings at destination.
+        earn = expected[skill, corridor]
+        f["recruitment_cost_usd"][0] += float((np.where(regular, fee, 0.0) * w).sum())
+        f["recruitment_earnings_usd"][0] += float((np.where(regular, earn, 0.0) * w).sum())
+        f["arrival_debt_usd"][0] += float(debt.sum() * w)
+        f["arrivals_poorer_origins"][0] += float(c.poorer[k.o[corridor]].sum() * w)
+        events.arrivals = new

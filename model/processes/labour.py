@@ -11,11 +11,74 @@ job below its skill is "brain waste" (Mattoo, Neagu and Ozden 2008, JDE 87(2)).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from model.components import (
+    Component,
+    Field,
+    Flow,
+    Headline,
+    Indicator,
+    Lever,
+    StepEvents,
+    ratio,
+)
+from model.params import param
 from model.population import ABROAD, HIGH
 from model.processes import earnings
 from model.streams import bernoulli_candidates, thin
+from model.tallies import S_ABROAD, S_EMPLOYED, S_HIGH, S_MATCHED, S_RECOGNISED
+
+
+@dataclass
+class LabourConfig:
+    """Destination labour markets by skill (process `labour`)."""
+
+    job_loss_rate: float = param(
+        0.16, "per year", 0.0, 2.0, label="job-loss hazard of employed migrants",
+        source="assumption in the range of OECD employment-to-unemployment flows "
+               "(Elsby, Hobijn and Sahin 2013, REStat 95(2): 1-5% a quarter)")
+    migrant_unemployment_ratio: float = param(
+        1.4, "ratio", 0.5, 5.0, label="migrant / native unemployment rate",
+        source="OECD/EU (2018) Settling In: foreign-born unemployment about 1.4x native-born "
+               "in the EU; sets the job-finding rate so the start matches it")
+    recognised_share_initial: float = param(
+        0.4, "share", 0.0, 1.0, label="skilled migrants with recognised credentials at start",
+        source="assumption (no cross-country data); chosen with the matching probabilities "
+               "below to give the OECD over-qualification rate")
+    matched_prob_recognised: float = param(
+        0.8, "probability", 0.0, 1.0, label="P(job at skill) for a recognised skilled migrant",
+        source="calibration: OECD/EU (2018) over-qualification of tertiary-educated "
+               "foreign-born about 35% vs 21% native-born")
+    matched_prob_unrecognised: float = param(
+        0.5, "probability", 0.0, 1.0, label="P(job at skill) for an unrecognised skilled migrant",
+        source="calibration, as above")
+    migrant_wage_ratio: float = param(
+        0.85, "ratio", 0.1, 1.5, label="migrant / native wage in the same job",
+        source="OECD (2018) Settling In: immigrant wage gaps of 10-20% in most OECD countries")
+    irregular_wage_ratio: float = param(
+        0.75, "ratio", 0.1, 1.0, label="irregular / regular migrant wage",
+        source="assumption (undocumented wage penalties of 10-25%, e.g. Borjas 2017, "
+               "ILR Review 70(1))")
+    native_wage_elasticity: float = param(
+        0.0, "elasticity", -2.0, 2.0, label="destination wage response to migrant share",
+        source="disputed in sign and size (Card 2009 AER P&P; Borjas 2003 QJE): 0 by default; "
+               "wage changes by elasticity x change in the migrant share of the population")
+    wage_theft_share: float = param(
+        0.05, "share of earnings", 0.0, 1.0, label="earnings of irregular migrants withheld by employers",
+        source="assumption (wage theft against irregular and low-wage migrants is widely "
+               "documented, e.g. ILO 2020 and Migrant Forum in Asia 2020, but not measured "
+               "across countries)")
+    wage_growth_high_income: float = param(
+        0.015, "per year", -0.5, 0.5, label="nominal wage growth, high-income countries",
+        source="assumption of the order of OECD real GDP-per-capita growth in 2010-2019 "
+               "(about 1-2% a year; World Bank WDI)")
+    wage_growth_other: float = param(
+        0.03, "per year", -0.5, 0.5, label="nominal wage growth, other countries",
+        source="assumption of the order of developing-country GDP-per-capita growth in "
+               "2010-2019 (about 3% a year; World Bank WDI)")
 
 
 def finding_rate(job_loss_rate: float, unemployment_rate: np.ndarray) -> np.ndarray:
@@ -29,34 +92,100 @@ def hazard_to_prob(rate_per_year: np.ndarray | float, dt: float) -> np.ndarray:
     return -np.expm1(-np.asarray(rate_per_year, dtype=np.float64) * dt)
 
 
-def step(model) -> None:
-    """Employed migrants may lose their job, unemployed ones may find one (simultaneously)."""
-    pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.labour
-    rng = model.streams["labour"]
-    p_find = hazard_to_prob(c.job_finding_rate, model.dt)
-    p_lose = hazard_to_prob(c.job_loss_rate * c.job_loss_multiplier, model.dt)  # [skill, C]
-    # Unemployed migrants abroad (a minority) each try to find a job.
-    idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
-    found = rng.random(len(idle)) < p_find[k.d[pop.corridor[idle]]]
-    finders = idle[found]
-    # Job loss is rare: draw candidates by geometric skipping, keep the employed, thin by
-    # each destination's rate (exactly a Bernoulli draw per employed migrant).
-    p_max = float(p_lose.max(initial=0.0))
-    rows = bernoulli_candidates(rng, pop.n, p_max)
-    rows = rows[pop.employed[rows]]
-    losers = thin(rng, rows, p_lose[pop.skill[rows], k.d[pop.corridor[rows]]], p_max)
-    # Whether a new job matches the migrant's skill.
-    p_match = np.where(pop.recognised[finders], cfg.matched_prob_recognised,
-                       cfg.matched_prob_unrecognised)
-    matched = (pop.skill[finders] != HIGH) | (rng.random(len(finders)) < p_match)
-    model.flows["job_losses"][0] += pop.weight[losers].sum(dtype=np.float64)
-    earnings.settle(model, losers)  # their savings stop accruing
-    with model.tallies.changing(pop, np.concatenate([losers, finders]), ("employed", "matched")):
-        pop.employed[losers] = False
-        pop.matched[losers] = False
-        pop.employed[finders] = True
-        pop.matched[finders] = matched
-    earnings.start_accrual(model, finders)
-    # The unemployed abroad after this step's moves, for the remittance process (saves it a
-    # pass over every migrant): the idle who found nothing, plus the new job losers.
-    model.idle_rows = np.concatenate([idle[~found], losers])
+def _employment_rate(model) -> float:
+    t = model.tallies
+    return ratio(t.people(on=S_ABROAD | S_EMPLOYED), t.people(on=S_ABROAD))
+
+
+def _brain_waste_rate(model) -> float:
+    t = model.tallies
+    return ratio(t.people(on=S_ABROAD | S_HIGH | S_EMPLOYED, off=S_MATCHED),
+                 t.people(on=S_ABROAD | S_HIGH | S_EMPLOYED))
+
+
+def _recognised_share(model) -> float:
+    t = model.tallies
+    return ratio(t.people(on=S_ABROAD | S_HIGH | S_RECOGNISED), t.people(on=S_ABROAD | S_HIGH))
+
+
+class Labour(Component):
+    """Job loss, job finding and matching to skill (see the module docstring)."""
+
+    name = "labour"
+    label = "labour markets"
+    phase = "labour"
+    config_key = "labour"
+    config_class = LabourConfig
+    levers = (
+        Lever("countries", "job_loss_rate", "job-loss hazard of employed migrants (per year)"),
+        Lever("countries", "job_finding_rate", "job-finding hazard of unemployed migrants "
+              "(per year; set at the start from unemployment)"),
+        Lever("countries", "job_loss_multiplier", "factor on the job-loss hazard by skill and "
+              "destination (a crisis raises it, job retention lowers it)", 1.0, by_skill=True),
+        Lever("corridors", "recognition_share", "share of skilled arrivals whose credentials "
+              "are recognised"),
+    )
+    fields = (
+        Field("recognised", bool, "credentials recognised at destination"),
+        Field("employed", bool, "holds a job"),
+        Field("matched", bool, "job at own skill level (False + employed + HIGH = brain waste)"),
+    )
+    flows = (Flow("job_losses", "people", "migrants who lost their job"),)
+    indicators = (
+        Indicator("employment_rate", "share", "migrants abroad who are employed",
+                  _employment_rate, compare=("Migrants abroad who are employed", "share")),
+        Indicator("brain_waste_rate", "share",
+                  "employed tertiary-educated migrants in jobs below their skill",
+                  _brain_waste_rate,
+                  compare=("Skilled migrants working below their skill level", "share")),
+        Indicator("recognised_share", "share",
+                  "tertiary-educated migrants abroad with recognised credentials",
+                  _recognised_share),
+        Indicator("job_losses", "people per step", "migrants who lost their job",
+                  lambda model: float(model.flows["job_losses"][0])),
+    )
+
+    headlines = (
+        Headline("brain_waste_rate_end", "share", "brain-waste rate at the horizon",
+                 "brain_waste_rate", "end"),
+        Headline("employment_rate_end", "share", "migrant employment rate at the horizon",
+                 "employment_rate", "end", effect=("Employment rate, end", "share")),
+        Headline("brain_waste_rate_mean", "share", "brain-waste rate, mean over the run",
+                 "brain_waste_rate", "mean", effect=("Brain-waste rate, mean over run", "share")),
+        Headline("recognised_share_end", "share",
+                 "recognised share of skilled migrants at the end", "recognised_share", "end"),
+        Headline("job_losses_total", "people", "job losses over the run", "job_losses", "sum"),
+    )
+
+    def run(self, model, events: StepEvents) -> None:
+        """Employed migrants may lose their job, unemployed ones may find one (simultaneously)."""
+        pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.labour
+        rng = model.streams["labour"]
+        p_find = hazard_to_prob(c.job_finding_rate, model.dt)
+        p_lose = hazard_to_prob(c.job_loss_rate * c.job_loss_multiplier, model.dt)  # [skill, C]
+        # Unemployed migrants abroad (a minority) each try to find a job.
+        idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
+        found = rng.random(len(idle)) < p_find[k.d[pop.corridor[idle]]]
+        finders = idle[found]
+        # Job loss is rare: draw candidates by geometric skipping, keep the employed, thin by
+        # each destination's rate (exactly a Bernoulli draw per employed migrant).
+        p_max = float(p_lose.max(initial=0.0))
+        rows = bernoulli_candidates(rng, pop.n, p_max)
+        rows = rows[pop.employed[rows]]
+        losers = thin(rng, rows, p_lose[pop.skill[rows], k.d[pop.corridor[rows]]], p_max)
+        # Whether a new job matches the migrant's skill.
+        p_match = np.where(pop.recognised[finders], cfg.matched_prob_recognised,
+                           cfg.matched_prob_unrecognised)
+        matched = (pop.skill[finders] != HIGH) | (rng.random(len(finders)) < p_match)
+        model.flows["job_losses"][0] += pop.weight[losers].sum(dtype=np.float64)
+        earnings.settle(model, losers)  # their savings stop accruing
+        with model.tallies.changing(pop, np.concatenate([losers, finders]),
+                                    ("employed", "matched")):
+            pop.employed[losers] = False
+            pop.matched[losers] = False
+            pop.employed[finders] = True
+            pop.matched[finders] = matched
+        earnings.start_accrual(model, finders)
+        # The unemployed abroad after this step's moves, for the remittance process (saves it a
+        # pass over every migrant): the idle who found nothing, plus the new job losers.
+        events.idle = np.concatenate([idle[~found], losers])

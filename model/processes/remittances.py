@@ -24,10 +24,69 @@ the rest. So money is conserved: sent = received + fees, per corridor and step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from model.components import (
+    Component,
+    Field,
+    Flow,
+    Headline,
+    Indicator,
+    Lever,
+    StepEvents,
+    ratio,
+)
+from model.params import param
 from model.population import ABROAD
 from model.processes.earnings import income
+from model.tallies import S_ABROAD
+
+
+@dataclass
+class RemittanceConfig:
+    """Earnings, savings, remittance amounts and channels (processes `earnings`, `remittances`)."""
+
+    remit_share_min: float = param(
+        0.03, "share of earnings", 0.0, 1.0, label="lower bound of the calibrated remittance share",
+        source="calibration bound: the share of earnings each origin's migrants remit is fitted "
+               "at the start to WDI 2019 remittances received")
+    remit_share_max: float = param(
+        0.6, "share of earnings", 0.0, 1.0, label="upper bound of the calibrated remittance share",
+        source="calibration bound (surveys of migrant workers rarely report more than half)")
+    unemployed_remit_ratio: float = param(
+        0.3, "ratio", 0.0, 1.0, label="remittance of an unemployed migrant / usual amount",
+        source="assumption: remittances are smoothed from savings during unemployment")
+    saving_rate: float = param(
+        0.15, "share of earnings", 0.0, 0.9, label="share of earnings saved",
+        source="assumption (target-saver migrants, Dustmann and Gorlach 2016, JEL 54(1))")
+    amount_price_elasticity: float = param(
+        0.22, "elasticity", 0.0, 3.0, label="fall of the amount sent per 1% rise of the price",
+        source="Gibson, McKenzie and Rohorua (2006), 'How cost elastic are remittances?', "
+               "estimate an elasticity of about -0.22")
+    formal_share_initial: float = param(
+        0.7, "share", 0.05, 0.99, label="formal-channel share of remittances at start",
+        source="calibration: informal flows 35-75% of recorded ones (Freund and Spatafora "
+               "2008, JDE 86(2)); 0.7 formal means informal = 43% of formal")
+    price_sensitivity: float = param(
+        0.15, "per percentage point", 0.0, 2.0, label="logit slope of channel choice on price",
+        source="assumption consistent with Freund and Spatafora (2008): a 1 pp higher cost "
+               "lowers recorded remittances by a few percent")
+    informal_price_pct: float = param(
+        3.0, "% of amount", 0.0, 30.0, label="cost of informal channels (hawala, couriers)",
+        source="assumption (World Bank 2006, Global Economic Prospects ch. 4: informal "
+               "channels are cheaper but risky)")
+    account_access_high_income: float = param(
+        0.85, "share", 0.0, 1.0, label="migrants with a bank account, high-income destination",
+        source="Global Findex 2017: 94% of adults in high-income economies have an account; "
+               "lower for migrants (assumption)")
+    account_access_other: float = param(
+        0.55, "share", 0.0, 1.0, label="migrants with a bank account, other destinations",
+        source="Global Findex 2017: 63% of adults in developing economies; lower for migrants")
+    no_account_penalty: float = param(
+        1.0, "utility", 0.0, 10.0, label="extra cost of the formal channel without an account",
+        source="assumption (cash-to-cash transfers cost more and are less convenient)")
 
 
 def formal_probability(price_pct: np.ndarray, informal_price_pct: float, has_account: np.ndarray,
@@ -78,36 +137,139 @@ def amount(model, rows: np.ndarray) -> np.ndarray:
     return np.where(pop.employed[rows], share * income(model, rows), idle * abroad)
 
 
-def step(model) -> None:
-    """Send remittances; record sent, fees and received per corridor (model.flows)."""
-    pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.remittances
-    K = len(k.o)
-    p_formal = formal_table(model).reshape(K, 2)  # by corridor and account access
-    # The employed: share x earnings of each job cell x people in it (by account access),
-    # split between channels by the choice probabilities.
-    employed = model.tallies.employed_by_job()  # [job cell, account, K]
-    share = c.remit_share[k.o] * price_response(model)
-    by_account = np.stack([share * sum(model.earnings[j] * employed[j, a] for j in range(4))
-                           for a in (0, 1)], axis=1)  # [K, account]
-    # The unemployed (rows found by the labour process) send out of their savings.
-    idle = model.idle_rows
-    spent = np.minimum(unemployed_amount(model)[pop.corridor[idle]], pop.savings[idle])
-    pop.savings[idle] -= spent
-    by_account += np.bincount(pop.corridor[idle] * 2 + pop.has_account[idle],
-                              pop.weight[idle] * spent, 2 * K).reshape(K, 2)
-    # Small [K, 2] tables: add columns by hand (sum(axis=1) is slow on a 2-wide axis).
-    formal = by_account[:, 0] * p_formal[:, 0] + by_account[:, 1] * p_formal[:, 1]
-    sent = by_account[:, 0] + by_account[:, 1]
-    informal = sent - formal
-    formal_fees = formal * k.price_pct / 100.0
-    fees = formal_fees + informal * cfg.informal_price_pct / 100.0
+def _sum(name: str):
+    return lambda model: float(model.flows[name].sum())
+
+
+def _formal_share(model) -> float:
     f = model.flows
-    f["sent"] += sent
-    f["fees"] += fees
-    f["received"] += sent - fees
-    f["formal_sent"] += formal
-    f["formal_received"] += formal - formal_fees
-    model.policies.call("after_remittances")
+    return ratio(f["formal_sent"].sum(), f["sent"].sum())
+
+
+def _average_price(model) -> float:
+    """SDG 10.c.1: the simple mean of the prices of the corridors with formal flows."""
+    with_flow = model.flows["formal_sent"] > 0
+    return float(model.corridors.price_pct[with_flow].mean()) if with_flow.any() else 0.0
+
+
+def _weighted_price(model) -> float:
+    f = model.flows
+    formal_sent = f["formal_sent"].sum()
+    return 100.0 * ratio(formal_sent - f["formal_received"].sum(), formal_sent)
+
+
+def _pct_gdp(model) -> float:
+    """SDG 17.3.2: formal receipts of low- and middle-income countries (annual rate), % of GDP."""
+    c, k = model.countries, model.corridors
+    lmic = ~c.high_income & np.isfinite(c.gdp_usd)
+    received_by = np.bincount(k.o, model.flows["formal_received"], len(c.iso3))
+    return 100.0 * ratio(received_by[lmic].sum() * model.steps_per_year, c.gdp_usd[lmic].sum())
+
+
+def _account_share(model) -> float:
+    return ratio(float(model.tallies.banked().sum()), model.tallies.people(on=S_ABROAD))
+
+
+def _formal_share_last_year(ts, model) -> float:
+    year = ts.iloc[-model.steps_per_year:]
+    return ratio(float((year["formal_share"] * year["remittances_sent_usd"]).sum()),
+                 float(year["remittances_sent_usd"].sum()))
+
+
+class Remittances(Component):
+    """Amounts sent and the channel split (see the module docstring)."""
+
+    name = "remittances"
+    label = "remittances"
+    phase = "remittances"
+    config_key = "remittances"
+    config_class = RemittanceConfig
+    levers = (
+        Lever("corridors", "price_pct", "cost of a formal 200 USD transfer (% of the amount)"),
+        Lever("corridors", "formal_bonus", "utility added to the formal channel (e.g. a "
+              "remittance match)", 0.0),
+        Lever("countries", "account_access", "share of new regular migrants with an account"),
+        Lever("countries", "remittance_multiplier", "factor on the remittances sent to an "
+              "origin (a disaster at home makes migrants send more)", 1.0),
+    )
+    fields = (Field("has_account", bool, "access to a bank or mobile-money account"),)
+    flows = tuple(Flow(name, "USD", doc, per_corridor=True) for name, doc in (
+        ("sent", "remittances sent, all channels, before fees"),
+        ("fees", "fees paid on remittances"),
+        ("received", "remittances received by households, all channels"),
+        ("formal_sent", "remittances sent through formal channels"),
+        ("formal_received", "remittances received through formal channels")))
+    indicators = (
+        Indicator("remittances_sent_usd", "USD per step",
+                  "remittances sent, all channels, before fees", _sum("sent")),
+        Indicator("remittances_received_usd", "USD per step",
+                  "remittances received by households, all channels", _sum("received")),
+        Indicator("remittances_formal_usd", "USD per step",
+                  "remittances received through formal channels (what WDI records)",
+                  _sum("formal_received"),
+                  compare=("Remittances received through formal channels", "usd_step")),
+        Indicator("remittance_fees_usd", "USD per step", "fees paid on remittances",
+                  _sum("fees")),
+        Indicator("formal_share", "share", "formal share of the amount sent", _formal_share),
+        Indicator("remittance_price_pct", "% of 200 USD",
+                  "SDG 10.c.1: average cost of sending, simple mean over corridors with flows",
+                  _average_price, compare=("Cost of sending US$200 (SDG 10.c.1)", "pct")),
+        Indicator("remittance_price_weighted_pct", "% of amount",
+                  "average cost of formal transfers, weighted by amount", _weighted_price),
+        Indicator("remittances_pct_gdp", "% of GDP",
+                  "SDG 17.3.2: formal remittances received by low- and middle-income countries "
+                  "(annual rate) as % of their GDP", _pct_gdp),
+        Indicator("account_share", "share",
+                  "migrants abroad with a bank or mobile-money account", _account_share),
+    )
+
+    headlines = (
+        Headline("remittances_received_total_usd", "USD", "remittances received over the run",
+                 "remittances_received_usd", "sum",
+                 effect=("Remittances received, whole run", "money")),
+        Headline("remittances_formal_last_year_usd", "USD per year",
+                 "formal remittances received in the last simulated year",
+                 "remittances_formal_usd", "last_year_sum"),
+        Headline("remittance_fees_total_usd", "USD", "fees paid over the run",
+                 "remittance_fees_usd", "sum"),
+        Headline("formal_share_last_year", "share", "formal share of the amount sent, last year",
+                 measure=_formal_share_last_year,
+                 effect=("Formal share of remittances, last year", "share")),
+        Headline("remittance_price_pct_end", "% of 200 USD", "SDG 10.c.1 in the last step",
+                 "remittance_price_pct", "end"),
+        Headline("remittances_pct_gdp_last_year", "% of GDP", "SDG 17.3.2, last year's mean",
+                 "remittances_pct_gdp", "last_year_mean"),
+    )
+
+    def run(self, model, events: StepEvents) -> None:
+        """Send remittances; record sent, fees and received per corridor (model.flows)."""
+        pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.remittances
+        K = len(k.o)
+        p_formal = formal_table(model).reshape(K, 2)  # by corridor and account access
+        # The employed: share x earnings of each job cell x people in it (by account access),
+        # split between channels by the choice probabilities.
+        employed = model.tallies.employed_by_job()  # [job cell, account, K]
+        share = c.remit_share[k.o] * price_response(model)
+        by_account = np.stack([share * sum(model.earnings[j] * employed[j, a] for j in range(4))
+                               for a in (0, 1)], axis=1)  # [K, account]
+        # The unemployed (rows found by the labour phase) send out of their savings.
+        idle = events.idle
+        spent = np.minimum(unemployed_amount(model)[pop.corridor[idle]], pop.savings[idle])
+        pop.savings[idle] -= spent
+        by_account += np.bincount(pop.corridor[idle] * 2 + pop.has_account[idle],
+                                  pop.weight[idle] * spent, 2 * K).reshape(K, 2)
+        # Small [K, 2] tables: add columns by hand (sum(axis=1) is slow on a 2-wide axis).
+        formal = by_account[:, 0] * p_formal[:, 0] + by_account[:, 1] * p_formal[:, 1]
+        sent = by_account[:, 0] + by_account[:, 1]
+        informal = sent - formal
+        formal_fees = formal * k.price_pct / 100.0
+        fees = formal_fees + informal * cfg.informal_price_pct / 100.0
+        f = model.flows
+        f["sent"] += sent
+        f["fees"] += fees
+        f["received"] += sent - fees
+        f["formal_sent"] += formal
+        f["formal_received"] += formal - formal_fees
 
 
 def calibrate_formal_constant(model) -> float:

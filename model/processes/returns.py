@@ -9,11 +9,59 @@ departures (a shock closing borders, `countries.return_blocked`) stays, stranded
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from model.components import Component, Field, Flow, Headline, Indicator, Lever, StepEvents
+from model.params import param
 from model.population import ABROAD, RETURNEE
 from model.processes import earnings
 from model.streams import bernoulli_candidates, thin
+
+
+@dataclass
+class ReturnConfig:
+    """Return migration (process `returns`) and reintegration (process `reintegration`)."""
+
+    return_rate_settled: float = param(
+        0.02, "per year", 0.0, 1.0, label="return hazard of long-settled migrants",
+        source="Dustmann and Gorlach (2016) JEL 54(1) and OECD (2008) International Migration "
+               "Outlook: 20-50% of new immigrants leave within five years, far fewer later")
+    return_rate_new: float = param(
+        0.10, "per year", 0.0, 2.0, label="extra return hazard of recent arrivals",
+        source="as above: with the decay below, 29% of an arrival cohort leaves within 5 years")
+    return_decay_years: float = param(
+        3.0, "years", 0.1, 50.0, label="time over which the extra hazard of newcomers fades",
+        source="assumption fitted to the five-year figure above")
+    unemployed_return_multiplier: float = param(
+        2.0, "ratio", 1.0, 20.0, label="return hazard of the unemployed / employed",
+        source="Bijwaard, Schluter and Wahba (2014) REStat 96(3): unemployment spells raise "
+               "immigrants' return hazard (size assumed)")
+    savings_target_years: float = param(
+        2.0, "years of home earnings", 0.0, 50.0, label="target savings of a target saver",
+        source="assumption (target-saver model, Dustmann and Gorlach 2016)")
+    savings_return_multiplier: float = param(
+        1.5, "ratio", 1.0, 20.0, label="return hazard once the savings target is met",
+        source="assumption (target-saver model)")
+    pension_lock_in: float = param(
+        0.85, "ratio", 0.1, 1.0, label="return hazard of vested migrants without portable pensions",
+        source="assumption (losing pension rights on return discourages it: Holzmann and "
+               "Koettl 2015, CESifo Economic Studies 61(2)); social-security portability lifts it")
+    vesting_years: float = param(
+        10.0, "years", 0.0, 50.0, label="years of contributions before pension rights vest",
+        source="assumption (10-15 years is common in OECD pension systems)")
+    pension_contribution_rate: float = param(
+        0.10, "share of earnings", 0.0, 0.5, label="pension contributions of regular migrants",
+        source="assumption of the order of OECD pension contribution rates (OECD Pensions at a "
+               "Glance 2019: about 18% of wages in total, employer and employee)")
+    reintegration_rate: float = param(
+        0.5, "per year", 0.0, 10.0, label="hazard that a returnee is economically reintegrated",
+        source="assumption (IOM 2019 Reintegration Handbook reports most returnees need "
+               "a year or more); skilled returnees use the same rate")
+    returnee_tracking_years: float = param(
+        5.0, "years", 0.25, 50.0, label="how long returnees are followed at home",
+        source="modelling choice: after this a returnee counts as part of the home population")
 
 
 def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
@@ -55,33 +103,68 @@ def max_hazard(model) -> float:
     return (r.return_rate_settled + r.return_rate_new) * _max_multiplier(model)
 
 
-def step(model) -> None:
-    """Draw returns; returnees go home (status RETURNEE), or are stranded if departure is blocked."""
-    pop, k = model.migrants, model.corridors
-    rng = model.streams["returns"]
-    # Returns are rare events: candidates at the largest possible rate, thinned by each
-    # migrant's own hazard (exactly a Bernoulli draw per migrant, at O(n p) cost).
-    p_max = float(-np.expm1(-max_hazard(model) * model.dt))
-    rows = bernoulli_candidates(rng, pop.n, p_max)
-    rows = rows[pop.status[rows] == ABROAD]
-    # Two stages of thinning: first by a bound that needs only the time abroad, then by the
-    # exact hazard (which needs savings) for the few that remain.
-    bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model) * model.dt)
-    rows = thin(rng, rows, bound, p_max)
-    bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model) * model.dt)
-    wants = rows[rng.random(len(rows)) * bound < -np.expm1(-return_hazard(model, rows) * model.dt)]
-    blocked = model.countries.return_blocked[k.d[pop.corridor[wants]]]
-    pop.stranded[:] = False
-    pop.stranded[wants[blocked]] = True
-    model.flows["stranded"][0] = pop.weight[wants[blocked]].sum(dtype=np.float64)
-    go = wants[~blocked]
-    model.flows["returns"] += np.bincount(pop.corridor[go], pop.weight[go], len(k.o))
-    earnings.settle(model, go)
-    with model.tallies.changing(pop, go, ("status", "employed", "matched", "reintegrated")):
-        pop.status[go] = RETURNEE
-        pop.employed[go] = False
-        pop.matched[go] = False
-        pop.reintegrated[go] = False
-    pop.returned[go] = model.now() + model.dt  # back home by the end of the step
-    model.returned_rows = go
-    model.policies.call("after_returns")
+class Returns(Component):
+    """Return migration, and migrants stranded when borders are closed (module docstring)."""
+
+    name = "returns"
+    label = "return migration"
+    phase = "returns"
+    config_key = "returns"
+    config_class = ReturnConfig
+    levers = (
+        Lever("corridors", "return_multiplier", "factor on the return hazard", 1.0),
+        Lever("corridors", "portable", "pension rights are portable (a social-security "
+              "agreement is in force)", False),
+        Lever("countries", "return_blocked", "departures home blocked (a shock closing "
+              "borders)", False),
+    )
+    fields = (
+        Field("stranded", bool, "wants to return but cannot"),
+        Field("returned", np.float64, "year of return home (returnees)"),
+    )
+    flows = (Flow("returns", "people", "migrants who returned home", per_corridor=True),
+             Flow("stranded", "people", "migrants who want to return but cannot"))
+    indicators = (
+        Indicator("returns", "people per step", "migrants who returned home",
+                  lambda model: float(model.flows["returns"].sum())),
+        Indicator("stranded", "people", "migrants who want to return but cannot",
+                  lambda model: float(model.flows["stranded"][0])),
+    )
+
+    headlines = (
+        Headline("returns_total", "people", "returns over the run", "returns", "sum"),
+        Headline("stranded_max", "people", "most migrants stranded at one time", "stranded",
+                 "max"),
+    )
+
+    def run(self, model, events: StepEvents) -> None:
+        """Draw returns; returnees go home (status RETURNEE), or are stranded if departure is
+        blocked."""
+        pop, k = model.migrants, model.corridors
+        rng = model.streams["returns"]
+        # Returns are rare events: candidates at the largest possible rate, thinned by each
+        # migrant's own hazard (exactly a Bernoulli draw per migrant, at O(n p) cost).
+        p_max = float(-np.expm1(-max_hazard(model) * model.dt))
+        rows = bernoulli_candidates(rng, pop.n, p_max)
+        rows = rows[pop.status[rows] == ABROAD]
+        # Two stages of thinning: first by a bound that needs only the time abroad, then by the
+        # exact hazard (which needs savings) for the few that remain.
+        bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model) * model.dt)
+        rows = thin(rng, rows, bound, p_max)
+        bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model) * model.dt)
+        wants = rows[rng.random(len(rows)) * bound
+                     < -np.expm1(-return_hazard(model, rows) * model.dt)]
+        blocked = model.countries.return_blocked[k.d[pop.corridor[wants]]]
+        pop.stranded[:] = False
+        pop.stranded[wants[blocked]] = True
+        model.flows["stranded"][0] = pop.weight[wants[blocked]].sum(dtype=np.float64)
+        go = wants[~blocked]
+        model.flows["returns"] += np.bincount(pop.corridor[go], pop.weight[go], len(k.o))
+        earnings.settle(model, go)
+        with model.tallies.changing(pop, go, ("status", "employed", "matched", "reintegrated")):
+            pop.status[go] = RETURNEE
+            pop.employed[go] = False
+            pop.matched[go] = False
+            pop.reintegrated[go] = False
+        pop.returned[go] = model.now() + model.dt  # back home by the end of the step
+        events.returned = go

@@ -1,0 +1,70 @@
+"""Every component of the model and what they declare, assembled in one place.
+
+The model, the outputs, the sweep table, the comparison figures, the docs and the policy sweep
+read levers, flows, per-migrant fields, indicators and headlines from here, so a new policy or
+process is found everywhere once its module declares it (see `model.components`). Functions,
+not constants: a policy registered later (a plug-in, or a test) is found too.
+"""
+
+from __future__ import annotations
+
+from model.census import Census
+from model.components import Component, Field, Flow, Headline, Indicator, Lever
+from model.facility import FinancingFacility
+from model.partnerships import Agreements
+from model.policies import REGISTRY, PolicySet
+from model.processes import PROCESSES
+from model.shocks import Shocks
+
+
+def components() -> tuple[type[Component], ...]:
+    """Every component class: the census, the processes in phase order, the policy set and every
+    registered policy (switched on or not: their columns are always written), the shocks, the
+    facility and the agreements."""
+    return (Census, *PROCESSES, PolicySet, *REGISTRY.values(), Shocks, FinancingFacility,
+            Agreements)
+
+
+def _gather(attr: str) -> tuple:
+    out, seen = [], {}
+    for cls in components():
+        for item in getattr(cls, attr):
+            key = getattr(item, "key", None) or item.name
+            if key in seen:
+                raise ValueError(f"{attr[:-1]} {key!r} is declared by both {seen[key]} and "
+                                 f"{cls.__name__}")
+            seen[key] = cls.__name__
+            out.append(item)
+    return tuple(out)
+
+
+def levers() -> tuple[Lever, ...]:
+    """Every lever, checked: each lever a component moves is declared by some component."""
+    declared = _gather("levers")
+    keys = {lever.key for lever in declared}
+    for cls in components():
+        unknown = sorted(set(cls.moves_levers) - keys)
+        if unknown:
+            raise ValueError(f"{cls.__name__} moves undeclared lever(s) {', '.join(unknown)}")
+    return declared
+
+
+def flows() -> tuple[Flow, ...]:
+    return _gather("flows")
+
+
+def fields() -> tuple[Field, ...]:
+    return _gather("fields")
+
+
+def indicators() -> tuple[Indicator, ...]:
+    return _gather("indicators")
+
+
+def headlines() -> tuple[Headline, ...]:
+    return _gather("headlines")
+
+
+def policy_labels() -> dict[str, str]:
+    """Policy name -> its label in plain words (figures, the app)."""
+    return {name: cls.label or name.replace("_", " ") for name, cls in REGISTRY.items()}

@@ -1,0 +1,77 @@
+"""Settings that carry their unit, range and source, and the one error bad settings raise.
+
+A leaf module (it imports nothing of the model), so every component can declare its config
+dataclass with `param(...)` and check it with `typed(...)` without importing the rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import field
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A configuration value is unknown, of the wrong type or out of its allowed range."""
+
+
+def param(default: Any, unit: str, lo: float | None = None, hi: float | None = None,
+          source: str = "", label: str = ""):
+    """A config field that carries its unit, allowed range and source as metadata."""
+    return field(default=default, metadata={
+        "unit": unit, "lo": lo, "hi": hi, "source": source, "label": label})
+
+
+def check_value(dotted: str, f: dataclasses.Field, value: Any) -> None:
+    """Type and range check of one field, with a message naming the key and what is allowed."""
+    unit = f.metadata.get("unit", "")
+    expected = f.type if isinstance(f.type, type) else None
+    kind = {"int": int, "float": float, "bool": bool, "str": str}.get(str(f.type), expected)
+    if kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"{dotted} = {value!r}: allowed values are true or false")
+    if kind in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{dotted} = {value!r}: must be a number ({unit})")
+        if kind is int and not float(value).is_integer():
+            raise ConfigError(f"{dotted} = {value!r}: must be a whole number ({unit})")
+        if not math.isfinite(value):
+            raise ConfigError(f"{dotted} = {value!r}: must be a finite number ({unit})")
+        lo, hi = f.metadata.get("lo"), f.metadata.get("hi")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ConfigError(f"{dotted} = {value!r} is out of range: allowed {lo} to {hi} "
+                              f"({unit})")
+
+
+def typed(cls: type, values: Any, where: str, choices: dict | None = None):
+    """A dataclass instance from a mapping of settings, checked before any run: unknown keys,
+    wrong types (via OmegaConf), ranges of fields declared with `param`, and text settings
+    against their allowed `choices`. Errors name `where.key` and what is allowed."""
+    from omegaconf import OmegaConf
+
+    if isinstance(values, cls):
+        cfg = values
+    else:
+        if OmegaConf.is_config(values):
+            values = OmegaConf.to_container(values, resolve=True)
+        if dataclasses.is_dataclass(values):
+            values = dataclasses.asdict(values)
+        values = dict(values or {})
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - fields)
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; allowed: "
+                              f"{', '.join(sorted(fields))}")
+        try:
+            cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(cls), values))
+        except Exception as err:  # OmegaConf's type errors: keep their first line
+            raise ConfigError(f"{where}: {str(err).splitlines()[0]}") from None
+    choices = {**getattr(cls, "CHOICES", {}), **(choices or {})}
+    for f in dataclasses.fields(cls):
+        if f.metadata and f.name not in choices:
+            check_value(f"{where}.{f.name}", f, getattr(cfg, f.name))
+    for key, allowed in choices.items():
+        if getattr(cfg, key) not in allowed:
+            raise ConfigError(f"{where}.{key} = {getattr(cfg, key)!r}: allowed "
+                              f"{', '.join(allowed)}")
+    return cfg
