@@ -13,8 +13,35 @@ from model.components import Component, Field, Flow, Headline, Indicator, Lever
 from model.facility import FinancingFacility
 from model.partnerships import Agreements
 from model.policies import REGISTRY, PolicySet
-from model.processes import PROCESSES
+from model.processes.earnings import Earnings
+from model.processes.emigration import Emigration
+from model.processes.labour import Labour
+from model.processes.reintegration import Reintegration
+from model.processes.remittances import Remittances
+from model.processes.returns import Returns
 from model.shocks import Shocks
+
+# The step, in order: (phase, the component that runs it). None: the model runs it itself.
+# After each phase the loop calls the `after_<phase>` hooks of the policies in force and of the
+# facility. The README's "The step" shows the same list (a test keeps them in sync).
+PHASES: tuple[tuple[str, type[Component] | None], ...] = (
+    ("economy", None),                   # wages and working-age populations grow
+    ("levers", None),                    # every lever back to its baseline value
+    ("shocks", Shocks),                  # events of the timeline that are on move levers
+    ("facility", FinancingFacility),     # the facility's year and its programmes' effects
+    ("agreements", Agreements),          # bilateral agreements judged and formed (yearly)
+    ("policies", PolicySet),             # every policy in force moves its levers
+    ("labour", Labour),                  # job loss and finding; matched jobs
+    ("earnings", Earnings),              # earnings, savings, debt repayment
+    ("remittances", Remittances),        # amounts and channels
+    ("returns", Returns),                # returns; stranded migrants
+    ("reintegration", Reintegration),    # returnees at home
+    ("emigration", Emigration),          # choice of destination; entry by channel
+    ("year_end", None),                  # end_of_year hooks: bonds, the facility's review
+    ("record", None),                    # counts, indicators, the DataCollector row
+)
+# The processes: the components of PHASES that act on every migrant each step.
+PROCESSES = (Labour, Earnings, Remittances, Returns, Reintegration, Emigration)
 
 
 def components() -> tuple[type[Component], ...]:

@@ -39,6 +39,7 @@ import yaml
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
+from model.catalogue import policy_labels
 from model.indicators import headlines, indicators
 
 log = logging.getLogger(__name__)
@@ -150,16 +151,18 @@ def _policy_names(value: str) -> list[str]:
 def display_name(label: str, baseline: str | None = None) -> str:
     """Readable legend name of a scenario label.
 
-    `policies=[a,b]` reads "a + b", a config-group choice such as `shocks=covid_2020` reads
+    `policies=[a,b]` reads "a + b" with each policy's label in plain words (its `label`, e.g.
+    "skill recognition"), a config-group choice such as `shocks=covid_2020` reads
     "covid_2020", other overrides stay `key=value`; the baseline is "baseline".
     """
     if label == baseline:
         return "baseline"
+    words = policy_labels()
     parts = []
     for override in _split_label(label):
         key, value = _key_value(override)
         if key == "policies":
-            names = _policy_names(value)
+            names = [words.get(n, n) for n in _policy_names(value)]
             parts.append(" + ".join(names) if names else "no policies")
         elif key in SWITCH_KEYS + ("world",):
             parts.append(value if not _is_off(override) else f"no {key}")

@@ -19,11 +19,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from model.catalogue import PROCESSES
 from model.facility import FacilityConfig, parse_facility
 from model.params import ConfigError, check_value, param, typed
 from model.partnerships import AgreementsConfig, parse_agreements
 from model.policies import REGISTRY, PolicyConfig, parse_policies
-from model.processes import PROCESSES
 from model.processes.emigration import EmigrationConfig
 from model.processes.labour import LabourConfig
 from model.processes.remittances import RemittanceConfig

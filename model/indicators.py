@@ -9,7 +9,7 @@ remittances) are totals over the step.
 
 from __future__ import annotations
 
-from model import catalogue
+import model.catalogue as catalogue
 from model.census import region_column, stock_by_region
 from model.components import Headline, Indicator
 

@@ -3,8 +3,8 @@
 Countries are Mesa agents on a networkx DiGraph of origin->destination corridors; migrants are
 rows of numpy arrays (`MigrantSet`) with `Migrant` views on demand. The model is assembled from
 components (`model.components`, `model.catalogue`): their levers, flows, per-migrant arrays and
-indicators, and the phases of the step they run, in the order of `PHASES`. Mesa's DataCollector
-records every declared indicator after each step.
+indicators, and the phases of the step they run, in the order of `model.catalogue.PHASES`.
+Mesa's DataCollector records every declared indicator after each step.
 
 Every parameter is a keyword with a default (the defaults live in the components' config
 dataclasses, gathered by `model.config`), so `MigrationModel(job_loss_rate=0.2, rng=3)` and
@@ -20,17 +20,17 @@ import mesa
 import networkx as nx
 import numpy as np
 
-from model import catalogue
-from model import config as config_mod
 from model.agents import Country, Migrant
+from model.catalogue import PHASES, fields, flows, indicators, levers
 from model.census import region_column
 from model.components import StepEvents
+from model.config import flat_defaults, nest
 from model.facility import FinancingFacility
 from model.indicators import measure
 from model.partnerships import Agreements
 from model.policies import PolicySet
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
-from model.processes import PROCESSES, emigration, remittances, returns
+from model.processes import emigration, remittances, returns
 from model.processes.earnings import earnings_table, monthly_wage
 from model.processes.labour import finding_rate
 from model.shocks import Shocks
@@ -38,26 +38,6 @@ from model.state import CorridorArrays, CountryArrays
 from model.streams import Streams
 from model.tallies import Tallies
 from model.world.loader import load_world
-
-# The step, in order (the README's "The step" lists the same). A phase is run by the component
-# that declares it (`phase`) or by the model itself (economy, levers, year_end, record); after
-# each phase the loop calls the `after_<phase>` hooks of the policies in force and the facility.
-PHASES = (
-    "economy",        # wages and working-age populations grow
-    "levers",         # every lever back to its baseline value
-    "shocks",         # events of the timeline that are on move levers
-    "facility",       # the facility's year (membership, money) and its programmes' effects
-    "agreements",     # bilateral agreements are judged and formed (once a year)
-    "policies",       # every policy in force moves its levers (before_step)
-    "labour",         # job loss and finding; matched jobs
-    "earnings",       # earnings, savings, debt repayment
-    "remittances",    # amounts and channels
-    "returns",        # returns; stranded migrants
-    "reintegration",  # returnees at home
-    "emigration",     # choice of destination; entry by channel
-    "year_end",       # yearly settlements (end_of_year hooks: bonds, the facility's review)
-    "record",         # counts, indicators, the DataCollector row, histories
-)
 
 
 def _reporter(name: str):
@@ -84,7 +64,7 @@ class MigrationModel(mesa.Model):
     """
 
     def __init__(self, rng=None, **params):
-        cfg = params.pop("_config", None) or config_mod.nest(params)
+        cfg = params.pop("_config", None) or nest(params)
         seed = cfg.seed if rng is None else rng
         if seed is None:  # batch_run passes rng=None for "any seed": draw one and keep it
             seed = int(np.random.SeedSequence().generate_state(1)[0])
@@ -100,7 +80,7 @@ class MigrationModel(mesa.Model):
         self.world = load_world(cfg.world.name, cfg.world.path, cfg.start_year)
         self.countries = CountryArrays(self.world.countries, cfg)
         self.corridors = CorridorArrays(self.world.corridors, cfg)
-        self.levers = catalogue.levers()
+        self.levers = levers()
         rows = {"countries": len(self.countries.iso3), "corridors": len(self.corridors.o)}
         for lever in self.levers:  # the declared levers with a fixed baseline
             if lever.init is not None:
@@ -109,11 +89,11 @@ class MigrationModel(mesa.Model):
         self.network = self._build_network()
         # Room for twice the starting agents: np.zeros memory is only resident once written,
         # so spare capacity costs nothing until arrivals fill it (and spares regrowth copies).
-        self.migrants = MigrantSet({f.name: f.dtype for f in catalogue.fields()},
+        self.migrants = MigrantSet({f.name: f.dtype for f in fields()},
                                    capacity=int(self.corridors.stock0.sum()
                                                 / cfg.people_per_agent * 2.0) + 1024)
         self._views: dict[int, Migrant] = {}
-        self.flow_specs = catalogue.flows()
+        self.flow_specs = flows()
         self._new_flows()
         K = len(self.corridors.o)
         self.tallies = Tallies(K)
@@ -138,7 +118,7 @@ class MigrationModel(mesa.Model):
         if self.agreements is not None:
             self.policies.extra = self.agreements.policies
         self.shocks = Shocks(self, cfg.shocks.timeline)
-        self.indicator_specs = catalogue.indicators()
+        self.indicator_specs = indicators()
         reporters = ([i.name for i in self.indicator_specs]
                      + [region_column(r) for r in self.countries.regions])
         self.datacollector = mesa.DataCollector(model_reporters={n: _reporter(n) for n in reporters})
@@ -250,17 +230,18 @@ class MigrationModel(mesa.Model):
     # ----------------------------------------------------------------- stepping
     def _phase_runners(self) -> dict:
         """Phase name -> what runs it: the model's own phases, then the components'."""
-        runners = {"economy": self._update_economy, "levers": self._reset_levers,
-                   "year_end": self._year_end, "record": self._record}
-        owners = [cls() for cls in PROCESSES] + [self.shocks, self.facility, self.agreements,
-                                                  self.policies]
-        for owner in owners:
-            if owner is None:  # the facility or the agreements are not on
+        own = {"economy": self._update_economy, "levers": self._reset_levers,
+               "year_end": self._year_end, "record": self._record}
+        built = {Shocks: self.shocks, FinancingFacility: self.facility,
+                 Agreements: self.agreements, PolicySet: self.policies}
+        runners = {}
+        for phase, cls in PHASES:
+            if cls is None:
+                runners[phase] = own[phase]
                 continue
-            if owner.phase not in PHASES:
-                raise ValueError(f"{type(owner).__name__} runs phase {owner.phase!r}, which is "
-                                 f"not in PHASES")
-            runners[owner.phase] = owner.run
+            owner = built[cls] if cls in built else cls()  # processes hold no state
+            if owner is not None:  # None: the facility or the agreements are not on
+                runners[phase] = owner.run
         return runners
 
     def _new_flows(self) -> None:
@@ -268,10 +249,11 @@ class MigrationModel(mesa.Model):
         self.flows = {f.name: np.zeros(K if f.per_corridor else 1) for f in self.flow_specs}
 
     def step(self) -> None:
-        """One step: the phases of `PHASES` in order, each followed by its after-hooks."""
+        """One step: the phases of `model.catalogue.PHASES` in order, each followed by its
+        after-hooks."""
         self._new_flows()
         events = StepEvents()
-        for phase in PHASES:
+        for phase, _ in PHASES:
             run = self.runners.get(phase)
             if run is not None:
                 run(self, events)
@@ -391,7 +373,7 @@ class MigrationModel(mesa.Model):
 
 def _signature() -> inspect.Signature:
     params = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value)
-              for name, value in config_mod.flat_defaults().items()]
+              for name, value in flat_defaults().items()]
     params.append(inspect.Parameter("rng", inspect.Parameter.KEYWORD_ONLY, default=None))
     return inspect.Signature(params)
 

@@ -129,7 +129,9 @@ def test_is_baseline(label, expected):
 
 
 def test_display_names_and_baseline_choice():
-    assert display_name("policies=[skill_recognition]") == "skill_recognition"
+    assert display_name("policies=[skill_recognition]") == "skill recognition"
+    assert display_name("policies=[fair_recruitment,cheaper_remittances]") == (
+        "fair recruitment + cheaper remittances")
     assert display_name("policies=[a,b]") == "a + b"
     assert display_name("policies=[]", baseline="policies=[]") == "baseline"
     assert display_name("end_year=2025 shocks=covid_2020") == "end_year=2025, covid_2020"

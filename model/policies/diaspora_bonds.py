@@ -23,7 +23,7 @@ from model.components import Field, Flow, Indicator
 from model.params import param
 from model.policies.base import Policy, PolicyConfig, register
 from model.population import ABROAD
-from model.processes import earnings
+from model.processes.earnings import settle, start_accrual
 
 
 @dataclass
@@ -103,8 +103,8 @@ class DiasporaBonds(Policy):
         self.pay("origin", paid)
         # New purchases out of savings (settled first, so the accrued part counts).
         buyers = self.covered_rows(np.flatnonzero(pop.status == ABROAD))
-        earnings.settle(model, buyers)
-        earnings.start_accrual(model, buyers[pop.employed[buyers]])
+        settle(model, buyers)
+        start_accrual(model, buyers[pop.employed[buyers]])
         factor = min(cfg.coupon_pct / cfg.reference_yield_pct, 2.0)
         rate = cfg.intensity * cfg.uptake_rate * cfg.trust * factor
         want = pop.savings[buyers] * rate

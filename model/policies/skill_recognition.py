@@ -26,7 +26,7 @@ import numpy as np
 from model.params import param
 from model.policies.base import Policy, PolicyConfig, register
 from model.population import ABROAD, HIGH
-from model.processes import earnings
+from model.processes.earnings import settle, start_accrual
 from model.processes.labour import hazard_to_prob
 
 # An agreement's sides expect about half of the certified to move up to a job at their skill
@@ -92,10 +92,10 @@ class SkillRecognition(Policy):
         # Recognised migrants in jobs below their skill move up.
         below = skilled[pop.recognised[skilled] & pop.employed[skilled] & ~pop.matched[skilled]]
         movers = below[rng.random(len(below)) < hazard_to_prob(s * cfg.upgrade_rate, model.dt)]
-        earnings.settle(model, movers)
+        settle(model, movers)
         with model.tallies.changing(pop, movers, ("matched",)):
             pop.matched[movers] = True
-        earnings.start_accrual(model, movers)
+        start_accrual(model, movers)
         # Returnees with recognised skills reintegrate faster.
         k.recognised_reintegration_multiplier = np.where(
             self.covered, 1.0 + s * (cfg.returnee_reintegration_multiplier - 1.0),

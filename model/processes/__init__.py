@@ -1,6 +1,6 @@
 """The model's processes, one module each; each module declares one component (see
 `model.components`) that runs its own phase of the step. The phases run in the order of
-`model.model.PHASES` (simultaneous update: within a phase every migrant acts on the state at
+`model.catalogue.PHASES` (simultaneous update: within a phase every migrant acts on the state at
 its start, vectorised):
 
 - `labour`        job loss and job finding by destination and skill; matched jobs (brain waste)
@@ -14,12 +14,3 @@ its start, vectorised):
 Shocks and policies act through the corridor and country arrays (levers) these processes read,
 so every effect has one visible path.
 """
-
-from model.processes.earnings import Earnings
-from model.processes.emigration import Emigration
-from model.processes.labour import Labour
-from model.processes.reintegration import Reintegration
-from model.processes.remittances import Remittances
-from model.processes.returns import Returns
-
-PROCESSES = (Labour, Earnings, Remittances, Returns, Reintegration, Emigration)

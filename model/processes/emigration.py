@@ -45,7 +45,7 @@ from model.components import (
 )
 from model.params import param
 from model.population import ABROAD, HIGH, LOW
-from model.processes import earnings
+from model.processes.earnings import start_accrual
 
 
 @dataclass
@@ -347,7 +347,7 @@ class Emigration(Component):
                            debt=debt)
         f = model.flows
         new = np.arange(model.migrants.n - m, model.migrants.n)
-        earnings.start_accrual(model, new)
+        start_accrual(model, new)
         model.tallies.add(model.migrants, new)
         f["arrivals"] += np.bincount(corridor, np.full(m, w), len(k.o))
         f["arrivals_irregular"] += np.bincount(corridor, np.where(regular, 0.0, w), len(k.o))

@@ -27,7 +27,7 @@ from model.components import (
 )
 from model.params import param
 from model.population import ABROAD, HIGH
-from model.processes import earnings
+from model.processes.earnings import settle, start_accrual
 from model.streams import bernoulli_candidates, thin
 from model.tallies import S_ABROAD, S_EMPLOYED, S_HIGH, S_MATCHED, S_RECOGNISED
 
@@ -178,14 +178,14 @@ class Labour(Component):
                            cfg.matched_prob_unrecognised)
         matched = (pop.skill[finders] != HIGH) | (rng.random(len(finders)) < p_match)
         model.flows["job_losses"][0] += pop.weight[losers].sum(dtype=np.float64)
-        earnings.settle(model, losers)  # their savings stop accruing
+        settle(model, losers)  # their savings stop accruing
         with model.tallies.changing(pop, np.concatenate([losers, finders]),
                                     ("employed", "matched")):
             pop.employed[losers] = False
             pop.matched[losers] = False
             pop.employed[finders] = True
             pop.matched[finders] = matched
-        earnings.start_accrual(model, finders)
+        start_accrual(model, finders)
         # The unemployed abroad after this step's moves, for the remittance process (saves it a
         # pass over every migrant): the idle who found nothing, plus the new job losers.
         events.idle = np.concatenate([idle[~found], losers])

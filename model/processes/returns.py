@@ -16,7 +16,7 @@ import numpy as np
 from model.components import Component, Field, Flow, Headline, Indicator, Lever, StepEvents
 from model.params import param
 from model.population import ABROAD, RETURNEE
-from model.processes import earnings
+from model.processes.earnings import current_savings, settle
 from model.streams import bernoulli_candidates, thin
 
 
@@ -72,7 +72,7 @@ def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
     h = _time_hazard(model, rows)
     target = cfg.savings_target_years * 12.0 * c.wage_low[k.o]
     corridor = pop.corridor[rows]
-    savings, _ = earnings.current_savings(model, rows)
+    savings, _ = current_savings(model, rows)
     h = h * np.where(pop.employed[rows], 1.0, cfg.unemployed_return_multiplier)
     h = h * np.where(savings >= target[corridor], cfg.savings_return_multiplier, 1.0)
     # Vested regular migrants whose pension rights would be lost on return stay longer; the
@@ -160,7 +160,7 @@ class Returns(Component):
         model.flows["stranded"][0] = pop.weight[wants[blocked]].sum(dtype=np.float64)
         go = wants[~blocked]
         model.flows["returns"] += np.bincount(pop.corridor[go], pop.weight[go], len(k.o))
-        earnings.settle(model, go)
+        settle(model, go)
         with model.tallies.changing(pop, go, ("status", "employed", "matched", "reintegrated")):
             pop.status[go] = RETURNEE
             pop.employed[go] = False
