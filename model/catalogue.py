@@ -8,6 +8,8 @@ not constants: a policy registered later (a plug-in, or a test) is found too.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from model.census import Census
 from model.components import Component, Field, Flow, Headline, Indicator, Lever
 from model.facility import FinancingFacility
@@ -21,24 +23,38 @@ from model.processes.remittances import Remittances
 from model.processes.returns import Returns
 from model.shocks import Shocks
 
-# The step, in order: (phase, the component that runs it). None: the model runs it itself.
-# After each phase the loop calls the `after_<phase>` hooks of the policies in force and of the
-# facility. The README's "The step" shows the same list (a test keeps them in sync).
-PHASES: tuple[tuple[str, type[Component] | None], ...] = (
-    ("economy", None),                   # wages and working-age populations grow
-    ("levers", None),                    # every lever back to its baseline value
-    ("shocks", Shocks),                  # events of the timeline that are on move levers
-    ("facility", FinancingFacility),     # the facility's year and its programmes' effects
-    ("agreements", Agreements),          # bilateral agreements judged and formed (yearly)
-    ("policies", PolicySet),             # every policy in force moves its levers
-    ("labour", Labour),                  # job loss and finding; matched jobs
-    ("earnings", Earnings),              # earnings, savings, debt repayment
-    ("remittances", Remittances),        # amounts and channels
-    ("returns", Returns),                # returns; stranded migrants
-    ("reintegration", Reintegration),    # returnees at home
-    ("emigration", Emigration),          # choice of destination; entry by channel
-    ("year_end", None),                  # end_of_year hooks: bonds, the facility's review
-    ("record", None),                    # counts, indicators, the DataCollector row
+
+class Phase(NamedTuple):
+    """One phase of the step: its name, the component that runs it (None: the model itself)
+    and what happens in it."""
+
+    name: str
+    component: type[Component] | None
+    doc: str
+
+
+# The step, in order. After each phase the loop calls the `after_<phase>` hooks of the policies
+# in force and of the facility. The README's "The step" is generated from this list
+# (`python -m model.docs phases`; a test keeps them in sync).
+PHASES: tuple[Phase, ...] = (
+    Phase("economy", None, "wages and working-age populations grow at their configured rates"),
+    Phase("levers", None, "every lever goes back to its baseline value"),
+    Phase("shocks", Shocks, "the events of the timeline that are on move levers"),
+    Phase("facility", FinancingFacility, "at the start of its year the facility judges "
+          "conditions and membership and funds programmes; their effects move levers"),
+    Phase("agreements", Agreements, "once a year, bilateral agreements are judged and formed"),
+    Phase("policies", PolicySet, "every policy in force moves its levers (`before_step`)"),
+    Phase("labour", Labour, "job loss and job finding; matched jobs (brain waste)"),
+    Phase("earnings", Earnings, "earnings, savings and repayment of recruitment debt"),
+    Phase("remittances", Remittances, "amounts sent and their split between channels; fees"),
+    Phase("returns", Returns, "returns by time abroad, unemployment and savings; stranded "
+          "migrants"),
+    Phase("reintegration", Reintegration, "returnees reintegrate at home; the followed cohort "
+          "ages out"),
+    Phase("emigration", Emigration, "choice of destination or staying; entry by channel"),
+    Phase("year_end", None, "at the end of a year, the `end_of_year` hooks (bond coupons, the "
+          "facility's review)"),
+    Phase("record", None, "counts, indicators and the DataCollector row; histories"),
 )
 # The processes: the components of PHASES that act on every migrant each step.
 PROCESSES = (Labour, Earnings, Remittances, Returns, Reintegration, Emigration)

@@ -37,15 +37,13 @@ import numpy as np
 import pandas as pd
 import yaml
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from model.catalogue import policy_labels
+from model.figures import plain_ticks, read_csv, save, steps_per_year
 from model.indicators import headlines, indicators
 
 log = logging.getLogger(__name__)
 
-DPI = 110
-PNG_METADATA = {"Software": None}  # no version string: identical inputs, identical bytes
 BASELINE_COLOUR = "black"
 # Colours for the non-baseline scenarios, in label order (tab10 without black-ish grey).
 SCENARIO_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
@@ -297,9 +295,7 @@ def load_jobs(dirs: list[Path]) -> pd.DataFrame:
 
 def _read_timeseries(job: Path) -> pd.DataFrame | None:
     """A job's timeseries.csv, or None when absent, unreadable or empty."""
-    from model.plots import _read_csv
-
-    frame = _read_csv(Path(job) / "timeseries.csv")
+    frame = read_csv(Path(job) / "timeseries.csv")
     return frame if frame is not None and {"step", "year"} <= set(frame.columns) else None
 
 
@@ -359,33 +355,11 @@ def paired_effects(jobs: pd.DataFrame, baseline: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- figures
 
-def _save(fig: Figure, path: Path) -> Path:
-    """Write the PNG without version/date metadata, then release the figure."""
-    fig.savefig(path, dpi=DPI, metadata=PNG_METADATA)
-    fig.clear()
-    return path
-
-
-def _plain_ticks(axis) -> None:
-    """Plain tick numbers: no offset or x1e9 factor hidden in a corner (the unit is in
-    the label), and few enough ticks that they never touch."""
-    axis.set_major_locator(MaxNLocator(nbins=6))
-    formatter = ScalarFormatter(useOffset=False)
-    formatter.set_scientific(False)
-    axis.set_major_formatter(formatter)
-
 
 def _baseline_text(baseline: str, labels: list[str]) -> str:
     """The baseline's overrides for a title (without the sweep-wide ones)."""
     text = _distinct(baseline, _common_overrides(labels))
     return text or "model defaults"
-
-
-def _steps_per_year(years: np.ndarray) -> float:
-    """Steps per year from the decimal year column (4 for quarterly steps)."""
-    gaps = np.diff(np.unique(years[~np.isnan(years)]))
-    gaps = gaps[gaps > 0]
-    return float(round(1.0 / np.median(gaps), 6)) if len(gaps) else 1.0
 
 
 def _per_step_word(steps_per_year: float) -> str:
@@ -455,7 +429,7 @@ def plot_series(ok: pd.DataFrame, column: str, styles: dict, path: Path) -> Path
     if data.empty or data["value"].isna().all():
         return None
     title, kind = series()[column]
-    unit, factor = _series_unit(kind, _per_step_word(_steps_per_year(data["year"].to_numpy())))
+    unit, factor = _series_unit(kind, _per_step_word(steps_per_year(data["year"].to_numpy())))
     fig = Figure(figsize=(8, 4.8))
     ax = fig.add_subplot()
     seeds_seen = set()
@@ -474,14 +448,14 @@ def plot_series(ok: pd.DataFrame, column: str, styles: dict, path: Path) -> Path
     ax.set_title(f"{title}\n({unit})", fontsize=11)
     ax.set_xlabel("Year (start of step)")
     ax.set_ylabel(unit)
-    _plain_ticks(ax.yaxis)
+    plain_ticks(ax.yaxis)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best", frameon=False)
     runs = "/".join(str(n) for n in sorted(seeds_seen))
     fig.text(0.01, 0.01, f"Lines: mean over seeds ({runs} runs per scenario); "
              "shading: 5th-95th percentile over seeds.", fontsize=7.5, color="#444")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def _effect_scale(outcome: str, baseline_mean: float) -> tuple[float, str]:
@@ -543,7 +517,7 @@ def plot_effects(effects: pd.DataFrame, styles: dict, baseline: str, path: Path)
         ax.set_title(f"{declared[outcome][0]}\n({unit})", fontsize=8.5)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.tick_params(axis="y", labelsize=8)  # shared y: every row gets the same size
-        _plain_ticks(ax.xaxis)
+        plain_ticks(ax.xaxis)
         ax.grid(axis="x", alpha=0.3)
         ax.margins(x=0.15)
     for ax in axes.flat[len(names):]:
@@ -556,7 +530,7 @@ def plot_effects(effects: pd.DataFrame, styles: dict, baseline: str, path: Path)
                  f"baseline: {_baseline_text(baseline, list(styles))}", fontsize=11)
     fig.text(0.01, 0.01, _interval_note(effects), fontsize=7.5, color="#444", wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def compare_figures(dirs: list[Path], out_dir: Path, baseline: str | None = None) -> list[Path]:

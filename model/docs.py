@@ -1,6 +1,6 @@
 """Reference tables for the README and the policies' config files:
 
-    python -m model.docs parameters|indicators|policies   # print a Markdown table
+    python -m model.docs parameters|indicators|policies|phases|components   # print Markdown
     python -m model.docs policy-configs                   # (re)write conf/policies/*.yaml
 """
 
@@ -19,6 +19,32 @@ def indicator_table() -> str:
     rows += [f"| `{i.name}` | {i.unit} | {i.label} |" for i in indicators()]
     rows += ["", "| headline (summary.json) | unit | meaning |", "|---|---|---|"]
     rows += [f"| `{i.name}` | {i.unit} | {i.label} |" for i in headlines()]
+    return "\n".join(rows)
+
+
+def phase_list() -> str:
+    """The step's phases in order, as a numbered Markdown list (the README's "The step")."""
+    from model.catalogue import PHASES
+
+    return "\n".join(f"{i}. `{p.name}` ({p.component.__name__ if p.component else 'the model'})"
+                     f": {p.doc}." for i, p in enumerate(PHASES, 1))
+
+
+def component_table() -> str:
+    """A Markdown table of every component and what it declares."""
+    from model.catalogue import components
+
+    def names(items) -> str:
+        return ", ".join(f"`{getattr(i, 'key', None) or i.name}`" for i in items) or "-"
+
+    rows = ["| component | module | config | levers it adds | levers it moves | flows | "
+            "per-migrant fields | indicators | headlines |", "|---|---|---|---|---|---|---|---|---|"]
+    for cls in components():
+        config = f"`{cls.config_key}`" if cls.config_key else "-"
+        moves = ", ".join(f"`{k}`" for k in cls.moves_levers) or "-"
+        rows.append(f"| {cls.label or cls.name} | `{cls.__module__}` | {config} | "
+                    f"{names(cls.levers)} | {moves} | {names(cls.flows)} | {names(cls.fields)} | "
+                    f"{names(cls.indicators)} | {names(cls.headlines)} |")
     return "\n".join(rows)
 
 
@@ -49,7 +75,7 @@ def policy_table() -> str:
 def main(argv: list[str]) -> None:
     what = argv[0] if argv else "parameters"
     tables = {"parameters": parameter_table, "indicators": indicator_table,
-              "policies": policy_table}
+              "policies": policy_table, "phases": phase_list, "components": component_table}
     if what == "policy-configs":
         write_policy_configs()
         return

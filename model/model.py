@@ -235,7 +235,7 @@ class MigrationModel(mesa.Model):
         built = {Shocks: self.shocks, FinancingFacility: self.facility,
                  Agreements: self.agreements, PolicySet: self.policies}
         runners = {}
-        for phase, cls in PHASES:
+        for phase, cls, _ in PHASES:
             if cls is None:
                 runners[phase] = own[phase]
                 continue
@@ -253,7 +253,7 @@ class MigrationModel(mesa.Model):
         after-hooks."""
         self._new_flows()
         events = StepEvents()
-        for phase, _ in PHASES:
+        for phase, _, _ in PHASES:
             run = self.runners.get(phase)
             if run is not None:
                 run(self, events)

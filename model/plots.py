@@ -39,11 +39,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from model.figures import read_csv, save, steps_per_year
+
 log = logging.getLogger(__name__)
 
-DPI = 110
-# No "Software" (matplotlib version) entry: keeps the bytes stable across versions too.
-PNG_METADATA = {"Software": None}
 TOP_RECIPIENTS = 10
 TOP_CORRIDORS = 40
 SDG_PRICE_TARGET_PCT = 3.0      # SDG 10.c: average cost of remittances below 3 %
@@ -112,28 +111,9 @@ def _scaled(scale: float) -> FuncFormatter:
     return FuncFormatter(lambda value, _pos: _trim(value / scale))
 
 
-def _read_csv(path: Path) -> pd.DataFrame | None:
-    """A CSV file as a DataFrame, or None when it is absent, unreadable or has no rows."""
-    if not path.is_file():
-        return None
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        log.warning("cannot read %s: %s", path, exc)
-        return None
-    return frame if len(frame) else None
-
-
 def _has(frame: pd.DataFrame | None, *columns: str) -> bool:
     """True when the table exists, has rows and every named column."""
     return frame is not None and len(frame) > 0 and all(c in frame.columns for c in columns)
-
-
-def _steps_per_year(years: pd.Series) -> float:
-    """Steps per year from the decimal `year` column (4 for quarterly steps)."""
-    gaps = np.diff(np.sort(years.dropna().unique()))
-    gaps = gaps[gaps > 0]
-    return float(round(1.0 / np.median(gaps), 6)) if len(gaps) else 1.0
 
 
 def _annual_sum(frame: pd.DataFrame, value: str, by: str | None = None) -> pd.DataFrame:
@@ -143,7 +123,7 @@ def _annual_sum(frame: pd.DataFrame, value: str, by: str | None = None) -> pd.Da
     year / steps present) so the first or last bar is not artificially short.
     Returns columns `calendar_year`, [`by`], `value`, `complete`.
     """
-    per_year = _steps_per_year(frame["year"])
+    per_year = steps_per_year(frame["year"])
     work = frame.assign(calendar_year=np.floor(frame["year"] + 1e-9).astype(int))
     keys = ["calendar_year"] + ([by] if by else [])
     grouped = work.groupby(keys)[value].agg(["sum", "count"]).reset_index()
@@ -219,13 +199,6 @@ def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _save(fig: Figure, path: Path) -> Path:
-    """Write the figure without timestamps/version metadata, then release it."""
-    fig.savefig(path, dpi=DPI, metadata=PNG_METADATA)
-    fig.clear()  # Figure objects are not tracked by pyplot; clearing frees the artists now
-    return path
-
-
 # --------------------------------------------------------------------------- figures
 
 def plot_stocks_by_region(ts: pd.DataFrame | None, countries: pd.DataFrame,
@@ -252,7 +225,7 @@ def plot_stocks_by_region(ts: pd.DataFrame | None, countries: pd.DataFrame,
               bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=9, frameon=False)
     _suptitle(fig, "International migrants by destination region", summary)
     fig.subplots_adjust(left=0.08, right=0.68, top=0.87, bottom=0.11)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_remittances_top_recipients(cts: pd.DataFrame | None, countries: pd.DataFrame,
@@ -289,7 +262,7 @@ def plot_remittances_top_recipients(cts: pd.DataFrame | None, countries: pd.Data
         fig.text(0.01, 0.01, note, fontsize=7, color="0.35")
     _suptitle(fig, "Formal remittances received, largest recipients", summary)
     fig.subplots_adjust(left=0.1, right=0.74, top=0.87, bottom=0.13)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
@@ -333,7 +306,7 @@ def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
         _year_axis(ax)
     _suptitle(fig, "SDG indicators on migration and remittances", summary)
     fig.subplots_adjust(left=0.05, right=0.99, top=0.8, bottom=0.12, wspace=0.28)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
@@ -358,7 +331,7 @@ def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path
         _year_axis(ax)
     _suptitle(fig, "Use of migrants' skills", summary)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.76, bottom=0.12, wspace=0.3)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def _node_sizes(cts: pd.DataFrame | None, corridors: pd.DataFrame) -> pd.Series:
@@ -431,7 +404,7 @@ def plot_corridor_network(corridors: pd.DataFrame | None, cts: pd.DataFrame | No
     when = f" at the end of {end}" if end else " at the end of the run"
     _suptitle(fig, f"Largest {len(top)} migration corridors by migrant stock{when}"
                    " (origin → destination, between capitals)", summary)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 # Items that are one country or one corridor; anything else (e.g. "all corridors") is an
@@ -518,7 +491,7 @@ def plot_calibration(calib: pd.DataFrame | None, summary: dict, path: Path) -> P
             notes.append("Sources: " + "; ".join(sources))
     if notes:
         fig.text(0.01, 0.01, "\n".join(notes), fontsize=6.5, color="0.3", va="bottom")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
@@ -565,7 +538,7 @@ def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | Non
     _year_axis(ax, "Year (quarterly steps)")
     _suptitle(fig, "Migration flows", summary)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.78, bottom=0.12, wspace=0.28)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -616,7 +589,7 @@ def plot_shock_recovery(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
     kinds = ", ".join(sorted({e["kind"] for e in shocks}))
     _suptitle(fig, f"Shocks ({kinds}; shaded) and recovery", summary)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.12, wspace=0.25)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 FACILITY_THEMES = ("governance", "skilling", "technology", "protection", "irregular",
@@ -671,7 +644,7 @@ def plot_facility(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | 
                    f"{p.get('allocation', '?')} allocation"
                    f"{', review' if p.get('review') else ''})", summary)
     fig.subplots_adjust(left=0.05, right=0.99, top=0.8, bottom=0.12, wspace=0.25)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_partnerships(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
@@ -699,7 +672,7 @@ def plot_partnerships(ts: pd.DataFrame | None, summary: dict, path: Path) -> Pat
     bundle = ", ".join(summary["agreements"]["parameters"].get("bundle", []))
     _suptitle(fig, f"Bilateral corridor agreements ({bundle})", summary)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.12, wspace=0.35)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def make_figures(run_dir: Path) -> list[Path]:
@@ -710,12 +683,12 @@ def make_figures(run_dir: Path) -> list[Path]:
     run_dir = Path(run_dir)
     out = run_dir / "figures"
     out.mkdir(parents=True, exist_ok=True)
-    ts = _read_csv(run_dir / "timeseries.csv")
+    ts = read_csv(run_dir / "timeseries.csv")
     if ts is not None and "year" in ts.columns:
         ts = ts.sort_values("year", kind="mergesort").reset_index(drop=True)
-    cts = _read_csv(run_dir / "country_timeseries.csv")
-    corridors = _read_csv(run_dir / "corridors.csv")
-    calib = _read_csv(run_dir / "calibration.csv")
+    cts = read_csv(run_dir / "country_timeseries.csv")
+    corridors = read_csv(run_dir / "corridors.csv")
+    calib = read_csv(run_dir / "calibration.csv")
     summary = _read_summary(run_dir)
     countries = _countries()
     jobs: list[tuple[str, Callable[[Path], Path | None]]] = [

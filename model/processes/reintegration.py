@@ -1,7 +1,7 @@
 """Reintegration of returnees at home (basic).
 
 A returnee becomes economically reintegrated (work at home) at a constant hazard,
-`reintegration_rate`; policies of return and reintegration support (issue 3) raise it.
+`reintegration_rate`; return and reintegration support raises it.
 Returnees are followed for `returnee_tracking_years`, after which they count as part of the home
 population: checked once a year, their weight drops to 0 and their rows are compacted away
 when enough have gathered.
