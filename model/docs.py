@@ -56,19 +56,22 @@ def policy_table() -> str:
 
     common = {f.name for f in dataclasses.fields(PolicyConfig)}
     rows = ["| policy | what it does | its settings (besides start_year, intensity, scope, "
-            "members, corridors) | indicators it moves | sources |", "|---|---|---|---|---|"]
+            "members, corridors; main setting first) | indicators it moves | sources |",
+            "|---|---|---|---|---|"]
     for name, cls in sorted(REGISTRY.items()):
         doc = sys.modules[cls.__module__].__doc__.strip().split("\n\n")
         what = " ".join((doc[1] if len(doc) > 1 else doc[0]).split())
         # The paragraph ends by announcing the bullet list of the mechanism: not needed here.
         what = re.sub(r"\s*Mechanism \([^)]*\):$", "", what)
-        fields = [f for f in dataclasses.fields(cls.config_class) if f.name not in common]
+        fields = sorted((f for f in dataclasses.fields(cls.config_class) if f.name not in common),
+                        key=lambda f: f.name != cls.main_parameter)
         settings = "; ".join(f"`{f.name}` = {f.default} {f.metadata.get('unit', '')}".strip()
                              for f in fields)
         sources = "; ".join(dict.fromkeys(f.metadata.get("source", "") for f in fields
                                            if f.metadata.get("source")))
         moves = ", ".join(f"`{k}` {v}" for k, v in cls.moves.items())
-        rows.append(f"| `{name}` | {what} | {settings} | {moves} | {sources} |")
+        rows.append(f"| {cls.label or name} (`{name}`) | {what} | {settings} | {moves} | "
+                    f"{sources} |")
     return "\n".join(rows)
 
 

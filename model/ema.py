@@ -54,7 +54,7 @@ import numpy as np
 
 from model.config import field_meta, flat_defaults, nest
 from model.indicators import headlines
-from model.policies import REGISTRY, parse_policies
+from model.policies import REGISTRY
 from model.runner import run_model
 
 try:
@@ -354,9 +354,7 @@ def _extremes(p) -> list:
 
 def _probe(experiment: dict) -> None:
     """Build (but do not run) the config of one experiment: raises ConfigError if invalid."""
-    kwargs = to_run_kwargs(**experiment)
-    parse_policies(kwargs["policies"])
-    nest(kwargs)
+    nest(to_run_kwargs(**experiment))  # parses every section, policies included
 
 
 # ---------------------------------------------------------------------------------------------

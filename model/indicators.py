@@ -37,9 +37,10 @@ def labels() -> dict[str, str]:
     return {i.name: i.label for i in (*indicators(), *headlines())}
 
 
-def measure(model) -> dict[str, float]:
-    """All indicators of the step just run, plus the stocks by destination region."""
-    out = {i.name: i.measure(model) for i in indicators()}
+def measure(model, specs: tuple[Indicator, ...] | None = None) -> dict[str, float]:
+    """All indicators of the step just run (`specs`: the model's own list, assembled once),
+    plus the stocks by destination region."""
+    out = {i.name: i.measure(model) for i in (specs if specs is not None else indicators())}
     out.update(stock_by_region(model))
     return out
 

@@ -296,7 +296,7 @@ class MigrationModel(mesa.Model):
 
     def measure(self) -> dict[str, float]:
         """Every indicator now (what the DataCollector records at the end of a step)."""
-        return measure(self)
+        return measure(self, self.indicator_specs)
 
     def _update_economy(self, model=None, events=None) -> None:
         """Wages and working-age populations grow at the configured rates; with a non-zero

@@ -34,6 +34,8 @@ EMPLOYED, AT_SKILL, REGULAR, ACCOUNT = 8, 4, 2, 1
 (S_ABROAD, S_HIGH, S_EMPLOYED, S_MATCHED, S_IRREGULAR, S_REINTEGRATED,
  S_RECOGNISED) = (1 << i for i in range(7))
 N_STATES = 128
+_CODES = np.arange(N_STATES)
+_MASKS: dict[tuple[int, int], np.ndarray] = {}  # (on, off) -> the state codes that match
 
 
 # The per-migrant arrays the counts depend on.
@@ -127,5 +129,7 @@ class Tallies:
 
     def people(self, on: int = 0, off: int = 0) -> float:
         """People whose state code has every bit of `on` set and every bit of `off` clear."""
-        idx = np.arange(N_STATES)
-        return float(self.state[((idx & on) == on) & ((idx & off) == 0)].sum())
+        mask = _MASKS.get((on, off))
+        if mask is None:  # a handful of combinations, asked for every step
+            mask = _MASKS[on, off] = np.flatnonzero(((_CODES & on) == on) & ((_CODES & off) == 0))
+        return float(self.state[mask].sum())
