@@ -2,12 +2,14 @@
 
     python -m model.docs parameters|indicators|policies|phases|components   # print Markdown
     python -m model.docs policy-configs                   # (re)write conf/policies/*.yaml
+    python -m model.docs readme                           # regenerate the README's tables
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 from model.config import parameter_table
 from model.indicators import headlines, indicators
@@ -75,15 +77,48 @@ def policy_table() -> str:
     return "\n".join(rows)
 
 
+# Generated blocks of the README: the line each starts with, and the function that writes it.
+README_BLOCKS = (("| key (YAML) = keyword (Python) |", "parameter_table"),
+                 ("| column | unit | meaning |", "indicator_table"),
+                 ("| policy | what it does |", "policy_table"),
+                 ("1. `economy`", "phase_list"))
+
+
+def update_readme(path: Path | None = None) -> list[str]:
+    """Rewrite the README's generated blocks from the code; return the names of those that
+    changed. A block runs from its first line to the blank line that ends it (a block made of
+    several tables spans their blank lines too)."""
+    path = path or Path(__file__).resolve().parents[1] / "README.md"
+    lines = path.read_text().split("\n")
+    changed = []
+    for start, name in README_BLOCKS:
+        text = globals()[name]()
+        first = next(i for i, line in enumerate(lines) if line.startswith(start))
+        end, gaps = first, text.count("\n\n")
+        while end < len(lines) and (lines[end].strip() or gaps > 0):
+            if not lines[end].strip():
+                gaps -= 1
+            end += 1
+        if "\n".join(lines[first:end]) != text:
+            lines[first:end] = text.split("\n")
+            changed.append(name)
+    path.write_text("\n".join(lines))
+    return changed
+
+
 def main(argv: list[str]) -> None:
     what = argv[0] if argv else "parameters"
+    if what == "readme":
+        changed = update_readme()
+        print(f"README: {', '.join(changed) or 'nothing'} regenerated")
+        return
     tables = {"parameters": parameter_table, "indicators": indicator_table,
               "policies": policy_table, "phases": phase_list, "components": component_table}
     if what == "policy-configs":
         write_policy_configs()
         return
     if what not in tables:
-        raise SystemExit(f"usage: python -m model.docs {'|'.join(tables)}|policy-configs")
+        raise SystemExit(f"usage: python -m model.docs {'|'.join(tables)}|policy-configs|readme")
     print(tables[what]())
 
 

@@ -30,7 +30,7 @@ from model.indicators import measure
 from model.partnerships import Agreements
 from model.policies import PolicySet
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
-from model.processes import emigration, remittances, returns
+from model.processes import emigration, entry, remittances, returns
 from model.processes.earnings import earnings_table, monthly_wage
 from model.processes.labour import finding_rate
 from model.shocks import Shocks
@@ -155,8 +155,7 @@ class MigrationModel(mesa.Model):
         regular = rng.random(m) >= c.irregular_share[d]
         recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
         employed = rng.random(m) >= c.migrant_unemployment[d]
-        p_match = np.where(recognised, cfg.labour.matched_prob_recognised,
-                           cfg.labour.matched_prob_unrecognised)
+        p_match = np.where(recognised, c.match_recognised[d], c.match_unrecognised[d])
         matched = employed & ((skill == LOW) | (rng.random(m) < p_match))
         access = c.account_access[d] * np.where(regular, 1.0, 0.5)
         years = self._sample_years_abroad(rng, m)
@@ -192,20 +191,29 @@ class MigrationModel(mesa.Model):
         target = np.nan_to_num(self.world.countries["remittances_received_usd_2019"]
                                .to_numpy(float), nan=0.0)
         c.remit_share = remittances.calibrate_remit_share(self, target)
-        # Corridor inflows that hold the 2015-2020 trend: expected returns + trend, by skill.
+        # Expected outflows a year by channel and skill ([2, K]): returns, and for irregular
+        # migrants removals too. Each channel's inflow replaces its outflow.
         hazard = returns.return_hazard(self) * pop.weight
-        expected_returns = np.stack([np.bincount(pop.corridor, hazard * (pop.skill == s),
-                                                 len(k.o)) for s in (LOW, HIGH)])  # [2, K]
+        removal = self.cfg.emigration.removal_rate * pop.weight * (pop.status == ABROAD)
+        out_regular, out_irregular = (
+            np.stack([np.bincount(pop.corridor, w * (pop.skill == s), len(k.o))
+                      for s in (LOW, HIGH)])
+            for w in (hazard * pop.regular, (hazard + removal) * ~pop.regular))
+        outflow = out_regular + out_irregular
+        # The 2015-2020 trend, by skill, scales both channels at the start and fades with
+        # `trend_half_life_years`; the constants are calibrated for replacement alone.
         share = np.stack([1.0 - k.high_skill_share, k.high_skill_share])
-        inflow = np.maximum(0.0, expected_returns + k.trend_per_year * share)
-        # Constants for returns only (zero net trend), and how much the observed trend scales
-        # the inflow at the start; the trend part fades with `trend_half_life_years`.
-        k.asc = emigration.calibrate_constants(self, expected_returns)
+        inflow = np.maximum(0.0, outflow + k.trend_per_year * share)
+        k.asc_regular, k.asc_irregular = entry.calibrate_constants(
+            self, out_regular, out_irregular, emigration.utilities(self))
         with np.errstate(divide="ignore", invalid="ignore"):
-            k.trend_ratio = np.where(expected_returns > 0, inflow / expected_returns, 1.0)
-        k.quota = (1.0 - c.irregular_share[k.d]) * (inflow[LOW] + inflow[HIGH])
+            k.trend_ratio = np.where(outflow > 0, inflow / outflow, 1.0)
+        # The yearly quota admits the start's regular inflow, trend included; at the start half a
+        # year's room is free (room carries over up to a year's quota, see `entry`).
+        k.quota = (out_regular * k.trend_ratio).sum(axis=0)
+        k.quota_left = 0.5 * k.quota
         self.calibrated_inflow = inflow
-        self._add_initial_returnees(expected_returns)
+        self._add_initial_returnees(outflow)
         self.tallies.recount(pop)
 
     def _add_initial_returnees(self, returns_per_year: np.ndarray) -> None:
@@ -239,7 +247,7 @@ class MigrationModel(mesa.Model):
             if cls is None:
                 runners[phase] = own[phase]
                 continue
-            owner = built[cls] if cls in built else cls()  # processes hold no state
+            owner = built[cls] if cls in built else cls()  # a process: one per model
             if owner is not None:  # None: the facility or the agreements are not on
                 runners[phase] = owner.run
         return runners

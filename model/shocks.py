@@ -60,6 +60,23 @@ class ShockEvent:
         2020.75, "year", 1990.0, 2100.0,
         label="pandemic: returns impossible until this date (migrants stranded)",
         source="scenario (lockdowns and flight bans of spring-summer 2020)")
+    home_income_shortfall: float = param(
+        0.04, "share", 0.0, 1.0, label="pandemic: fall of household income at the origins hit "
+        "(migrants send more by remittances.need_response)",
+        source="IMF World Economic Outlook (April 2021): GDP per capita of emerging and "
+               "developing economies fell about 3-4% in 2020")
+    informal_channel_penalty: float = param(
+        0.1, "utility", 0.0, 20.0, label="pandemic: utility lost by informal remittance "
+        "channels while the event is on (no couriers, no cash carried home)",
+        source="to be fitted; World Bank/KNOMAD Migration and Development Brief 34 (2021): "
+               "travel restrictions shifted remittances from informal to formal, recorded "
+               "channels, one reason recorded flows held up in 2020")
+    account_opening_rate: float = param(
+        0.3, "per year", 0.0, 10.0, label="pandemic: rate at which unbanked migrants open an "
+        "account while the event is on (the shift to digital channels persists)",
+        source="to be fitted; GSMA (2021) State of the Industry Report on Mobile Money: "
+               "registered mobile-money accounts grew 13% in 2020 and international "
+               "remittances through mobile money 65%")
     remittance_multiplier: float = param(
         1.2, "ratio", 0.0, 10.0, label="disaster: remittances sent to the origins hit",
         source="Yang and Choi (2007): remittances replace about 60% of income shortfalls")
@@ -131,6 +148,16 @@ class Shock:
                                           c.entry_multiplier)
             if model.now() < e.borders_closed_until - 1e-9:
                 c.return_blocked = c.return_blocked | self.hit
+            # Families at home lose income and migrants send more (from what they earn); informal
+            # channels close and migrants turn to formal, digital ones, opening accounts.
+            need = 1.0 + model.cfg.remittances.need_response * e.home_income_shortfall
+            c.remittance_multiplier = np.where(self.hit, c.remittance_multiplier * need,
+                                               c.remittance_multiplier)
+            c.informal_penalty = np.where(self.hit, c.informal_penalty
+                                          + e.informal_channel_penalty, c.informal_penalty)
+            k = model.corridors
+            k.account_opening_rate = np.where(self.hit[k.d], k.account_opening_rate
+                                              + e.account_opening_rate, k.account_opening_rate)
         elif e.kind == "disaster":
             c.remittance_multiplier = np.where(self.hit, c.remittance_multiplier
                                                * e.remittance_multiplier, c.remittance_multiplier)
@@ -151,7 +178,8 @@ class Shocks(Component):
     config_class = ShocksConfig
     moves_levers = ("countries.job_loss_multiplier", "countries.job_finding_rate",
                     "countries.entry_multiplier", "countries.return_blocked",
-                    "countries.remittance_multiplier", "countries.emigration_multiplier")
+                    "countries.remittance_multiplier", "countries.emigration_multiplier",
+                    "countries.informal_penalty", "corridors.account_opening_rate")
 
     def __init__(self, model, events: list[ShockEvent]):
         self.events = list(events)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from model.processes.emigration import travel_cost
+from model.processes.labour import match_probabilities
 
 
 class CountryArrays:
@@ -29,9 +30,13 @@ class CountryArrays:
         job_loss_rate, job_finding_rate: migrants' labour-market hazards (per year).
         migrant_unemployment: migrants' unemployment rate now (measured each step).
         account_access: share of new regular migrants with an account.
-        irregular_share: share of the stock, and of arrivals beyond the quota, that is irregular.
+        irregular_share: share of the start-year stock that is irregular.
         potential_migrants: working-age population by skill ([2, C], people).
         remit_share: share of earnings remitted by this origin's migrants (calibrated).
+        overqualification: the destination's target over-qualification rate of skilled migrants
+            (published, or the fallback of `labour`).
+        match_unrecognised, match_recognised: P(a job at skill | hired) for a skilled migrant
+            without and with recognised credentials (`model.processes.labour`).
         ... and the country levers the components declare (`model.catalogue.levers()`).
     """
 
@@ -68,6 +73,15 @@ class CountryArrays:
         working = self.population * e.working_age_share
         self.potential_migrants = np.stack([working * (1 - tertiary), working * tertiary])
         self.remit_share = np.full(n, 0.1)
+        # Matching to skill by destination, from its published over-qualification rate.
+        lab = cfg.labour
+        fallback = np.where(self.high_income, lab.overqualification_high_income,
+                            lab.overqualification_other)
+        published = (countries["overqualification_rate"].to_numpy(float)
+                     if "overqualification_rate" in countries else np.full(n, np.nan))
+        self.overqualification = np.where(np.isfinite(published), published, fallback)
+        self.match_unrecognised, self.match_recognised = match_probabilities(
+            self.overqualification, lab.recognised_share_initial, lab.recognition_match_gain)
 
 
 class CorridorArrays:
@@ -84,13 +98,15 @@ class CorridorArrays:
         recruitment_months: worker-paid recruitment cost in months of wages ([2, K] by skill).
         travel_cost_usd: cost of travel and documents for a regular move (USD).
         quota: regular entries allowed per year (people), set at the start.
-        quota_left: regular entries left this year (people).
+        quota_left: regular entries the quota has room for now (people; a step's share of the
+            yearly quota accrues every step, see `model.processes.entry`).
         base_price_pct: the RPW price at the start (the remittance amount responds to the
             price relative to it).
         wage_theft_share: share of irregular migrants' earnings withheld by employers.
         ... and the corridor levers the components declare (`model.catalogue.levers()`).
-        asc: choice constants calibrated to replace returns ([2, K]: skill, corridor).
-        trend_ratio: start inflow with the 2015-2020 trend / inflow replacing returns ([2, K]).
+        asc_regular, asc_irregular: choice constants of the two entry channels, calibrated to
+            replace each channel's outflows ([2, K]: skill, corridor).
+        trend_ratio: start inflow with the 2015-2020 trend / inflow replacing outflows ([2, K]).
     """
 
     def __init__(self, corridors: pd.DataFrame, cfg):
@@ -111,5 +127,6 @@ class CorridorArrays:
         self.quota_left = np.zeros(n)
         self.base_price_pct = self.price_pct.copy()
         self.wage_theft_share = np.full(n, cfg.labour.wage_theft_share)
-        self.asc = np.zeros((2, n))
+        self.asc_regular = np.zeros((2, n))
+        self.asc_irregular = np.zeros((2, n))
         self.trend_ratio = np.ones((2, n))

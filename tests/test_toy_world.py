@@ -229,16 +229,21 @@ def test_job_losses_and_findings_in_one_step(tmp_path):
 
 
 def test_skilled_finders_matched_at_recognised_and_unrecognised_rates(tmp_path):
-    """Skilled job finders get a job at their skill with P = matched_prob_(un)recognised.
+    """Skilled job finders get a job at their skill with the destination's P(match).
 
     High turnover (job-loss hazard 1 a year, migrants' unemployment 4x the native rate) and a
     year of four steps give several thousand skilled finders of each kind; matching draws of
     different steps are independent given who finds a job, so the counts pool.
     """
     p_rec, p_unrec = 0.9, 0.3  # far apart and off the defaults, so a swap or a default shows
+    # Neither toy destination has a published rate: the fallbacks set them. With half the
+    # skilled recognised, an over-qualification rate of 1 - (0.5 x 0.3 + 0.5 x 0.9) = 0.4 and a
+    # recognition gain of (0.9 - 0.3) / (1 - 0.3) = 6/7 give exactly these probabilities.
     model = toy_model(tmp_path, rng=5, job_loss_rate=1.0, migrant_unemployment_ratio=4.0,
-                      recognised_share_initial=0.5, matched_prob_recognised=p_rec,
-                      matched_prob_unrecognised=p_unrec, **CLOSED)
+                      recognised_share_initial=0.5, recognition_match_gain=6.0 / 7.0,
+                      overqualification_high_income=0.4, overqualification_other=0.4, **CLOSED)
+    np.testing.assert_allclose(model.countries.match_unrecognised, p_unrec, rtol=1e-12)
+    np.testing.assert_allclose(model.countries.match_recognised, p_rec, rtol=1e-12)
     pop = model.migrants
     finders = {True: 0, False: 0}
     matched = {True: 0, False: 0}

@@ -70,8 +70,10 @@ TOY_CORRIDORS: tuple[tuple[str, str, int, float, float, float], ...] = (
 #: still built in well under a second. Every toy stock is a multiple of it.
 PEOPLE_PER_AGENT = 50.0
 
-#: Settings that close the toy world: no returns, hence no initial returnees and no arrivals.
-CLOSED: dict[str, float] = {"return_rate_settled": 0.0, "return_rate_new": 0.0}
+#: Settings that close the toy world: no returns or removals, hence no initial returnees and
+#: no arrivals.
+CLOSED: dict[str, float] = {"return_rate_settled": 0.0, "return_rate_new": 0.0,
+                             "removal_rate": 0.0}
 
 #: Settings that hold wages still (no wage growth), so a test that computes a step's earnings by
 #: hand from ``model.countries`` gets the step's wages whether it reads them before or after it.

@@ -23,8 +23,6 @@ import numpy as np
 
 from model.params import param
 from model.policies.base import Policy, PolicyConfig, register, remittance_gain
-from model.population import ABROAD
-from model.processes.labour import hazard_to_prob
 
 
 @dataclass
@@ -58,7 +56,8 @@ class CheaperRemittances(Policy):
     label = "cheaper remittances"
     main_parameter = "target_average_pct"
     config_class = CheaperRemittancesConfig
-    moves_levers = ("corridors.price_pct", "countries.account_access")
+    moves_levers = ("corridors.price_pct", "countries.account_access",
+                    "corridors.account_opening_rate")
     moves = {"remittance_price_pct": "down", "formal_share": "up",
              "remittances_received_usd": "up", "account_share": "up"}
 
@@ -71,19 +70,17 @@ class CheaperRemittances(Policy):
         self.target = np.minimum(self.target, base)  # never a price rise
 
     def before_step(self, model, events) -> None:
-        k, c, cfg, pop = model.corridors, model.countries, self.cfg, model.migrants
+        k, c, cfg = model.corridors, model.countries, self.cfg
         progress = min((model.now() - cfg.start_year) / cfg.years_to_target, 1.0)
         cut = cfg.intensity * progress * (k.price_pct - self.target)
         k.price_pct = np.where(self.covered, k.price_pct - np.maximum(cut, 0.0), k.price_pct)
         covered_destinations = np.bincount(k.d[self.covered], minlength=len(c.iso3)) > 0
         c.account_access = np.where(covered_destinations, np.minimum(
             1.0, c.account_access + cfg.intensity * cfg.account_access_gain), c.account_access)
-        rng = model.streams[f"policy:{self.name}"]
-        unbanked = self.covered_rows(np.flatnonzero(~pop.has_account & (pop.status == ABROAD)))
-        p = hazard_to_prob(cfg.intensity * cfg.account_opening_rate, model.dt)
-        opening = unbanked[rng.random(len(unbanked)) < p]
-        with model.tallies.changing(pop, opening, ("has_account",)):
-            pop.has_account[opening] = True
+        # Unbanked migrants open accounts faster (the remittances process opens them).
+        k.account_opening_rate = np.where(self.covered, k.account_opening_rate
+                                          + cfg.intensity * cfg.account_opening_rate,
+                                          k.account_opening_rate)
         self.pay("destination", self.covered.sum() * cfg.cost_usd_per_corridor_year * model.dt)
 
     @classmethod

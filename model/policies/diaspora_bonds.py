@@ -7,8 +7,9 @@ billions this way and Nigeria raised 300 M USD in 2017 (GFMD paper; Ketkar and R
 origin with scope `all`):
 
 - once a year, migrants abroad from an issuing origin put a share of their savings into the
-  bond: `uptake_rate` x `trust` x (coupon / `reference_yield_pct`, at most 2), up to
-  `issue_size_usd` a year per issuer, so uptake rises with savings, coupon and trust;
+  bond: `uptake_rate` x `trust` x exp(`rate_sensitivity` x (coupon - `reference_yield_pct`)),
+  so demand rises with the diaspora's savings, the coupon's spread and trust; the issuer may cap
+  an issue (`issue_size_usd`), scaling every order down alike;
 - holders receive the coupon yearly and the principal after `maturity_years` (into savings);
 - the issuer pays coupons and principal (an origin cost); what it raised funds programmes.
 """
@@ -44,13 +45,29 @@ class DiasporaBondsConfig(PolicyConfig):
         0.5, "share", 0.0, 1.0, label="the diaspora's trust in the issuer",
         source="assumption (Ketkar and Ratha 2009: trust and patriotism drive take-up)")
     uptake_rate: float = param(
-        0.04, "share of savings per year", 0.0, 1.0,
-        label="savings invested at full trust and a coupon at the reference yield",
-        source="calibrated so that Nigeria's diaspora in the default world buys roughly the "
-               "300 M USD it bought in 2017")
+        0.0025, "share of savings per year", 0.0, 1.0,
+        label="savings invested in a year at full trust and a coupon at the reference yield",
+        source="calibrated: Nigeria's 2017 diaspora bond (300 M USD at 5.625%) was 130% "
+               "subscribed (Debt Management Office of Nigeria), i.e. orders of about 390 M USD; "
+               "the default world's Nigerian diaspora holds about 150 bn USD of savings")
+    rate_sensitivity: float = param(
+        0.3, "per percentage point", 0.0, 5.0,
+        label="rise of log demand per point of coupon above the reference yield",
+        source="to be fitted (no published elasticity; Ketkar and Ratha 2009 argue diasporas "
+               "accept a 'patriotic discount', i.e. demand is not very rate-sensitive)")
     issue_size_usd: float = param(
-        3e8, "USD per year per issuer", 0.0, 1e12, label="most an issuer sells in a year",
-        source="Nigeria 2017: 300 M USD")
+        0.0, "USD per year per issuer", 0.0, 1e12,
+        label="most an issuer sells in a year (0: no cap, demand decides)",
+        source="issuer's choice (Nigeria capped its 2017 issue at 300 M USD)")
+
+
+def demand_share(cfg: DiasporaBondsConfig) -> float:
+    """Share of its savings a migrant of an issuing origin puts into the bond in a year: the
+    uptake at a coupon equal to the reference yield, times trust, rising exponentially with the
+    coupon's spread over the reference yield (at most all of it)."""
+    spread = cfg.coupon_pct - cfg.reference_yield_pct
+    return min(1.0, cfg.intensity * cfg.uptake_rate * cfg.trust
+               * float(np.exp(cfg.rate_sensitivity * spread)))
 
 
 @register
@@ -82,6 +99,7 @@ class DiasporaBonds(Policy):
             self.covered = np.isin(iso3, cfg.members)[k.o]
         self.issues: list[tuple[float, float]] = []  # (year of maturity, principal)
         self.raised = 0.0
+        self.demand = 0.0  # orders placed, before any issue cap (USD)
         self.outstanding = 0.0  # principal of this issuer programme, USD
 
     def end_of_year(self, model, events) -> None:
@@ -105,12 +123,13 @@ class DiasporaBonds(Policy):
         buyers = self.covered_rows(np.flatnonzero(pop.status == ABROAD))
         settle(model, buyers)
         start_accrual(model, buyers[pop.employed[buyers]])
-        factor = min(cfg.coupon_pct / cfg.reference_yield_pct, 2.0)
-        rate = cfg.intensity * cfg.uptake_rate * cfg.trust * factor
-        want = pop.savings[buyers] * rate
+        want = pop.savings[buyers] * demand_share(cfg)
         issuer = k.o[pop.corridor[buyers]]
         demand = np.bincount(issuer, pop.weight[buyers] * want, len(model.countries.iso3))
-        scale = np.minimum(1.0, cfg.issue_size_usd / np.maximum(demand, 1e-9))
+        self.demand += float(demand.sum())
+        # An issue cap (a choice of the issuer) scales every buyer's order down alike.
+        cap = cfg.issue_size_usd if cfg.issue_size_usd > 0 else np.inf
+        scale = np.minimum(1.0, cap / np.maximum(demand, 1e-9))
         bought = want * scale[issuer]
         pop.savings[buyers] -= bought
         pop.bonds[buyers] += bought
@@ -124,5 +143,6 @@ class DiasporaBonds(Policy):
     def summary(self):
         out = super().summary()
         out["raised_usd"] = round(self.raised, 2)
+        out["demand_usd"] = round(self.demand, 2)
         out["outstanding_usd"] = round(self.outstanding, 2)
         return out

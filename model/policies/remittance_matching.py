@@ -6,11 +6,17 @@ migrant, from a finite budget. The design follows the matching-fund field experi
 Aycinena and Yang (2015, AEJ: Applied 7(2)) with Salvadoran migrants, in which matches for
 education remittances raised education spending at home. Mechanism (covered corridors):
 
-- a share `earmarked_share` of formal remittances is earmarked for education or investment; the
-  match makes the formal channel that much more attractive: its utility rises by the price
-  sensitivity times the match as a percentage of the amount (a match is a negative price);
-- each step the fund pays `match_rate` x earmarked formal receipts, capped per migrant, while
-  its budget lasts; household income and investment at origin rise by the match.
+- migrants direct part of their formal transfers to the matched use (education, investment):
+  a share `earmarked_share` without a match, rising with its generosity,
+  `earmarked_share` x (1 + `directed_response` x match rate), as migrants offered matches in the
+  experiment directed more to education without sending less otherwise;
+- the match makes the formal channel that much more attractive: its utility rises by the price
+  sensitivity times the match migrants can expect as a percentage of the amount (a match is a
+  negative price; it is prorated by the share of requests the fund met in the last step);
+- the fund pays `match_rate` x the directed receipts, capped per migrant, from a budget paced
+  over `programme_years`: each step it spends at most what is left of the year's budget
+  divided by the steps left in the year (matches are prorated when demand exceeds it);
+  household income and investment at origin rise by the match.
 """
 
 from __future__ import annotations
@@ -34,6 +40,12 @@ class RemittanceMatchingConfig(PolicyConfig):
         0.1, "share", 0.0, 1.0, label="share of formal remittances earmarked for education or "
         "investment", source="assumption (education is about 10% of remittance use in "
                              "household surveys; World Bank 2006 Global Economic Prospects)")
+    directed_response: float = param(
+        1.0, "per unit of match rate", 0.0, 20.0,
+        label="rise of the directed share per dollar of match per dollar",
+        source="to be fitted; Ambler, Aycinena and Yang (2015): the matches raised remittances "
+               "directed to education (each 1 USD received raised education spending by 3.72 "
+               "USD) with no fall in other remittances")
     cap_usd_per_year: float = param(
         300.0, "USD per migrant per year", 0.0, 1e6, label="most a migrant's remittances attract",
         source="assumption")
@@ -41,6 +53,9 @@ class RemittanceMatchingConfig(PolicyConfig):
         2e9, "USD", 0.0, 1e13, label="the fund's budget for the whole programme",
         source="assumption (of the order of the GCFF's 622 M USD of grants, scaled to a "
                "multi-country programme)")
+    programme_years: float = param(
+        10.0, "years", 0.25, 100.0, label="years over which the budget is paced",
+        source="scenario choice (to the SDG horizon)")
     CHOICES = {"funder": PAYERS}
     funder: str = param("origin", "", label="who pays the matches: origin, destination, "
                         "employers or facility", source="scenario choice")
@@ -79,30 +94,57 @@ class RemittanceMatching(Policy):
     def __init__(self, model, cfg):
         super().__init__(model, cfg)
         self.spent = 0.0
+        self.year_left = 0.0   # the year's budget not yet spent
+        self.available = 0.0   # what this step may spend
+        self.budget_year = None
+        self.fill = 0.0        # share of match requests the fund met last step (none yet)
 
     def budget_left(self) -> float:
         return max(self.cfg.budget_usd - self.spent, 0.0)
 
+    def directed_share(self) -> float:
+        """Share of formal transfers migrants direct to the matched use."""
+        cfg = self.cfg
+        return min(1.0, cfg.earmarked_share
+                   * (1.0 + cfg.directed_response * cfg.match_rate * cfg.intensity))
+
+    def step_budget(self, model) -> float:
+        """What the fund may spend this step: the year's budget left, spread over the steps left
+        in the year (so the budget lasts the year and the programme its `programme_years`)."""
+        year = int(np.floor(model.now() + 1e-9))
+        if year != self.budget_year:  # a new year (or the programme's first step)
+            self.budget_year = year
+            self.year_left = min(self.cfg.budget_usd / self.cfg.programme_years,
+                                 self.budget_left())
+        steps_left = model.steps_per_year - (model.steps - 1) % model.steps_per_year
+        return self.year_left / steps_left
+
     def before_step(self, model, events) -> None:
-        if self.budget_left() <= 0:
+        self.available = self.step_budget(model)
+        if self.available <= 0:
             return
         k, sens = model.corridors, model.cfg.remittances.price_sensitivity
-        effective_pct = 100.0 * self.cfg.intensity * self.cfg.match_rate * self.cfg.earmarked_share
+        # The match a migrant can expect: the rate, times the share of requests the fund met
+        # last step (a small fund for many migrants is a small incentive).
+        effective_pct = (100.0 * self.cfg.intensity * self.cfg.match_rate * self.fill
+                         * self.directed_share())
         k.formal_bonus = k.formal_bonus + np.where(self.covered, sens * effective_pct, 0.0)
 
     def after_remittances(self, model, events) -> None:
         f, cfg = model.flows, self.cfg
-        earmarked = np.where(self.covered, f["formal_received"] * cfg.earmarked_share, 0.0)
-        match = earmarked * cfg.match_rate * cfg.intensity
+        directed = np.where(self.covered, f["formal_received"] * self.directed_share(), 0.0)
+        match = directed * cfg.match_rate * cfg.intensity
         cap = model.tallies.stock() * cfg.cap_usd_per_year * model.dt
         match = np.minimum(match, cap)
         total = match.sum()
-        if total > self.budget_left():  # the last tranche: what is left, pro rata
-            match *= self.budget_left() / total
+        self.fill = min(1.0, self.available / total) if total > 0 else 1.0
+        if total > self.available:  # more demand than this step's budget: prorated
+            match *= self.available / total
             total = match.sum()
         self.spent += total
+        self.year_left -= total
         f["topup"] += match
-        f["investment_usd"][0] += float(earmarked.sum() + total)
+        f["investment_usd"][0] += float(directed.sum() + total)
         self.pay(cfg.funder, total)
 
     def summary(self):

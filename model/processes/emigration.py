@@ -7,6 +7,8 @@ chooses among staying (utility 0) and the corridors from o. The utility of corri
                   - cost_sensitivity * log(1 + cost_ck / (12 * home wage_ok))
                   + network_elasticity * log((stock_c + 1) / (stock0_c + 1))
 
+(one such utility for each of the corridor's two channels, see below),
+
 with E the expected monthly earnings at destination (employment rate x wage, including the
 chance of a job below skill), H the expected earnings at home, cost the travel cost (a fixed part
 plus a part rising with distance) plus the worker-paid recruitment cost (SDG 10.7.1), and the
@@ -21,10 +23,9 @@ Venezuelan exodus of 2015-2020 do not go on for ever. So the baseline starts on 
 trend and settles towards replacement, and everything that moves E, H, costs or diasporas moves
 flows through the elasticities above.
 
-Entry: arrivals are regular up to the corridor's annual quota (set at the start from the
-destination's irregular share, renewed each year); the rest come irregularly, pay
-`irregular_cost_multiplier` times the travel cost to smugglers and no recruitment fee, earn less
-and bank less.
+Entry: each corridor offers two channels in the same choice, a regular one rationed by quotas
+and an irregular one with its own costs and risks (`model.processes.entry`); irregular migrants
+pay smugglers rather than recruiters, earn less and bank less.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from model.components import (
 )
 from model.params import param
 from model.population import ABROAD, HIGH, LOW
+from model.processes import entry
 from model.processes.earnings import start_accrual
 
 
@@ -90,6 +92,21 @@ class EmigrationConfig:
         3.0, "ratio", 1.0, 50.0, label="cost of an irregular route / a regular one",
         source="assumption (smuggling fees of several thousand USD, UNODC 2018 Global Study "
                "on Smuggling of Migrants)")
+    detection_probability: float = param(
+        0.2, "probability", 0.0, 0.99, label="chance that an irregular entry attempt is stopped",
+        source="assumption to be fitted: US DHS (2017) 'Efforts by DHS to Estimate Southwest "
+               "Border Security' puts the interdiction rate of attempts at 55-80%, but most "
+               "stopped migrants try again, so the chance that a migrant fails for good is lower")
+    channel_nesting: float = param(
+        0.5, "dissimilarity", 0.05, 1.0,
+        label="nesting of a corridor's regular and irregular channels (1: no nesting)",
+        source="to be fitted (no published estimate of channel substitution; 0.5 makes a "
+               "cheaper regular channel draw mostly on the corridor's irregular entrants)")
+    removal_rate: float = param(
+        0.02, "per year", 0.0, 1.0, label="hazard that an irregular migrant abroad is removed",
+        source="US DHS Yearbook of Immigration Statistics 2019 (Table 39): about 360 thousand "
+               "removals in FY2019 against about 10.5 M unauthorised immigrants (Pew 2019), "
+               "about 3% a year; fewer elsewhere")
     irregular_share_high_income: float = param(
         0.15, "share", 0.0, 1.0, label="irregular share of migrants, high-income destination",
         source="Pew Research Center (2019): about 10.5 M of 44 M US immigrants (24%) are "
@@ -126,8 +143,8 @@ def expected_earnings(model) -> np.ndarray:
     k, c, cfg = model.corridors, model.countries, model.cfg.labour
     d = k.d
     employ = 1.0 - c.migrant_unemployment[d]
-    p_match = (k.recognition_share * cfg.matched_prob_recognised
-               + (1.0 - k.recognition_share) * cfg.matched_prob_unrecognised)
+    p_match = (k.recognition_share * c.match_recognised[d]
+               + (1.0 - k.recognition_share) * c.match_unrecognised[d])
     low = c.wage_low[d] * employ
     high = (p_match * c.wage_high[d] + (1.0 - p_match) * c.wage_low[d]) * employ
     return np.stack([low, high]) * cfg.migrant_wage_ratio
@@ -154,73 +171,41 @@ def travel_cost(cfg, distance_km: np.ndarray) -> np.ndarray:
     return e.travel_cost_fixed_usd + e.travel_cost_per_1000km_usd * distance_km / 1000.0
 
 
-def systematic_utility(model, expected: np.ndarray | None = None) -> np.ndarray:
-    """V_ck without the calibrated constant ([2, K]: skill, corridor); `expected` is
-    `expected_earnings(model)` if already computed."""
+def utilities(model, expected: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Systematic utilities of the regular and the irregular channel of every corridor, without
+    the calibrated constants ([2, K] each: skill, corridor; see `model.processes.entry`);
+    `expected` is `expected_earnings(model)` if already computed."""
     k, cfg = model.corridors, model.cfg.emigration
     expected = expected_earnings(model) if expected is None else expected
-    home = home_earnings(model)
-    gain = np.log(np.maximum(expected, 1e-9) / np.maximum(home, 1e-9))
-    cost = k.travel_cost_usd + recruitment_cost(model)
-    # Log of (1 + cost in years of home earnings): a semi-elasticity, so a given relative cut in
-    # costs matters alike in rich and poor origins (gravity models use log costs).
-    cost_years = np.log1p(cost / (12.0 * np.maximum(home, 1e-9)))
+    home = np.maximum(home_earnings(model), 1e-9)
     # The diaspora as it stood at the end of the previous step.
-    network = np.log((model.stock_now + 1.0) / (k.stock0 + 1.0))
-    return (cfg.income_elasticity * gain - cfg.cost_sensitivity * cost_years
-            + cfg.network_elasticity * network)
+    network = cfg.network_elasticity * np.log((model.stock_now + 1.0) / (k.stock0 + 1.0))
+    regular_cost, irregular_cost = entry.channel_costs(model)
+    out = []
+    for earnings, cost, extra in (
+            (expected, regular_cost, 0.0),
+            (expected * entry.irregular_pay_factor(model), irregular_cost, entry.risk_term(model))):
+        gain = np.log(np.maximum(earnings, 1e-9) / home)
+        # Log of (1 + cost in years of home earnings): a semi-elasticity, so a given relative
+        # cut in costs matters alike in rich and poor origins (gravity models use log costs).
+        cost_years = np.log1p(cost / (12.0 * home))
+        out.append(cfg.income_elasticity * gain - cfg.cost_sensitivity * cost_years + network
+                   + extra)
+    return out[0], out[1]
 
 
-def choice_probabilities(model, expected: np.ndarray | None = None) -> np.ndarray:
-    """Per-step probability that a potential migrant of the corridor's origin and skill picks
-    the corridor ([2, K]); staying takes the rest."""
+def trend_factor(model) -> np.ndarray:
+    """The observed 2015-2020 trend scales the inflow by `trend_ratio` at the start and fades
+    with `trend_half_life_years` ([2, K])."""
     k = model.corridors
-    # The observed 2015-2020 trend scales the inflow by trend_ratio at the start and fades.
     fade = 0.5 ** (model.years_elapsed() / model.cfg.emigration.trend_half_life_years)
-    trend = np.maximum(1.0 + (k.trend_ratio - 1.0) * fade, 0.0)
-    with np.errstate(over="ignore", divide="ignore"):
-        ev = np.exp(k.asc + systematic_utility(model, expected)) * trend
-    n_c = len(model.countries.iso3)
-    total = np.stack([np.bincount(k.o, ev[s], n_c) for s in (LOW, HIGH)])
-    return ev / (1.0 + total[:, k.o])
+    return np.maximum(1.0 + (k.trend_ratio - 1.0) * fade, 0.0)
 
 
-def calibrate_constants(model, inflow_per_year: np.ndarray) -> np.ndarray:
-    """ASC_ck that make the expected inflow equal `inflow_per_year` ([2, K], people) now."""
-    k = model.corridors
-    pot = model.countries.potential_migrants[:, k.o]  # [2, K]
-    p = np.where(pot > 0, inflow_per_year * model.dt / np.maximum(pot, 1.0), 0.0)
-    n_c = len(model.countries.iso3)
-    total = np.stack([np.bincount(k.o, p[s], n_c) for s in (LOW, HIGH)])
-    if (total >= 0.5).any():
-        raise ValueError("calibrated emigration probabilities exceed 50% a step for some "
-                         "origin; the corridor stocks are implausible for its population")
-    with np.errstate(divide="ignore"):
-        asc = np.log(p) - np.log1p(-total[:, k.o]) - systematic_utility(model)
-    # Corridors with no inflow get -700 rather than -inf: exp() is the same to the last digit
-    # that matters (1e-304) and several times faster than on infinities.
-    return np.maximum(asc, -700.0)
-
-
-def _regular_entries(k, corridor: np.ndarray, arrivals: np.ndarray, w: float,
-                     rng: np.random.Generator) -> np.ndarray:
-    """Which new migrants enter regularly: per corridor, as many agents as this year's quota has
-    room for (stochastically rounded, so a quota smaller than one agent still admits its share
-    over time), chosen at random among the arrivals; the rest come irregularly.
-
-    Quotas are annual, as visa caps are; `quota_left` can end up below zero by less than one
-    agent's weight, which the next entries of the year absorb. So regular entries per year never
-    exceed the quota by more than one agent's weight.
-    """
-    room = np.floor(np.maximum(k.quota_left, 0.0) / w + rng.random(len(k.o))).astype(np.int64)
-    admitted = np.minimum(arrivals, room)
-    # Random rank of each arrival within its corridor; the lowest `admitted` ranks are regular.
-    order = np.lexsort((rng.random(len(corridor)), corridor))
-    start = np.concatenate([[0], np.cumsum(arrivals)[:-1]])
-    rank = np.empty(len(corridor), dtype=np.int64)
-    rank[order] = np.arange(len(corridor)) - start[corridor[order]]
-    k.quota_left = k.quota_left - admitted * w
-    return rank < admitted[corridor]
+def choice_probabilities(model, expected: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Per-step probabilities that a potential migrant of the corridor's origin and skill
+    applies for regular entry or attempts irregular entry ([2, K] each)."""
+    return entry.choice_probabilities(model, utilities(model, expected), trend_factor(model))
 
 
 def _substituted(k, corridor: np.ndarray, regular: np.ndarray, w: float,
@@ -283,6 +268,10 @@ class Emigration(Component):
         Flow("recruitment_earnings_usd", "USD per month",
              "expected monthly earnings of regular arrivals (the base of SDG 10.7.1)"),
         Flow("arrival_debt_usd", "USD", "debt of new arrivals"),
+        Flow("intercepted", "people", "irregular entry attempts stopped at the border",
+             per_corridor=True),
+        Flow("visas_refused", "people", "regular applicants refused for want of quota (they "
+             "may apply again)", per_corridor=True),
         Flow("arrivals_poorer_origins", "people", "arrivals from low and lower-middle income "
              "countries"),
     )
@@ -294,6 +283,12 @@ class Emigration(Component):
                   "their expected monthly earnings", _recruitment_cost_months),
         Indicator("arrivals_irregular", "people per step", "arrivals through irregular routes",
                   lambda model: float(model.flows["arrivals_irregular"].sum())),
+        Indicator("entries_intercepted", "people per step",
+                  "irregular entry attempts stopped at the border",
+                  lambda model: float(model.flows["intercepted"].sum())),
+        Indicator("visas_refused", "people per step",
+                  "regular applicants refused for want of quota",
+                  lambda model: float(model.flows["visas_refused"].sum())),
         Indicator("debt_at_arrival_usd", "USD per person",
                   "average debt of new arrivals (recruitment fees or smuggling costs)",
                   _per_arrival("arrival_debt_usd")),
@@ -312,34 +307,44 @@ class Emigration(Component):
     )
 
     def run(self, model, events: StepEvents) -> None:
-        """Draw new migrants per corridor and skill; add them to the population."""
-        if (model.steps - 1) % model.steps_per_year == 0:  # a new year: quotas renew
-            model.corridors.quota_left = model.corridors.quota.copy()
+        """Draw applicants and irregular attempts per corridor and skill; visas ration the
+        regular ones, the border stops some irregular ones; add the arrivals to the population."""
         k, c, cfg = model.corridors, model.countries, model.cfg.emigration
         rng = model.streams["emigration"]
+        entry.accrue_quota(model)
         expected = expected_earnings(model)
-        people = (choice_probabilities(model, expected) * c.potential_migrants[:, k.o]  # [2, K]
-                  * c.emigration_multiplier[k.o] * c.entry_multiplier[k.d])  # shocks: push, entry
+        scale = (c.potential_migrants[:, k.o]  # [2, K]; shocks: push at origin, entry at dest.
+                 * c.emigration_multiplier[k.o] * c.entry_multiplier[k.d])
+        p_regular, p_irregular = choice_probabilities(model, expected)
         w = model.cfg.people_per_agent
-        n = rng.poisson(people / w)
-        if n.sum() == 0:
-            return
-        corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.ravel())
-        skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
-        # Wider regular channels (corridors.quota_multiplier) add to this year's quota.
-        k.quota_left = k.quota_left + k.quota * (k.quota_multiplier - 1.0) * model.dt
-        regular = _regular_entries(k, corridor, n[LOW] + n[HIGH], w, rng)
+        applicants = rng.poisson(p_regular * scale / w)
+        # Would-be irregular migrants deterred (a programme) stay home; of the rest, the border
+        # stops each attempt with `detection_probability`.
+        attempts = rng.poisson(p_irregular * scale * (1.0 - k.irregular_deterrence) / w)
+        through = rng.binomial(attempts, 1.0 - cfg.detection_probability)
+        f = model.flows
+        f["intercepted"] += (attempts - through).sum(axis=0) * w
+        corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), applicants.ravel())
+        skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), applicants.sum(axis=1))
+        admitted = entry.ration(k, corridor, w, rng)
+        f["visas_refused"] += np.bincount(corridor[~admitted], minlength=len(k.o)) * w
+        corridor, skill = corridor[admitted], skill[admitted]
+        irregular_corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), through.ravel())
+        irregular_skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), through.sum(axis=1))
+        regular = np.concatenate([np.ones(len(corridor), bool),
+                                  np.zeros(len(irregular_corridor), bool)])
+        corridor = np.concatenate([corridor, irregular_corridor])
+        skill = np.concatenate([skill, irregular_skill])
         if k.substitute_irregular.any():
             keep = ~_substituted(k, corridor, regular, w, rng)
             corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
-        if k.irregular_deterrence.any():  # some would-be irregular migrants stay home
-            keep = regular | (rng.random(len(corridor)) >= k.irregular_deterrence[corridor])
-            corridor, skill, regular = corridor[keep], skill[keep], regular[keep]
+        if len(corridor) == 0:
+            return
         m = len(corridor)
         d = k.d[corridor]
         access = c.account_access[d] * np.where(regular, 1.0, 0.5)
         recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
-        fee = recruitment_cost(model)[skill, corridor]
+        fee = recruitment_cost(model)[skill, corridor]  # regular arrivals owe their recruiter
         debt = np.where(regular, fee, k.travel_cost_usd[corridor] * (cfg.irregular_cost_multiplier - 1.0))
         model.migrants.add(corridor=corridor, skill=skill, status=ABROAD, arrived=model.now() + model.dt,
                            weight=np.full(m, w, np.float32), regular=regular,

@@ -5,8 +5,14 @@ textbook flow approach to unemployment (e.g. Shimer 2012, RED 15(2)): the job-lo
 is a parameter and the job-finding hazard `f` of each destination is set at the start so that
 the steady-state unemployment rate s / (s + f) equals the destination's unemployment rate times
 `migrant_unemployment_ratio`. A skilled migrant who finds a job gets one at its skill level
-with a probability that is higher when its credentials are recognised; a skilled migrant in a
-job below its skill is "brain waste" (Mattoo, Neagu and Ozden 2008, JDE 87(2)).
+with a probability that depends on the destination and is higher when its credentials are
+recognised: each destination's probabilities are set so that its steady-state share of skilled
+migrants in jobs below their skill equals its published over-qualification rate of
+tertiary-educated immigrants (`model/world/data/overqualification.csv`, one source per row;
+`labour.overqualification_*` where none is published). A skilled migrant in a job below its
+skill is "brain waste" (Mattoo, Neagu and Ozden 2008, JDE 87(2)): the brain-waste rate is the
+share of employed tertiary-educated migrants in such jobs, as the OECD's over-qualification rate
+(the unemployed do not count).
 """
 
 from __future__ import annotations
@@ -46,15 +52,26 @@ class LabourConfig:
                "in the EU; sets the job-finding rate so the start matches it")
     recognised_share_initial: float = param(
         0.4, "share", 0.0, 1.0, label="skilled migrants with recognised credentials at start",
-        source="assumption (no cross-country data); chosen with the matching probabilities "
-               "below to give the OECD over-qualification rate")
-    matched_prob_recognised: float = param(
-        0.8, "probability", 0.0, 1.0, label="P(job at skill) for a recognised skilled migrant",
-        source="calibration: OECD/EU (2018) over-qualification of tertiary-educated "
-               "foreign-born about 35% vs 21% native-born")
-    matched_prob_unrecognised: float = param(
-        0.5, "probability", 0.0, 1.0, label="P(job at skill) for an unrecognised skilled migrant",
-        source="calibration, as above")
+        source="assumption (no cross-country data); the matching probabilities of each "
+               "destination are set with it to give that destination's over-qualification rate")
+    overqualification_high_income: float = param(
+        0.34, "share", 0.0, 0.95,
+        label="over-qualification rate of skilled migrants, high-income destinations without "
+              "a published rate (e.g. the Gulf)",
+        source="OECD/EU (2018) Settling In 2018, ch. 3: OECD average for employed "
+               "tertiary-educated foreign-born, about 34% (2017)")
+    overqualification_other: float = param(
+        0.40, "share", 0.0, 0.95,
+        label="over-qualification rate of skilled migrants, other destinations (none has a "
+              "published rate)",
+        source="assumption to be fitted; Eurostat (2024): 39.4% of employed tertiary-educated "
+               "non-EU citizens in the EU were over-qualified in 2023")
+    recognition_match_gain: float = param(
+        0.5, "share", 0.0, 1.0,
+        label="share of the risk of a job below skill that recognised credentials remove",
+        source="OECD/EU (2015) Settling In 2015, indicator 6.4: in the EU, immigrants with "
+               "foreign qualifications are over-qualified about twice as often as those with "
+               "host-country qualifications")
     migrant_wage_ratio: float = param(
         0.85, "ratio", 0.1, 1.5, label="migrant / native wage in the same job",
         source="OECD (2018) Settling In: immigrant wage gaps of 10-20% in most OECD countries")
@@ -79,6 +96,19 @@ class LabourConfig:
         0.03, "per year", -0.5, 0.5, label="nominal wage growth, other countries",
         source="assumption of the order of developing-country GDP-per-capita growth in "
                "2010-2019 (about 3% a year; World Bank WDI)")
+
+
+def match_probabilities(rate: np.ndarray, recognised_share: float,
+                        gain: float) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities that a skilled migrant who finds a job in a destination gets one at its
+    skill, without and with recognised credentials, such that in the steady state the share of
+    employed skilled migrants below their skill (brain waste, the OECD's over-qualification
+    rate: the unemployed are not counted) equals the destination's `rate` when a share
+    `recognised_share` of them is recognised. Recognition removes a share `gain` of the risk:
+    p_rec = p + gain (1 - p), and 1 - rate = (1 - r) p + r p_rec."""
+    rg = recognised_share * gain
+    p = np.clip((1.0 - rate - rg) / max(1.0 - rg, 1e-12), 0.0, 1.0)
+    return p, p + gain * (1.0 - p)
 
 
 def finding_rate(job_loss_rate: float, unemployment_rate: np.ndarray) -> np.ndarray:
@@ -159,7 +189,7 @@ class Labour(Component):
 
     def run(self, model, events: StepEvents) -> None:
         """Employed migrants may lose their job, unemployed ones may find one (simultaneously)."""
-        pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.labour
+        pop, k, c = model.migrants, model.corridors, model.countries
         rng = model.streams["labour"]
         p_find = hazard_to_prob(c.job_finding_rate, model.dt)
         p_lose = hazard_to_prob(c.job_loss_rate * c.job_loss_multiplier, model.dt)  # [skill, C]
@@ -174,8 +204,8 @@ class Labour(Component):
         rows = rows[pop.employed[rows]]
         losers = thin(rng, rows, p_lose[pop.skill[rows], k.d[pop.corridor[rows]]], p_max)
         # Whether a new job matches the migrant's skill.
-        p_match = np.where(pop.recognised[finders], cfg.matched_prob_recognised,
-                           cfg.matched_prob_unrecognised)
+        d = k.d[pop.corridor[finders]]
+        p_match = np.where(pop.recognised[finders], c.match_recognised[d], c.match_unrecognised[d])
         matched = (pop.skill[finders] != HIGH) | (rng.random(len(finders)) < p_match)
         model.flows["job_losses"][0] += pop.weight[losers].sum(dtype=np.float64)
         settle(model, losers)  # their savings stop accruing

@@ -84,6 +84,13 @@ class RemittanceConfig:
     account_access_other: float = param(
         0.55, "share", 0.0, 1.0, label="migrants with a bank account, other destinations",
         source="Global Findex 2017: 63% of adults in developing economies; lower for migrants")
+    need_response: float = param(
+        0.75, "elasticity", 0.0, 10.0,
+        label="rise of the amount sent per unit of income shortfall of families at home",
+        source="to be fitted; Yang and Choi (2007, WBER 21(2)): remittances replace roughly 60% "
+               "of income shortfalls of Philippine households with migrants; with remittances "
+               "about 40% of such households' income that is an elasticity of up to 1.5; half "
+               "of it, as not every recipient household is hit")
     no_account_penalty: float = param(
         1.0, "utility", 0.0, 10.0, label="extra cost of the formal channel without an account",
         source="assumption (cash-to-cash transfers cost more and are less convenient)")
@@ -100,11 +107,14 @@ def formal_probability(price_pct: np.ndarray, informal_price_pct: float, has_acc
 
 def formal_table(model, constant: float | None = None) -> np.ndarray:
     """P(formal) per corridor and account access, flat: index 2 x corridor + has_account.
-    `corridors.formal_bonus` (utility) is where policies such as a remittance match act."""
+    `corridors.formal_bonus` (utility) is where policies such as a remittance match act;
+    `countries.informal_penalty` where closed borders stop the informal channels (couriers,
+    cash carried home) of migrants in a destination."""
     k, cfg = model.corridors, model.cfg.remittances
     constant = model.formal_constant if constant is None else constant
+    shift = constant + k.formal_bonus + model.countries.informal_penalty[k.d]
     return np.stack([formal_probability(k.price_pct, cfg.informal_price_pct,
-                                        np.full(len(k.o), has), constant + k.formal_bonus,
+                                        np.full(len(k.o), has), shift,
                                         cfg.price_sensitivity, cfg.no_account_penalty)
                      for has in (False, True)], axis=1).ravel()
 
@@ -176,6 +186,20 @@ def _formal_share_last_year(ts, model) -> float:
                  float(year["remittances_sent_usd"].sum()))
 
 
+def open_accounts(model) -> None:
+    """Unbanked migrants abroad open a bank or mobile-money account at their corridor's
+    `account_opening_rate` (an account, once opened, stays)."""
+    k, pop = model.corridors, model.migrants
+    if not k.account_opening_rate.any():
+        return
+    rng = model.streams["accounts"]
+    unbanked = np.flatnonzero(~pop.has_account & (pop.status == ABROAD))
+    p = -np.expm1(-k.account_opening_rate[pop.corridor[unbanked]] * model.dt)
+    opening = unbanked[rng.random(len(unbanked)) < p]
+    with model.tallies.changing(pop, opening, ("has_account",)):
+        pop.has_account[opening] = True
+
+
 class Remittances(Component):
     """Amounts sent and the channel split (see the module docstring)."""
 
@@ -191,6 +215,10 @@ class Remittances(Component):
         Lever("countries", "account_access", "share of new regular migrants with an account"),
         Lever("countries", "remittance_multiplier", "factor on the remittances sent to an "
               "origin (a disaster at home makes migrants send more)", 1.0),
+        Lever("countries", "informal_penalty", "utility lost by informal channels from a "
+              "destination (closed borders stop couriers and cash carried home)", 0.0),
+        Lever("corridors", "account_opening_rate", "rate at which unbanked migrants abroad "
+              "open an account (per year; digital channels, account programmes)", 0.0),
     )
     fields = (Field("has_account", bool, "access to a bank or mobile-money account"),)
     flows = tuple(Flow(name, "USD", doc, per_corridor=True) for name, doc in (
@@ -242,7 +270,9 @@ class Remittances(Component):
     )
 
     def run(self, model, events: StepEvents) -> None:
-        """Send remittances; record sent, fees and received per corridor (model.flows)."""
+        """Unbanked migrants may open an account; send remittances; record sent, fees and
+        received per corridor (model.flows)."""
+        open_accounts(model)
         pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.remittances
         K = len(k.o)
         p_formal = formal_table(model).reshape(K, 2)  # by corridor and account access

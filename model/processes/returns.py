@@ -3,8 +3,13 @@
 The hazard (per year) is `return_rate_settled + return_rate_new * exp(-years abroad / decay)`:
 most returns happen in the first years (Dustmann and Gorlach 2016, JEL 54(1)); it is multiplied
 for the unemployed (Bijwaard, Schluter and Wahba 2014, REStat 96(3)) and for target savers who
-have reached their savings target. A migrant who draws a return while its destination blocks
-departures (a shock closing borders, `countries.return_blocked`) stays, stranded.
+have reached their savings target; so job losses in a crisis raise return intentions. A migrant
+who draws a return while its destination blocks departures (a shock closing borders,
+`countries.return_blocked`) is stranded and keeps the intention: it leaves as soon as departures
+reopen, so closed borders delay returns rather than cancel them (in 2020 many stranded migrants
+went home on repatriation flights once they could, e.g. India's Vande Bharat Mission). Irregular
+migrants are also removed to their origin at `emigration.removal_rate` a year (not while
+departures are blocked).
 """
 
 from __future__ import annotations
@@ -103,6 +108,18 @@ def max_hazard(model) -> float:
     return (r.return_rate_settled + r.return_rate_new) * _max_multiplier(model)
 
 
+def _go_home(model, rows: np.ndarray) -> None:
+    """Migrants in `rows` go home: returnees from the end of this step, without a job abroad."""
+    pop = model.migrants
+    settle(model, rows)
+    with model.tallies.changing(pop, rows, ("status", "employed", "matched", "reintegrated")):
+        pop.status[rows] = RETURNEE
+        pop.employed[rows] = False
+        pop.matched[rows] = False
+        pop.reintegrated[rows] = False
+    pop.returned[rows] = model.now() + model.dt  # back home by the end of the step
+
+
 class Returns(Component):
     """Return migration, and migrants stranded when borders are closed (module docstring)."""
 
@@ -123,13 +140,21 @@ class Returns(Component):
         Field("returned", np.float64, "year of return home (returnees)"),
     )
     flows = (Flow("returns", "people", "migrants who returned home", per_corridor=True),
+             Flow("removals", "people", "irregular migrants removed to their origin",
+                  per_corridor=True),
              Flow("stranded", "people", "migrants who want to return but cannot"))
     indicators = (
         Indicator("returns", "people per step", "migrants who returned home",
                   lambda model: float(model.flows["returns"].sum())),
-        Indicator("stranded", "people", "migrants who want to return but cannot",
+        Indicator("stranded", "people", "migrants who want to return but cannot (they "
+                  "leave once departures reopen)",
                   lambda model: float(model.flows["stranded"][0])),
+        Indicator("removals", "people per step", "irregular migrants removed to their origin",
+                  lambda model: float(model.flows["removals"].sum())),
     )
+
+    def __init__(self):
+        self.stranded_people = 0.0  # people stranded now (their rows carry `stranded`)
 
     headlines = (
         Headline("returns_total", "people", "returns over the run", "returns", "sum"),
@@ -138,15 +163,16 @@ class Returns(Component):
     )
 
     def run(self, model, events: StepEvents) -> None:
-        """Draw returns; returnees go home (status RETURNEE), or are stranded if departure is
-        blocked."""
+        """Draw returns and removals; migrants go home (status RETURNEE) unless their destination
+        blocks departures, in which case they are stranded and go as soon as it reopens."""
         pop, k = model.migrants, model.corridors
         rng = model.streams["returns"]
+        blocked_at = model.countries.return_blocked
         # Returns are rare events: candidates at the largest possible rate, thinned by each
         # migrant's own hazard (exactly a Bernoulli draw per migrant, at O(n p) cost).
         p_max = float(-np.expm1(-max_hazard(model) * model.dt))
         rows = bernoulli_candidates(rng, pop.n, p_max)
-        rows = rows[pop.status[rows] == ABROAD]
+        rows = rows[(pop.status[rows] == ABROAD) & ~pop.stranded[rows]]
         # Two stages of thinning: first by a bound that needs only the time abroad, then by the
         # exact hazard (which needs savings) for the few that remain.
         bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model) * model.dt)
@@ -154,17 +180,28 @@ class Returns(Component):
         bound = -np.expm1(-_time_hazard(model, rows) * _max_multiplier(model) * model.dt)
         wants = rows[rng.random(len(rows)) * bound
                      < -np.expm1(-return_hazard(model, rows) * model.dt)]
-        blocked = model.countries.return_blocked[k.d[pop.corridor[wants]]]
-        pop.stranded[:] = False
-        pop.stranded[wants[blocked]] = True
-        model.flows["stranded"][0] = pop.weight[wants[blocked]].sum(dtype=np.float64)
+        # Migrants stranded earlier keep their intention: they leave once departures reopen.
+        waiting = np.flatnonzero(pop.stranded) if self.stranded_people > 0 else wants[:0]
+        wants = np.concatenate([waiting, wants])
+        blocked = blocked_at[k.d[pop.corridor[wants]]]
+        pop.stranded[wants] = blocked
+        self.stranded_people = float(pop.weight[wants[blocked]].sum(dtype=np.float64))
+        model.flows["stranded"][0] = self.stranded_people
         go = wants[~blocked]
         model.flows["returns"] += np.bincount(pop.corridor[go], pop.weight[go], len(k.o))
-        settle(model, go)
-        with model.tallies.changing(pop, go, ("status", "employed", "matched", "reintegrated")):
-            pop.status[go] = RETURNEE
-            pop.employed[go] = False
-            pop.matched[go] = False
-            pop.reintegrated[go] = False
-        pop.returned[go] = model.now() + model.dt  # back home by the end of the step
-        events.returned = go
+        _go_home(model, go)
+        # Removals of irregular migrants still abroad (not while departures are blocked).
+        removed = self._removals(model)
+        model.flows["removals"] += np.bincount(pop.corridor[removed], pop.weight[removed],
+                                               len(k.o))
+        _go_home(model, removed)
+        events.returned = np.concatenate([go, removed])
+
+    def _removals(self, model) -> np.ndarray:
+        """Irregular migrants abroad removed this step, at `emigration.removal_rate` a year."""
+        pop, k = model.migrants, model.corridors
+        rate = model.cfg.emigration.removal_rate
+        p = float(-np.expm1(-rate * model.dt))
+        rows = bernoulli_candidates(model.streams["removals"], pop.n, p)
+        rows = rows[(pop.status[rows] == ABROAD) & ~pop.regular[rows] & ~pop.stranded[rows]]
+        return rows[~model.countries.return_blocked[k.d[pop.corridor[rows]]]]

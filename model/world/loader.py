@@ -61,6 +61,14 @@ def shipped_corridors() -> pd.DataFrame:
     return _read(DATA_DIR / "corridors.csv", CORRIDOR_COLUMNS)
 
 
+@cache
+def overqualification() -> pd.DataFrame:
+    """Published over-qualification rates of employed tertiary-educated immigrants by
+    destination (`overqualification.csv`: iso3, foreign_born_rate, native_born_rate, year,
+    source; one source per row)."""
+    return _read(DATA_DIR / "overqualification.csv", ["iso3", "foreign_born_rate", "source"])
+
+
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     df = pd.read_csv(path, keep_default_na=False, na_values=[""])
     missing = [c for c in columns if c not in df.columns]
@@ -94,6 +102,8 @@ def load_world(name: str, path: str | None, start_year: int) -> World:
     corridors = corridors[corridors["stock"] > 0]
     used = pd.unique(pd.concat([corridors["origin"], corridors["destination"]]))
     countries = countries[countries["iso3"].isin(used)].sort_values("iso3").reset_index(drop=True)
+    rates = overqualification().set_index("iso3")["foreign_born_rate"]
+    countries["overqualification_rate"] = countries["iso3"].map(rates)  # NaN: not published
     index = pd.Series(np.arange(len(countries)), index=countries["iso3"])
     corridors = corridors.sort_values(["origin", "destination"]).reset_index(drop=True)
     corridors["o"] = index.loc[corridors["origin"]].to_numpy()
