@@ -260,3 +260,147 @@ def test_bond_demand_from_savings_and_the_offered_rate():
     # Two yearly issues in 2019-2020, each cut to the cap.
     assert bonds.raised == pytest.approx(2 * capped_settings["issue_size_usd"], rel=1e-9)
     assert bonds.demand > bonds.raised
+
+
+# --------------------------------------------------------------------------- sizes of the rest
+
+def test_irregular_channel_utility_differs_by_pay_costs_and_risks(tmp_path):
+    """V_irr - V_reg = income_elasticity x log(irregular wage ratio x (1 - wage theft))
+    - cost_sensitivity x (log1p(smuggling / 12 H) - log1p(regular cost / 12 H))
+    + log(1 - detection) - removal_rate, by hand (rel 1e-9)."""
+    from model.processes import emigration
+
+    m = toy_model(tmp_path, wage_theft_share=0.2, detection_probability=0.3, removal_rate=0.1)
+    k, e, lab = m.corridors, m.cfg.emigration, m.cfg.labour
+    v_reg, v_irr = emigration.utilities(m)
+    home = emigration.home_earnings(m)
+    regular = k.travel_cost_usd + k.recruitment_months * np.stack(
+        [m.countries.wage_low[k.d], m.countries.wage_high[k.d]])
+    smuggling = k.travel_cost_usd * e.irregular_cost_multiplier
+    expected = (e.income_elasticity * np.log(lab.irregular_wage_ratio * (1 - 0.2))
+                - e.cost_sensitivity * (np.log1p(smuggling / (12 * home))
+                                        - np.log1p(regular / (12 * home)))
+                + np.log(1 - 0.3) - 0.1)
+    np.testing.assert_allclose(v_irr - v_reg, expected, rtol=1e-9)
+
+
+def test_arrivals_owe_their_recruiter_or_smuggler_and_the_flows_add_up(tmp_path):
+    m = toy_model(tmp_path, rng=9, people_per_agent=20.0)
+    m.step()
+    pop, k, c, w = m.migrants, m.corridors, m.countries, 20.0
+    new = np.flatnonzero(pop.arrived == m.now() + m.dt)
+    assert len(new) > 100 and (~pop.regular[new]).any() and pop.regular[new].any()
+    reg, cor, skill = pop.regular[new], pop.corridor[new], pop.skill[new]
+    wage = np.where(skill == HIGH, c.wage_high[k.d[cor]], c.wage_low[k.d[cor]])
+    fee = k.recruitment_months[skill, cor] * wage
+    smuggling = k.travel_cost_usd[cor] * (m.cfg.emigration.irregular_cost_multiplier - 1.0)
+    np.testing.assert_allclose(pop.debt[new], np.where(reg, fee, smuggling), rtol=1e-9)
+    f = m.flows
+    assert f["arrivals"].sum() == pytest.approx(len(new) * w)
+    assert f["recruitment_cost_usd"][0] == pytest.approx((fee * reg).sum() * w, rel=1e-9)
+    assert f["arrival_debt_usd"][0] == pytest.approx(pop.debt[new].sum() * w, rel=1e-9)
+    poorer = c.poorer[k.o[cor]].sum() * w
+    assert f["arrivals_poorer_origins"][0] == pytest.approx(poorer, rel=1e-12)
+    row = m.datacollector.get_model_vars_dataframe().iloc[-1]
+    assert row["debt_at_arrival_usd"] == pytest.approx(pop.debt[new].mean(), rel=1e-9)
+
+
+def test_fees_and_sdg_17_3_2_by_hand(tmp_path):
+    m = MigrationModel(rng=3, **FAST)
+    m.step()
+    f, k, c, r = m.flows, m.corridors, m.countries, m.cfg.remittances
+    informal = f["sent"] - f["formal_sent"]
+    np.testing.assert_allclose(f["fees"], f["formal_sent"] * k.price_pct / 100
+                               + informal * r.informal_price_pct / 100, rtol=1e-9)
+    lmic = ~c.high_income & np.isfinite(c.gdp_usd)
+    by_origin = np.bincount(k.o, f["formal_received"], len(c.iso3))
+    row = m.datacollector.get_model_vars_dataframe().iloc[-1]
+    assert row["remittances_pct_gdp"] == pytest.approx(
+        100 * by_origin[lmic].sum() * 4 / c.gdp_usd[lmic].sum(), rel=1e-9)
+    # The formal share of the amount sent starts at its calibrated value.
+    assert row["formal_share"] == pytest.approx(r.formal_share_initial, abs=0.01)
+
+
+def test_vested_migrants_without_portable_pensions_return_less(tmp_path):
+    """The return hazard of a vested regular migrant is pension_lock_in times that of the same
+    migrant with portable rights; others are not affected (exact)."""
+    from model.processes.returns import return_hazard
+
+    m = toy_model(tmp_path, pension_lock_in=0.5, vesting_years=5.0)
+    pop, k = m.migrants, m.corridors
+    rows = np.flatnonzero(pop.status == ABROAD)
+    vested = pop.regular[rows] & (m.now() - pop.arrived[rows] >= 5.0)
+    assert vested.any() and (~vested).any()
+    locked = return_hazard(m, rows)
+    k.portable = np.ones(len(k.o), dtype=bool)
+    free = return_hazard(m, rows)
+    np.testing.assert_allclose(locked[vested], 0.5 * free[vested], rtol=1e-12)
+    np.testing.assert_allclose(locked[~vested], free[~vested], rtol=1e-12)
+
+
+def test_returnees_reintegrate_at_their_rate_and_age_out_of_the_followed_cohort(tmp_path):
+    m = toy_model(tmp_path, rng=6, reintegration_rate=0.8, returnee_tracking_years=2.0)
+    pop = m.migrants
+    waiting = (pop.status != ABROAD) & ~pop.reintegrated & (pop.weight > 0)
+    uid = pop.uid[waiting].copy()
+    m.step()
+    rows = np.searchsorted(pop.uid, uid)
+    rows = rows[(rows < pop.n) & (pop.uid[np.minimum(rows, pop.n - 1)] == uid)]
+    within_sd(np.count_nonzero(pop.reintegrated[rows]), len(rows), 1 - math.exp(-0.8 * m.dt),
+              "reintegrated in a step")
+    while m.running:
+        m.step()
+    # At the year's end returnees home for two years or more stop being followed.
+    home = (pop.status != ABROAD) & (pop.weight > 0)
+    assert (m.now() + m.dt - pop.returned[home] < 2.0 + 1e-9).all()
+    assert m.datacollector.get_model_vars_dataframe()["returnees"].iloc[-1] > 0
+
+
+def test_the_match_pays_the_directed_amount_up_to_the_cap_per_migrant():
+    m = MigrationModel(policies={"remittance_matching": {
+        "start_year": 2019.0, "budget_usd": 1e13, "programme_years": 1.0, "match_rate": 2.0,
+        "earmarked_share": 0.2, "directed_response": 0.25, "cap_usd_per_year": 40.0}}, **FAST)
+    stock = m.stock_now.copy()
+    m.step()
+    f = m.flows
+    directed = f["formal_received"] * 0.2 * (1 + 0.25 * 2.0)
+    expected = np.minimum(directed * 2.0, stock * 40.0 * m.dt)
+    assert (directed * 2.0 > stock * 40.0 * m.dt).any() and (directed * 2.0 < stock * 40 * m.dt).any()
+    np.testing.assert_allclose(f["topup"], expected, rtol=1e-9)
+    assert f["investment_usd"][0] == pytest.approx(directed.sum() + expected.sum(), rel=1e-9)
+
+
+def test_cheaper_remittances_move_prices_along_the_path_and_open_accounts():
+    m = MigrationModel(policies={"cheaper_remittances": {
+        "start_year": 2019.0, "years_to_target": 4.0, "target_average_pct": 3.0,
+        "corridor_ceiling_pct": 5.0, "account_access_gain": 0.2,
+        "account_opening_rate": 0.3}}, **{**FAST, "end_year": 2021})
+    k, c = m.corridors, m.countries
+    base = k.base_price_pct.copy()
+    target = np.minimum(np.minimum(base * 3.0 / base.mean(), 5.0), base)
+    access0 = m.lever_baseline("countries.account_access")
+    for _ in range(9):  # to the step that starts in 2021: half way (2 of 4 years)
+        m.step()
+    np.testing.assert_allclose(k.price_pct, base - 0.5 * (base - target), rtol=1e-12)
+    covered = np.bincount(k.d, minlength=len(c.iso3)) > 0
+    np.testing.assert_allclose(c.account_access[covered],
+                               np.minimum(1.0, access0[covered] + 0.2), rtol=1e-12)
+    np.testing.assert_allclose(k.account_opening_rate, 0.3, rtol=1e-12)
+
+
+def test_a_bond_pays_its_coupons_yearly_and_its_principal_at_maturity():
+    settings = {"start_year": 2019.0, "members": ["IND"], "coupon_pct": 10.0,
+                "maturity_years": 2, "uptake_rate": 0.001}
+    m = MigrationModel(policies={"diaspora_bonds": settings}, **{**FAST, "end_year": 2022})
+    m.run()
+    ts = m.datacollector.get_model_vars_dataframe()
+    raised = ts["bonds_raised_usd"].to_numpy()[3::4]  # at each year's last step
+    repaid = ts["bonds_repaid_usd"].to_numpy()[3::4]
+    assert (raised > 0).all()
+    # End of 2019: nothing to repay; 2020: coupons on the 2019 issue; 2021: coupons on both and
+    # the 2019 principal (it matures after two years); 2022: coupons, the 2020 principal.
+    np.testing.assert_allclose(repaid, [0.0, 0.1 * raised[0],
+                                        0.1 * (raised[0] + raised[1]) + raised[0],
+                                        0.1 * (raised[1] + raised[2]) + raised[1]], rtol=1e-9)
+    bonds = m.policies.policies[0]
+    assert bonds.outstanding == pytest.approx(raised[2] + raised[3], rel=1e-9)
