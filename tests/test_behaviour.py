@@ -404,3 +404,103 @@ def test_a_bond_pays_its_coupons_yearly_and_its_principal_at_maturity():
                                         0.1 * (raised[1] + raised[2]) + raised[1]], rtol=1e-9)
     bonds = m.policies.policies[0]
     assert bonds.outstanding == pytest.approx(raised[2] + raised[3], rel=1e-9)
+
+
+def test_target_savers_and_the_unemployed_return_faster(tmp_path):
+    """The hazard of a migrant at its savings target is savings_return_multiplier times, and of
+    an unemployed one unemployed_return_multiplier times, that of the same migrant otherwise."""
+    from model.processes.returns import return_hazard
+
+    m = toy_model(tmp_path, savings_return_multiplier=1.7, unemployed_return_multiplier=2.5,
+                  savings_target_years=1.0)
+    pop = m.migrants
+    rows = np.flatnonzero((pop.status == ABROAD) & pop.employed)[:500]
+    pop.savings[rows] = 0.0
+    poor = return_hazard(m, rows)
+    pop.savings[rows] = 1e9  # far above any target
+    rich = return_hazard(m, rows)
+    np.testing.assert_allclose(rich, 1.7 * poor, rtol=1e-12)
+    from model.processes.earnings import settle
+
+    settle(m, rows)
+    pop.employed[rows] = False
+    np.testing.assert_allclose(return_hazard(m, rows), 2.5 * rich, rtol=1e-12)
+
+
+def test_expected_earnings_and_what_the_unemployed_send_by_hand(tmp_path):
+    from model.processes import emigration
+
+    m = toy_model(tmp_path)
+    k, c, lab = m.corridors, m.countries, m.cfg.labour
+    d = k.d
+    employ = 1 - c.migrant_unemployment[d]
+    p = k.recognition_share * c.match_recognised[d] + (1 - k.recognition_share) * c.match_unrecognised[d]
+    high = (p * c.wage_high[d] + (1 - p) * c.wage_low[d]) * employ * lab.migrant_wage_ratio
+    low = c.wage_low[d] * employ * lab.migrant_wage_ratio
+    np.testing.assert_allclose(emigration.expected_earnings(m), np.stack([low, high]), rtol=1e-12)
+    r = m.cfg.remittances
+    np.testing.assert_allclose(remittances.unemployed_amount(m),
+                               c.remit_share[k.o] * c.wage_low[d] * 12 * m.dt
+                               * r.unemployed_remit_ratio, rtol=1e-12)
+
+
+def test_arrivals_bank_at_the_destinations_access_irregular_ones_half_as_often(tmp_path):
+    m = toy_model(tmp_path, rng=10, people_per_agent=10.0, account_access_high_income=0.8,
+                  account_access_other=0.8, end_year=2021)
+    n = {True: 0, False: 0}
+    banked = {True: 0, False: 0}
+    while m.running:
+        m.step()
+        pop = m.migrants
+        new = np.flatnonzero(pop.arrived == m.now() + m.dt)
+        for reg in (True, False):
+            mine = new[pop.regular[new] == reg]
+            n[reg] += len(mine)
+            banked[reg] += int(np.count_nonzero(pop.has_account[mine]))
+    within_sd(banked[True], n[True], 0.8, "regular arrivals banked")
+    within_sd(banked[False], n[False], 0.4, "irregular arrivals banked")
+
+
+def test_household_income_is_receipts_plus_matches_and_only_covered_corridors_are_matched():
+    m = MigrationModel(policies={"remittance_matching": {
+        "start_year": 2019.0, "budget_usd": 1e13, "programme_years": 1.0, "match_rate": 1.0,
+        "earmarked_share": 0.8, "directed_response": 1.0, "scope": "corridors",
+        "corridors": ["MEX-USA"]}}, **FAST)
+    m.step()
+    f = m.flows
+    policy = m.policies.policies[0]
+    assert policy.directed_share() == 1.0  # 0.8 x (1 + 1 x 1) is capped at all of it
+    covered = policy.covered
+    assert covered.sum() == 1 and f["topup"][covered].sum() > 0
+    assert (f["topup"][~covered] == 0).all()
+    row = m.datacollector.get_model_vars_dataframe().iloc[-1]
+    assert row["household_income_usd"] == pytest.approx(f["received"].sum() + f["topup"].sum(),
+                                                        rel=1e-12)
+
+
+def test_cheaper_remittances_cost_and_reach_only_the_corridors_they_cover():
+    m = MigrationModel(policies={"cheaper_remittances": {
+        "start_year": 2019.0, "scope": "corridors", "corridors": ["MEX-USA"],
+        "account_access_gain": 0.1, "cost_usd_per_corridor_year": 4e6}}, **FAST)
+    m.step()
+    k, c = m.corridors, m.countries
+    policy = m.policies.policies[0]
+    usa = list(c.iso3).index("USA")
+    base = m.lever_baseline("countries.account_access")
+    others = np.arange(len(c.iso3)) != usa
+    np.testing.assert_allclose(c.account_access[others], base[others], rtol=1e-12)
+    assert c.account_access[usa] == pytest.approx(min(1.0, base[usa] + 0.1))
+    assert policy.costs["destination"] == pytest.approx(4e6 * m.dt, rel=1e-12)
+    assert (k.account_opening_rate[~policy.covered] == 0).all()
+
+
+def test_bonds_are_bought_by_migrants_abroad_out_of_their_savings():
+    m = MigrationModel(policies={"diaspora_bonds": {"start_year": 2019.0, "members": ["IND"],
+                                                    "uptake_rate": 0.002}}, **FAST)
+    for _ in range(4):
+        m.step()
+    pop = m.migrants
+    holders = pop.bonds > 0
+    assert holders.any() and (pop.status[holders] == ABROAD).all()
+    india = list(m.countries.iso3).index("IND")
+    assert (m.corridors.o[pop.corridor[holders]] == india).all()
