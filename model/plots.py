@@ -495,31 +495,39 @@ def plot_calibration(calib: pd.DataFrame | None, summary: dict, path: Path) -> P
 
 
 def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
-    """Arrivals and returns per calendar year (bars), and stranded migrants per step."""
+    """Arrivals, and returns and removals, per calendar year (bars), and stranded migrants per
+    step."""
     if not _has(ts, "year", "inflows", "returns"):
         return None
     inflows = _annual_sum(ts, "inflows")
     returns = _annual_sum(ts, "returns")
+    # Removals of irregular migrants (absent from runs of earlier versions: none).
+    removals = (_annual_sum(ts, "removals")["removals"].to_numpy() if "removals" in ts.columns
+                else np.zeros(len(returns)))
     fig = Figure(figsize=(11, 4.8))
     axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
     ax = axes[0]
     ax.bar(inflows["calendar_year"] - 0.2, inflows["inflows"], width=0.4, color="C0",
            label="Arrivals (inflows)")
     ax.bar(returns["calendar_year"] + 0.2, returns["returns"], width=0.4, color="C1",
-           label="Returns to the country of origin")
-    net = inflows["inflows"] - returns["returns"].to_numpy()
+           label="Returns home")
+    if removals.any():
+        ax.bar(returns["calendar_year"] + 0.2, removals, width=0.4, color="C5",
+               bottom=returns["returns"].to_numpy(), label="Removals (irregular)")
+    net = inflows["inflows"] - returns["returns"].to_numpy() - removals
     ax.plot(inflows["calendar_year"], net, color="black", marker="o", markersize=3,
-            label="Net (arrivals - returns)")
+            label="Net (arrivals - departures)")
     ax.axhline(0, color="black", lw=0.6)
     ax.yaxis.set_major_formatter(_scaled(1e6))
     ax.set_ylabel("Millions of people per year")
-    ax.set_title("Arrivals and returns per calendar year\n(sum of the quarterly steps"
+    ax.set_title("Arrivals and departures per calendar year\n(sum of the quarterly steps"
                  + ("; partial years scaled up)" if (~inflows["complete"]).any() else ")"),
                  fontsize=10)
     # Head room above the bars for the legend, so it hides no bar.
     ax.set_ylim(min(0.0, float(net.min()) * 1.2),
-                max(float(inflows["inflows"].max()), float(returns["returns"].max())) * 1.3)
-    ax.legend(fontsize=8, loc="upper center", ncol=3)
+                max(float(inflows["inflows"].max()),
+                    float((returns["returns"].to_numpy() + removals).max())) * 1.35)
+    ax.legend(fontsize=8, loc="upper center", ncol=2)
     _year_axis(ax, "Calendar year")
     ax = axes[1]
     if "stranded" in ts.columns:
@@ -534,7 +542,7 @@ def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | Non
             ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(_scaled(1e3))
     ax.set_ylabel("Thousands of people")
-    ax.set_title("Stranded migrants\n(unable to stay or to return)", fontsize=10)
+    ax.set_title("Stranded migrants\n(want to return but cannot until borders reopen)", fontsize=10)
     _year_axis(ax, "Year (quarterly steps)")
     _suptitle(fig, "Migration flows", summary)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.78, bottom=0.12, wspace=0.28)
