@@ -44,6 +44,9 @@ def corridor_table(model) -> pd.DataFrame:
     end_high = np.bincount(pop.corridor, abroad * (pop.skill == HIGH), K)
     end_irregular = np.bincount(pop.corridor, abroad * ~pop.regular, K)
     end_employed = np.bincount(pop.corridor, abroad * pop.employed, K)
+    skilled = abroad * pop.employed * (pop.skill == HIGH)
+    end_skilled = np.bincount(pop.corridor, skilled, K)
+    end_below = np.bincount(pop.corridor, skilled * ~pop.matched, K)
     stock = model.stock_now
     last_year = np.sum(model.history["formal_received_corridor"][-model.steps_per_year:], axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -51,13 +54,16 @@ def corridor_table(model) -> pd.DataFrame:
             "origin": c.iso3[k.o], "destination": c.iso3[k.d],
             "stock_start": k.stock0, "stock_end": stock,
             "arrivals": t["arrivals"], "arrivals_irregular": t["arrivals_irregular"],
-            "returns": t["returns"],
+            "returns": t["returns"], "removals": t["removals"],
             "remittances_sent_usd": t["sent"], "remittances_received_usd": t["received"],
             "remittance_fees_usd": t["fees"], "remittances_formal_last_year_usd": last_year,
             "remittance_price_pct": k.price_pct,
             "high_skill_share_end": np.where(stock > 0, end_high / stock, np.nan),
             "irregular_share_end": np.where(stock > 0, end_irregular / stock, np.nan),
             "employment_rate_end": np.where(stock > 0, end_employed / stock, np.nan),
+            "skilled_employed_end": end_skilled,
+            "brain_waste_end": np.where(end_skilled > 0, end_below / end_skilled, np.nan),
+            "destination_overqualification": c.overqualification[k.d],
         })
 
 

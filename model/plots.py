@@ -309,12 +309,18 @@ def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
     return save(fig, path)
 
 
-def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
-    """Two panels: brain-waste rate and employment rate of migrants, in %."""
+def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path,
+                     corridors: pd.DataFrame | None = None,
+                     countries: pd.DataFrame | None = None) -> Path | None:
+    """Brain-waste and employment rates of migrants over time (%), and, from corridors.csv,
+    brain waste by destination at the end against the rate each destination is set to (its
+    published over-qualification rate, or the fallback where none is published)."""
     if not _has(ts, "year", "brain_waste_rate"):
         return None
-    fig = Figure(figsize=(10, 4.6))
-    axes = fig.subplots(1, 2)
+    by_destination = _has(corridors, "destination", "skilled_employed_end", "brain_waste_end",
+                          "destination_overqualification")
+    fig = Figure(figsize=(15 if by_destination else 10, 4.6))
+    axes = fig.subplots(1, 3 if by_destination else 2)
     ax = axes[0]
     ax.plot(ts["year"], 100 * ts["brain_waste_rate"], color="C3")
     ax.set_ylim(0, max(100 * float(ts["brain_waste_rate"].max()) * 1.25, 1))
@@ -327,11 +333,39 @@ def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path
         ax.set_ylim(0, 100)
     ax.set_title("Employment rate of migrants", fontsize=10)
     ax.set_ylabel("% of migrants in employment")
-    for ax in axes:
+    for ax in axes[:2]:
         _year_axis(ax)
+    if by_destination:
+        _brain_waste_by_destination(axes[2], corridors, countries)
     _suptitle(fig, "Use of migrants' skills", summary)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.76, bottom=0.12, wspace=0.3)
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.76, bottom=0.12, wspace=0.35)
     return save(fig, path)
+
+
+def _brain_waste_by_destination(ax, corridors: pd.DataFrame, countries) -> None:
+    """Bars: brain waste at the end in the 12 destinations with most skilled migrants in work;
+    dots: the rate each is set to (filled where published, hollow for the fallback)."""
+    from model.world.loader import overqualification
+
+    cor = corridors.assign(below=corridors["skilled_employed_end"]
+                           * corridors["brain_waste_end"].fillna(0.0))
+    by = cor.groupby("destination").agg(skilled=("skilled_employed_end", "sum"),
+                                        below=("below", "sum"),
+                                        target=("destination_overqualification", "first"))
+    top = by.sort_values("skilled", ascending=False).head(12).iloc[::-1]
+    published = set(overqualification()["iso3"])
+    ys = np.arange(len(top))
+    ax.barh(ys, 100 * top["below"] / top["skilled"], color="C3", alpha=0.75,
+            label="simulated, end of run")
+    for y, (iso, target) in zip(ys, top["target"].items()):
+        ax.plot(100 * target, y, "o", color="black",
+                markerfacecolor="black" if iso in published else "white")
+    names = [_country_name(iso, countries) if countries is not None else iso for iso in top.index]
+    ax.set_yticks(ys, names, fontsize=8)
+    ax.set_xlabel("% of employed tertiary-educated migrants below their skill")
+    ax.set_title("By destination, end of run\n(dots: rate set; filled where published)", fontsize=10)
+    ax.set_xlim(0, 100)
+    ax.grid(axis="x", alpha=0.3)
 
 
 def _node_sizes(cts: pd.DataFrame | None, corridors: pd.DataFrame) -> pd.Series:
@@ -704,7 +738,7 @@ def make_figures(run_dir: Path) -> list[Path]:
         ("remittances_top_recipients.png",
          lambda p: plot_remittances_top_recipients(cts, countries, summary, p)),
         ("sdg_indicators.png", lambda p: plot_sdg_indicators(ts, summary, p)),
-        ("brain_waste.png", lambda p: plot_brain_waste(ts, summary, p)),
+        ("brain_waste.png", lambda p: plot_brain_waste(ts, summary, p, corridors, countries)),
         ("corridor_network.png",
          lambda p: plot_corridor_network(corridors, cts, countries, summary, p)),
         ("calibration.png", lambda p: plot_calibration(calib, summary, p)),
