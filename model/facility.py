@@ -54,7 +54,7 @@ import numpy as np
 
 from model.components import Component, Flow, Indicator, StepEvents
 from model.params import ConfigError, param, typed
-from model.policies.employer_crisis_support import EmployerCrisisSupportConfig, retain_jobs
+from model.policies.employer_crisis_support import EmployerCrisisSupportConfig, funded_retention
 
 THEMES = ("governance", "skilling", "technology", "protection", "irregular", "partnerships")
 # Theme preferences of a member by its role (shares; assumption stated in the docstring).
@@ -218,6 +218,7 @@ class FinancingFacility(mesa.Agent, Component):
         self.loan_book: list[tuple[float, float]] = []  # (yearly repayment, years left)
         self.by_theme = np.zeros(len(THEMES))           # programme money by theme last year
         self.crisis_spent = 0.0
+        self.crisis_jobs_kept = 0.0  # job-steps kept by the crisis response
         self.compliance_paid = 0.0
         self.crisis_weight = np.zeros(C)  # shares of crisis response by member destination
         self.history: list[dict] = []
@@ -452,10 +453,11 @@ class FinancingFacility(mesa.Agent, Component):
         k.irregular_deterrence = 1.0 - (1.0 - k.irregular_deterrence) * (1.0 - irr[k.o])
         self.trust = part
         if self.crisis_spent and m.shocks.any_on(m):
-            # Crisis response: job retention in member destinations, by the employer-support
-            # rule at its default threshold and retention share.
-            rule = EmployerCrisisSupportConfig()
-            retain_jobs(m, self.crisis_weight > 0, rule.crisis_threshold, rule.retention_share)
+            # Crisis response: wage subsidies for job retention in member destinations, by the
+            # employer-support rule (its default settings) with the year's crisis money.
+            kept, _ = funded_retention(m, self.crisis_weight > 0, self.crisis_spent * m.dt,
+                                       EmployerCrisisSupportConfig())
+            self.crisis_jobs_kept += float(kept.sum())
 
     def balance_gap(self) -> float:
         """in - (out + cash + loans outstanding): zero when the books balance."""
@@ -474,6 +476,7 @@ class FinancingFacility(mesa.Agent, Component):
                 "books_usd": {k: round(v, 2) for k, v in self.books.items()},
                 "balance_gap_usd": round(self.balance_gap(), 6),
                 "compliance_costs_usd": round(self.compliance_paid, 2),
+                "crisis_jobs_kept": round(self.crisis_jobs_kept, 2),
                 "members_by_year": members,
                 "members_mean": float(np.mean(members)) if members else 0.0,
                 "members_end": members[-1] if members else 0,

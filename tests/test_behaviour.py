@@ -504,3 +504,66 @@ def test_bonds_are_bought_by_migrants_abroad_out_of_their_savings():
     assert holders.any() and (pop.status[holders] == ABROAD).all()
     india = list(m.countries.iso3).index("IND")
     assert (m.corridors.o[pop.corridor[holders]] == india).all()
+
+
+# --------------------------------------------------------------------------- money and effects
+
+def _crisis_retention(tmp_path, budget):
+    """funded_retention on the toy world with job-loss hazards four times normal everywhere."""
+    from model.policies.employer_crisis_support import (
+        EmployerCrisisSupportConfig,
+        funded_retention,
+    )
+
+    m = toy_model(tmp_path)
+    c = m.countries
+    c.job_loss_multiplier = np.full_like(c.job_loss_multiplier, 4.0)
+    cfg = EmployerCrisisSupportConfig(crisis_threshold=1.5, retention_share=0.6,
+                                      subsidy_share=0.5)
+    kept, cost = funded_retention(m, np.ones(len(c.iso3), bool), budget, cfg)
+    return m, cfg, kept, cost
+
+
+def test_job_retention_is_what_the_money_buys_with_diminishing_returns(tmp_path):
+    m, cfg, kept0, cost0 = _crisis_retention(tmp_path, 0.0)
+    assert kept0.sum() == 0 and cost0 == 0 and (m.countries.job_loss_multiplier == 4.0).all()
+    # By hand: jobs at risk (the extra losses above 1.5 x normal), what keeping them all costs,
+    # and the share kept for a budget of a quarter of that.
+    c, k, dt = m.countries, m.corridors, m.dt
+    s = m.cfg.labour.job_loss_rate
+    emp = m.tallies.employed()
+    employed = np.stack([np.bincount(k.d, emp * w, len(c.iso3))
+                         for w in (1 - k.high_skill_share, k.high_skill_share)])
+    p = lambda h: 1 - np.exp(-h * dt)  # noqa: E731
+    at_risk = employed * (p(4 * s) - p(1.5 * s))
+    per_job = 0.5 * np.stack([c.wage_low, c.wage_high]) * m.cfg.labour.migrant_wage_ratio * 3
+    need = (at_risk * per_job).sum()
+    m1, _, kept1, cost1 = _crisis_retention(tmp_path, 0.25 * need)
+    share = 0.6 * (1 - math.exp(-0.25))
+    np.testing.assert_allclose(m1.countries.job_loss_multiplier,
+                               (4 * s - share * 2.5 * s) / s, rtol=1e-12)
+    np.testing.assert_allclose(kept1, (employed * (p(4 * s) - p(4 * s - share * 2.5 * s)))
+                               .sum(axis=0), rtol=1e-12)
+    assert 0 < cost1 <= 0.25 * need
+    _, _, kept2, cost2 = _crisis_retention(tmp_path, 0.5 * need)
+    assert kept1.sum() < kept2.sum() < 2 * kept1.sum()  # twice the money, less than twice the jobs
+
+
+def test_employer_support_without_money_changes_nothing():
+    from tests.test_policies import RUN, crisis
+
+    runs = []
+    for budget in (0.0, None):
+        settings = {"start_year": 2019.0} if budget is None else {
+            "start_year": 2019.0, "budget_usd_per_year": budget, "recovery_share": 0.0,
+            "cost_usd_per_corridor_year": 0.0}
+        m = MigrationModel(policies={"employer_crisis_support": settings}, **RUN)
+        m.shocks.add(crisis)
+        m.run()
+        runs.append(m.datacollector.get_model_vars_dataframe())
+    base = MigrationModel(**RUN)
+    base.shocks.add(crisis)
+    base.run()
+    ts = base.datacollector.get_model_vars_dataframe()
+    np.testing.assert_array_equal(runs[0]["job_losses"], ts["job_losses"])
+    assert runs[1]["job_losses"].sum() < ts["job_losses"].sum()

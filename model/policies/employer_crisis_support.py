@@ -3,15 +3,21 @@
 In the COVID-19 crisis the GFMD paper calls for support that keeps migrant workers employed and
 for recovery of unpaid wages. Mechanism (covered corridors' destinations):
 
-- job retention: when a destination's job-loss hazard rises above `crisis_threshold` times its
-  normal level (a shock), a fund pays employers part of the wages of workers they keep, so a
-  share `retention_share` of the extra job losses does not happen; fewer migrants lose their
-  job, so fewer want to return and fewer are stranded when borders are closed;
+- job retention, paid for from a budget: when a destination's job-loss hazard rises above
+  `crisis_threshold` times its normal level (a shock), a fund pays employers `subsidy_share` of
+  the wages of workers they keep. What it can keep depends on the money: with a budget b for the
+  step and a cost N of keeping every job at risk (the extra job losses the shock would cause,
+  times the subsidy for the step), the share of the extra job losses prevented is
+  `retention_share` x (1 - exp(-b / N)): nothing without money, diminishing returns as the
+  budget grows (doubling it less than doubles the effect), at most `retention_share` (some jobs
+  cannot be saved by a subsidy). Fewer migrants lose their job, so fewer want to return and
+  fewer are stranded when borders are closed; the fund pays for the jobs it keeps;
 - wage theft: a share `recovery_share` of the earnings withheld from irregular migrants is
   recovered (complaint mechanisms, wage protection systems).
 
 Costs: the wage subsidy (`subsidy_share` of the wages of the workers kept, for the months of
-the step) and the recovery system (`cost_usd_per_corridor_year`), paid by `funder`.
+the step; never more than the budget) and the recovery system (`cost_usd_per_corridor_year`),
+paid by `funder`. The financing facility's crisis response uses the same rule with its money.
 """
 
 from __future__ import annotations
@@ -33,10 +39,16 @@ class EmployerCrisisSupportConfig(PolicyConfig):
         1.5, "ratio", 1.0, 100.0, label="job-loss hazard / normal above which support starts",
         source="assumption")
     retention_share: float = param(
-        0.5, "share", 0.0, 1.0, label="share of the extra job losses prevented",
+        0.5, "share", 0.0, 1.0,
+        label="most of the extra job losses a subsidy can prevent (with ample money)",
         source="assumption informed by OECD (2020) 'Job retention schemes during the COVID-19 "
                "lockdown and beyond': schemes covered about 50 M jobs, ten times the 2008-09 "
                "crisis")
+    budget_usd_per_year: float = param(
+        10e9, "USD per year", 0.0, 1e13, label="the fund's budget for wage subsidies in crises",
+        source="scenario choice (OECD job retention schemes cost several % of GDP in 2020; "
+               "10 bn USD a year is of the order of the migrant share of such spending in "
+               "the default world's destinations)")
     subsidy_share: float = param(
         0.6, "share of wages", 0.0, 1.0, label="share of the kept workers' wages the fund pays",
         source="OECD (2020): short-time work schemes replaced 60-100% of lost earnings")
@@ -50,21 +62,38 @@ class EmployerCrisisSupportConfig(PolicyConfig):
                         "facility", source="scenario choice")
 
 
-def retain_jobs(model, where: np.ndarray, threshold: float,
-                retention: float) -> tuple[np.ndarray, np.ndarray]:
-    """The job-retention rule: in the destinations `where`, the part of the job-loss hazard above
-    `threshold` x its normal level (a shock raised it) is cut by the share `retention`, through
-    `countries.job_loss_multiplier`. Returns the hazard by skill and destination before and
-    after ([2, C], per year). The facility's crisis response uses the same rule."""
-    c = model.countries
+def funded_retention(model, where: np.ndarray, budget: float, cfg: EmployerCrisisSupportConfig,
+                     ) -> tuple[np.ndarray, float]:
+    """The job-retention rule, paid for from `budget` (USD for this step) in the destinations
+    `where`: the part of the job-loss hazard above `crisis_threshold` x its normal level is cut
+    by the share `retention_share` x (1 - exp(-budget / N)), N being what keeping every job at
+    risk would cost, through `countries.job_loss_multiplier`. Returns the jobs kept this step
+    by destination (people) and their cost (USD, at most `budget`). The financing facility's
+    crisis response uses the same rule with its money."""
+    c, k, dt = model.countries, model.corridors, model.dt
     normal = model.lever_baseline("countries.job_loss_rate")
-    hazard = c.job_loss_rate * c.job_loss_multiplier
-    excess = np.maximum(hazard - normal * threshold, 0.0) * where
-    supported = hazard - retention * excess
+    hazard = c.job_loss_rate * c.job_loss_multiplier  # [skill, C]: a shock may have raised it
+    excess = np.maximum(hazard - normal * cfg.crisis_threshold, 0.0) * where
+    per_corridor = model.tallies.employed()
+    employed = np.stack([np.bincount(k.d, per_corridor * w, len(c.iso3))
+                         for w in (1.0 - k.high_skill_share, k.high_skill_share)])
+    # The subsidy that keeps one job for the step, by skill and destination.
+    wages = np.stack([c.wage_low, c.wage_high]) * model.cfg.labour.migrant_wage_ratio
+    per_job = cfg.subsidy_share * wages * 12.0 * dt
+    at_risk = employed * (hazard_to_prob(hazard, dt) - hazard_to_prob(hazard - excess, dt))
+    need = float((at_risk * per_job).sum())
+    if need <= 0.0 or budget <= 0.0:
+        return np.zeros(len(c.iso3)), 0.0
+    share = cfg.retention_share * -np.expm1(-budget / need)
+    supported = hazard - share * excess
     c.job_loss_multiplier = np.divide(supported, c.job_loss_rate,
                                       out=c.job_loss_multiplier.copy(),
                                       where=c.job_loss_rate > 0)
-    return hazard, supported
+    # Jobs kept: employed x (job-loss probability without - with support); the probability is
+    # concave in the hazard, so this is at most `share` x the jobs at risk, and the cost at
+    # most the budget.
+    kept = employed * (hazard_to_prob(hazard, dt) - hazard_to_prob(supported, dt))
+    return kept.sum(axis=0), float((kept * per_job).sum())
 
 
 @register
@@ -73,7 +102,7 @@ class EmployerCrisisSupport(Policy):
 
     name = "employer_crisis_support"
     label = "employer support in crises"
-    main_parameter = "retention_share"
+    main_parameter = "budget_usd_per_year"
     config_class = EmployerCrisisSupportConfig
     moves_levers = ("countries.job_loss_multiplier", "corridors.wage_theft_share")
     flows = (Flow("wages_recovered_usd", "USD", "withheld earnings recovered"),)
@@ -81,21 +110,23 @@ class EmployerCrisisSupport(Policy):
                             lambda model: float(model.flows["wages_recovered_usd"][0])),)
     moves = {"job_losses": "down", "stranded": "down", "wage_theft_usd": "down"}
 
+    def __init__(self, model, cfg):
+        super().__init__(model, cfg)
+        self.jobs_kept = 0.0  # job-steps kept by the subsidy (people x steps)
+
+    def summary(self):
+        out = super().summary()
+        out["jobs_kept"] = round(self.jobs_kept, 2)
+        return out
+
     def before_step(self, model, events) -> None:
         c, k, cfg = model.countries, model.corridors, self.cfg
         s = cfg.intensity
         covered_destinations = np.bincount(k.d[self.covered], minlength=len(c.iso3)) > 0
-        hazard, supported = retain_jobs(model, covered_destinations, cfg.crisis_threshold,
-                                        s * cfg.retention_share)
-        # Workers kept this step: employed x (job-loss probability without - with support).
-        # Employed per skill and destination, with each corridor's tertiary share.
-        per_corridor = model.tallies.employed()
-        employed = np.stack([np.bincount(k.d, per_corridor * w, len(c.iso3))
-                             for w in (1.0 - k.high_skill_share, k.high_skill_share)])
-        kept = (employed * (hazard_to_prob(hazard, model.dt)
-                            - hazard_to_prob(supported, model.dt))).sum(axis=0)
-        monthly = c.wage_low * model.cfg.labour.migrant_wage_ratio
-        self.pay(cfg.funder, float(np.dot(kept, monthly)) * 12.0 * model.dt * cfg.subsidy_share)
+        kept, cost = funded_retention(model, covered_destinations,
+                                      s * cfg.budget_usd_per_year * model.dt, cfg)
+        self.jobs_kept += float(kept.sum())
+        self.pay(cfg.funder, cost)
         # Wage theft: recover a share of what irregular workers are not paid.
         recovered_share = s * cfg.recovery_share * k.wage_theft_share
         gross = earnings_table(model, gross=True)
