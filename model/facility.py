@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from model.components import Component, Flow, Indicator, StepEvents
+from model.components import Component, Flow, Indicator, StepEvents, step_flow
 from model.params import ConfigError, param, typed
 from model.policies.employer_crisis_support import EmployerCrisisSupportConfig, funded_retention
 
@@ -150,10 +150,6 @@ def _books(key: str):
     return lambda model: model.facility.books[key] if model.facility is not None else 0.0
 
 
-def _step_flow(name: str):
-    return lambda model: float(model.flows[name][0])
-
-
 class FinancingFacility(mesa.Agent, Component):
     """The facility: members, money, programmes by theme and member, governance rules.
 
@@ -180,19 +176,19 @@ class FinancingFacility(mesa.Agent, Component):
                   lambda model: (float(model.facility.member.sum())
                                  if model.facility is not None else 0.0)),
         Indicator("facility_fees_usd", "USD per step", "membership fees received by the facility",
-                  _step_flow("facility_fees")),
+                  step_flow("facility_fees")),
         Indicator("facility_grants_usd", "USD per step", "donor grants received by the facility",
-                  _step_flow("facility_grants")),
+                  step_flow("facility_grants")),
         Indicator("facility_bank_loans_usd", "USD per step",
                   "concessional loans from development banks blended in",
-                  _step_flow("facility_bank_loans")),
+                  step_flow("facility_bank_loans")),
         Indicator("facility_cash_usd", "USD", "the facility's cash balance", _books("cash")),
         Indicator("facility_loans_outstanding_usd", "USD", "loans on-lent to members, outstanding",
                   _books("loans_outstanding")),
         Indicator("facility_crisis_response_usd", "USD per step", "programmes for crisis response",
-                  _step_flow("facility_crisis_response")),
+                  step_flow("facility_crisis_response")),
         *(Indicator(f"facility_theme_{t}_usd", "USD per step", f"facility programmes: {t}",
-                    _step_flow(f"facility_theme_{t}")) for t in THEMES),
+                    step_flow(f"facility_theme_{t}")) for t in THEMES),
     )
 
     def __init__(self, model, cfg: FacilityConfig):

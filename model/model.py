@@ -238,7 +238,8 @@ class MigrationModel(mesa.Model):
     # ----------------------------------------------------------------- stepping
     def _phase_runners(self) -> dict:
         """Phase name -> what runs it: the model's own phases, then the components'."""
-        own = {"economy": self._update_economy, "levers": self._reset_levers,
+        own = {"economy": lambda model, events: self._update_economy(),
+               "levers": lambda model, events: self._reset_levers(),
                "year_end": self._year_end, "record": self._record}
         built = {Shocks: self.shocks, FinancingFacility: self.facility,
                  Agreements: self.agreements, PolicySet: self.policies}
@@ -292,7 +293,7 @@ class MigrationModel(mesa.Model):
         if self.steps >= self.n_steps:
             self.running = False
 
-    def _reset_levers(self, model=None, events=None) -> None:
+    def _reset_levers(self) -> None:
         """Every lever back to its baseline value; active shocks and policies then move them."""
         for key, base in self._lever_base.items():
             table, name = key.split(".")
@@ -306,7 +307,7 @@ class MigrationModel(mesa.Model):
         """Every indicator now (what the DataCollector records at the end of a step)."""
         return measure(self, self.indicator_specs)
 
-    def _update_economy(self, model=None, events=None) -> None:
+    def _update_economy(self) -> None:
         """Wages and working-age populations grow at the configured rates; with a non-zero
         native-wage elasticity wages also move with the migrant share of the population."""
         c, cfg, e = self.countries, self.cfg.labour, self.cfg.emigration

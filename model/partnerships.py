@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.components import Component, Flow, Indicator, StepEvents
+from model.components import Component, Flow, Indicator, StepEvents, step_flow
 from model.params import ConfigError, param, typed
 from model.policies import REGISTRY, parse_policies
 from model.policies.base import CorridorView
@@ -99,9 +99,9 @@ class Agreements(Component):
                   lambda model: (float(len(model.agreements.active))
                                  if model.agreements is not None else 0.0)),
         Indicator("agreements_formed", "agreements per step", "agreements signed",
-                  lambda model: float(model.flows["agreements_formed"][0])),
+                  step_flow("agreements_formed")),
         Indicator("agreements_ended", "agreements per step", "agreements abandoned",
-                  lambda model: float(model.flows["agreements_ended"][0])),
+                  step_flow("agreements_ended")),
         Indicator("agreement_coverage", "people",
                   "migrants abroad on corridors with an agreement", _coverage),
     )

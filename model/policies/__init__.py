@@ -15,7 +15,7 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from model.components import Component, Flow, Headline, Indicator, StepEvents
+from model.components import Component, Flow, Headline, Indicator, StepEvents, step_flow
 from model.params import ConfigError, typed
 from model.policies.base import PAYERS, REGISTRY, Policy, PolicyConfig, register
 
@@ -25,8 +25,6 @@ for _module in pkgutil.iter_modules(__path__):
 
 __all__ = ["PAYERS", "REGISTRY", "Policy", "PolicyConfig", "PolicySet", "parse_policies",
            "register"]
-
-
 
 
 def parse_policies(spec: Any) -> dict[str, PolicyConfig]:
@@ -88,10 +86,6 @@ def _cost_total(ts, model) -> float:
     return float(ts[[f"policy_cost_{p}_usd" for p in PAYERS]].sum().sum())
 
 
-def _cost(payer: str):
-    return lambda model: float(model.flows[f"cost_{payer}"][0])
-
-
 class PolicySet(Component):
     """The policies of one run, called at their hooks in the order they were given."""
 
@@ -100,7 +94,8 @@ class PolicySet(Component):
     phase = "policies"
     flows = tuple(Flow(f"cost_{payer}", "USD", f"cost of policies and programmes to {payer}")
                   for payer in PAYERS)
-    indicators = tuple(Indicator(f"policy_cost_{payer}_usd", "USD per step", label, _cost(payer))
+    indicators = tuple(Indicator(f"policy_cost_{payer}_usd", "USD per step", label,
+                                 step_flow(f"cost_{payer}"))
                        for payer, label in zip(PAYERS, (
                            "cost of policies to origin governments",
                            "cost of policies to destination governments",

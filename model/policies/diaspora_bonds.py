@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.components import Field, Flow, Indicator
+from model.components import Field, Flow, Indicator, step_flow
 from model.params import param
 from model.policies.base import Policy, PolicyConfig, register
 from model.population import ABROAD
@@ -83,9 +83,9 @@ class DiasporaBonds(Policy):
              Flow("bonds_repaid_usd", "USD", "diaspora bond coupons and principal paid"))
     indicators = (
         Indicator("bonds_raised_usd", "USD per step", "diaspora bonds sold",
-                  lambda model: float(model.flows["bonds_raised_usd"][0])),
+                  step_flow("bonds_raised_usd")),
         Indicator("bonds_repaid_usd", "USD per step", "diaspora bond coupons and principal paid",
-                  lambda model: float(model.flows["bonds_repaid_usd"][0])),
+                  step_flow("bonds_repaid_usd")),
         Indicator("bonds_outstanding_usd", "USD", "diaspora bond principal outstanding",
                   lambda model: float(sum(p.outstanding for p in model.policies.running()
                                           if p.name == "diaspora_bonds"))),

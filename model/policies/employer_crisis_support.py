@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.components import Flow, Indicator
+from model.components import Flow, Indicator, step_flow
 from model.params import param
 from model.policies.base import PAYERS, Policy, PolicyConfig, register
 from model.processes.earnings import earnings_table
@@ -107,7 +107,7 @@ class EmployerCrisisSupport(Policy):
     moves_levers = ("countries.job_loss_multiplier", "corridors.wage_theft_share")
     flows = (Flow("wages_recovered_usd", "USD", "withheld earnings recovered"),)
     indicators = (Indicator("wages_recovered_usd", "USD per step", "withheld earnings recovered",
-                            lambda model: float(model.flows["wages_recovered_usd"][0])),)
+                            step_flow("wages_recovered_usd")),)
     moves = {"job_losses": "down", "stranded": "down", "wage_theft_usd": "down"}
 
     def __init__(self, model, cfg):

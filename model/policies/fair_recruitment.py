@@ -17,7 +17,7 @@ import numpy as np
 
 from model.params import param
 from model.policies.base import Policy, PolicyConfig, register
-from model.processes.emigration import recruitment_cost
+from model.processes.entry import recruitment_cost
 
 
 @dataclass

@@ -9,7 +9,9 @@ education remittances raised education spending at home. Mechanism (covered corr
 - migrants direct part of their formal transfers to the matched use (education, investment):
   a share `earmarked_share` without a match, rising with its generosity,
   `earmarked_share` x (1 + `directed_response` x match rate), as migrants offered matches in the
-  experiment directed more to education without sending less otherwise;
+  experiment directed more to education. The directed part is taken from what they already
+  send (the experiment found no fall in other remittances, i.e. some new money, which this
+  conservative rule leaves out);
 - the match makes the formal channel that much more attractive: its utility rises by the price
   sensitivity times the match migrants can expect as a percentage of the amount (a match is a
   negative price; it is prorated by the share of requests the fund met in the last step);
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.components import Flow, Headline, Indicator
+from model.components import Flow, Headline, Indicator, corridor_flow, step_flow
 from model.params import param
 from model.policies.base import PAYERS, Policy, PolicyConfig, register, remittance_gain
 
@@ -80,10 +82,10 @@ class RemittanceMatching(Policy):
                                                  + model.flows["topup"].sum()),
                   compare=("Income of origin households from abroad", "usd_step")),
         Indicator("matching_topup_usd", "USD per step", "remittance matches paid",
-                  lambda model: float(model.flows["topup"].sum())),
+                  corridor_flow("topup")),
         Indicator("origin_investment_usd", "USD per step",
                   "remittances and matches earmarked for education and investment at origin",
-                  lambda model: float(model.flows["investment_usd"][0])),
+                  step_flow("investment_usd")),
     )
     headlines = (Headline("household_income_total_usd", "USD",
                           "household income from abroad over the run", "household_income_usd",

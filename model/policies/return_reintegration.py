@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.components import Flow, Indicator
+from model.components import Flow, Indicator, corridor_flow
 from model.params import param
 from model.policies.base import (
     PAYERS,
@@ -70,7 +70,7 @@ class ReturnReintegration(Policy):
                   "return-to-job agreements", per_corridor=True),)
     indicators = (Indicator("remigrants_regular", "people per step",
                             "returnees going back to their former host through return-to-job "
-                            "agreements", lambda model: float(model.flows["remigrants"].sum())),)
+                            "agreements", corridor_flow("remigrants")),)
     moves = {"reintegration_rate": "up", "remigrants_regular": "up",
              "arrivals_irregular": "down"}
 

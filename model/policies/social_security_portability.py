@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.components import Flow, Indicator
+from model.components import Flow, Indicator, step_flow
 from model.params import param
 from model.policies.base import RETURNS_PER_SETTLED_RATE, Policy, PolicyConfig, register
 from model.population import HIGH
@@ -49,7 +49,7 @@ class SocialSecurityPortability(Policy):
     indicators = (
         Indicator("pension_rights_carried_usd", "USD per step",
                   "pension rights carried home by returnees under portability agreements",
-                  lambda model: float(model.flows["pension_rights_carried_usd"][0])),
+                  step_flow("pension_rights_carried_usd")),
         Indicator("pension_income_home_usd", "USD per year",
                   "old-age income at home from the portable rights carried so far",
                   lambda model: float(sum(p.carried / p.cfg.annuity_years

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.components import Component, Field, Flow, Indicator, Lever, StepEvents, ratio
+from model.components import Component, Field, Flow, Indicator, Lever, StepEvents, ratio, step_flow
 from model.population import HIGH
 from model.tallies import S_ABROAD, S_EMPLOYED, job_cell
 
@@ -70,7 +70,7 @@ class Earnings(Component):
         Indicator("migrant_earnings_usd_month", "USD per month",
                   "average monthly earnings of employed migrants", _mean_earnings),
         Indicator("wage_theft_usd", "USD per step", "earnings withheld from irregular migrants",
-                  lambda model: float(model.flows["wage_theft_usd"][0])),
+                  step_flow("wage_theft_usd")),
     )
 
     def run(self, model, events: StepEvents) -> None:

@@ -42,12 +42,14 @@ from model.components import (
     Indicator,
     Lever,
     StepEvents,
+    corridor_flow,
     ratio,
 )
 from model.params import param
 from model.population import ABROAD, HIGH, LOW
 from model.processes import entry
 from model.processes.earnings import start_accrual
+from model.processes.entry import recruitment_cost
 
 
 @dataclass
@@ -155,13 +157,6 @@ def home_earnings(model) -> np.ndarray:
     c, o = model.countries, model.corridors.o
     employ = 1.0 - c.unemployment[o]
     return np.stack([c.wage_low[o] * employ, c.wage_high[o] * employ])
-
-
-def recruitment_cost(model) -> np.ndarray:
-    """Worker-paid recruitment cost per skill and corridor ([2, K], USD): months of the
-    destination wage of a job at the migrant's skill."""
-    k, c = model.corridors, model.countries
-    return k.recruitment_months * np.stack([c.wage_low[k.d], c.wage_high[k.d]])
 
 
 def travel_cost(cfg, distance_km: np.ndarray) -> np.ndarray:
@@ -277,18 +272,18 @@ class Emigration(Component):
     )
     indicators = (
         Indicator("inflows", "people per step", "new arrivals",
-                  lambda model: float(model.flows["arrivals"].sum())),
+                  corridor_flow("arrivals")),
         Indicator("recruitment_cost_months", "months of earnings",
                   "SDG 10.7.1: worker-paid recruitment cost of regular arrivals in months of "
                   "their expected monthly earnings", _recruitment_cost_months),
         Indicator("arrivals_irregular", "people per step", "arrivals through irregular routes",
-                  lambda model: float(model.flows["arrivals_irregular"].sum())),
+                  corridor_flow("arrivals_irregular")),
         Indicator("entries_intercepted", "people per step",
                   "irregular entry attempts stopped at the border",
-                  lambda model: float(model.flows["intercepted"].sum())),
+                  corridor_flow("intercepted")),
         Indicator("visas_refused", "people per step",
                   "regular applicants refused for want of quota",
-                  lambda model: float(model.flows["visas_refused"].sum())),
+                  corridor_flow("visas_refused")),
         Indicator("debt_at_arrival_usd", "USD per person",
                   "average debt of new arrivals (recruitment fees or smuggling costs)",
                   _per_arrival("arrival_debt_usd")),

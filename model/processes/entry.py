@@ -41,12 +41,18 @@ import numpy as np
 from model.population import HIGH, LOW
 
 
+def recruitment_cost(model) -> np.ndarray:
+    """Worker-paid recruitment cost per skill and corridor ([2, K], USD): months of the
+    destination wage of a job at the migrant's skill (SDG 10.7.1)."""
+    k, c = model.corridors, model.countries
+    return k.recruitment_months * np.stack([c.wage_low[k.d], c.wage_high[k.d]])
+
+
 def channel_costs(model) -> tuple[np.ndarray, np.ndarray]:
     """USD cost of a move by skill and corridor ([2, K] each): regular (travel and documents
     plus the worker-paid recruitment fee), irregular (the smuggler's fee)."""
-    k, c, cfg = model.corridors, model.countries, model.cfg.emigration
-    fee = k.recruitment_months * np.stack([c.wage_low[k.d], c.wage_high[k.d]])
-    regular = k.travel_cost_usd + fee
+    k, cfg = model.corridors, model.cfg.emigration
+    regular = k.travel_cost_usd + recruitment_cost(model)
     irregular = np.broadcast_to(k.travel_cost_usd * cfg.irregular_cost_multiplier, regular.shape)
     return regular, irregular
 

@@ -30,6 +30,7 @@ from model.components import (
     Lever,
     StepEvents,
     ratio,
+    step_flow,
 )
 from model.params import param
 from model.population import ABROAD, HIGH
@@ -172,7 +173,7 @@ class Labour(Component):
                   "tertiary-educated migrants abroad with recognised credentials",
                   _recognised_share),
         Indicator("job_losses", "people per step", "migrants who lost their job",
-                  lambda model: float(model.flows["job_losses"][0])),
+                  step_flow("job_losses")),
     )
 
     headlines = (

@@ -36,6 +36,7 @@ from model.components import (
     Indicator,
     Lever,
     StepEvents,
+    corridor_flow,
     ratio,
 )
 from model.params import param
@@ -147,10 +148,6 @@ def amount(model, rows: np.ndarray) -> np.ndarray:
     return np.where(pop.employed[rows], share * income(model, rows), idle * abroad)
 
 
-def _sum(name: str):
-    return lambda model: float(model.flows[name].sum())
-
-
 def _formal_share(model) -> float:
     f = model.flows
     return ratio(f["formal_sent"].sum(), f["sent"].sum())
@@ -229,15 +226,15 @@ class Remittances(Component):
         ("formal_received", "remittances received through formal channels")))
     indicators = (
         Indicator("remittances_sent_usd", "USD per step",
-                  "remittances sent, all channels, before fees", _sum("sent")),
+                  "remittances sent, all channels, before fees", corridor_flow("sent")),
         Indicator("remittances_received_usd", "USD per step",
-                  "remittances received by households, all channels", _sum("received")),
+                  "remittances received by households, all channels", corridor_flow("received")),
         Indicator("remittances_formal_usd", "USD per step",
                   "remittances received through formal channels (what WDI records)",
-                  _sum("formal_received"),
+                  corridor_flow("formal_received"),
                   compare=("Remittances received through formal channels", "usd_step")),
         Indicator("remittance_fees_usd", "USD per step", "fees paid on remittances",
-                  _sum("fees")),
+                  corridor_flow("fees")),
         Indicator("formal_share", "share", "formal share of the amount sent", _formal_share),
         Indicator("remittance_price_pct", "% of 200 USD",
                   "SDG 10.c.1: average cost of sending, simple mean over corridors with flows",

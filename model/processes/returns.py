@@ -18,7 +18,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.components import Component, Field, Flow, Headline, Indicator, Lever, StepEvents
+from model.components import (
+    Component,
+    Field,
+    Flow,
+    Headline,
+    Indicator,
+    Lever,
+    StepEvents,
+    corridor_flow,
+    step_flow,
+)
 from model.params import param
 from model.population import ABROAD, RETURNEE
 from model.processes.earnings import current_savings, settle
@@ -145,12 +155,12 @@ class Returns(Component):
              Flow("stranded", "people", "migrants who want to return but cannot"))
     indicators = (
         Indicator("returns", "people per step", "migrants who returned home",
-                  lambda model: float(model.flows["returns"].sum())),
+                  corridor_flow("returns")),
         Indicator("stranded", "people", "migrants who want to return but cannot (they "
                   "leave once departures reopen)",
-                  lambda model: float(model.flows["stranded"][0])),
+                  step_flow("stranded")),
         Indicator("removals", "people per step", "irregular migrants removed to their origin",
-                  lambda model: float(model.flows["removals"].sum())),
+                  corridor_flow("removals")),
     )
 
     def __init__(self):
