@@ -21,7 +21,7 @@ from typing import Any
 
 from model.catalogue import PROCESSES
 from model.facility import FacilityConfig, parse_facility
-from model.params import ConfigError, check_value, param, typed
+from model.params import ConfigError, check_value, default_of, param, typed
 from model.partnerships import AgreementsConfig, parse_agreements
 from model.policies import REGISTRY, PolicyConfig, parse_policies
 from model.processes.emigration import EmigrationConfig
@@ -110,12 +110,12 @@ def flat_defaults() -> dict[str, Any]:
                            "facility": {}, "agreements": {}}
     for f in dataclasses.fields(MigrationConfig):
         if f.name in TOP_LEVEL:
-            out[f.name] = f.default
+            out[f.name] = default_of(f)
     for group, cls in _group_classes().items():
         for f in dataclasses.fields(cls):
             if f.name in out:
                 raise AssertionError(f"config name {f.name!r} is used twice ({group})")
-            out[f.name] = f.default
+            out[f.name] = default_of(f)
     return out
 
 
@@ -244,6 +244,6 @@ def parameter_table() -> str:
     for key, (dotted, f) in field_meta().items():
         m = f.metadata
         allowed = f"{m['lo']} to {m['hi']}" if m.get("lo") is not None else ""
-        rows.append(f"| `{dotted}` | {f.default} | {m.get('unit', '')} | {allowed} | "
+        rows.append(f"| `{dotted}` | {default_of(f)} | {m.get('unit', '')} | {allowed} | "
                     f"{m.get('label', '')} | {m.get('source', '')} |")
     return "\n".join(rows)

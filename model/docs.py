@@ -13,6 +13,7 @@ from pathlib import Path
 
 from model.config import parameter_table
 from model.indicators import headlines, indicators
+from model.params import default_of
 
 
 def indicator_table() -> str:
@@ -67,7 +68,7 @@ def policy_table() -> str:
         what = re.sub(r"\s*Mechanism \([^)]*\):$", "", what)
         fields = sorted((f for f in dataclasses.fields(cls.config_class) if f.name not in common),
                         key=lambda f: f.name != cls.main_parameter)
-        settings = "; ".join(f"`{f.name}` = {f.default} {f.metadata.get('unit', '')}".strip()
+        settings = "; ".join(f"`{f.name}` = {default_of(f)} {f.metadata.get('unit', '')}".strip()
                              for f in fields)
         sources = "; ".join(dict.fromkeys(f.metadata.get("source", "") for f in fields
                                            if f.metadata.get("source")))

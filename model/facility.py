@@ -14,15 +14,19 @@ Money, once a year, from `start_year`:
 - the books balance every step: money in (fees + grants + bank loans) = money out (programme
   grants + repayments to the banks) + cash + loans outstanding (tested).
 
-Programmes take effect after `lag_years`, through capacity that builds with spending and
-depreciates, with diminishing returns (1 - exp(-capacity / effect_scale_usd)), each through one
-model mechanism in the member's corridors:
-- governance of labour migration: wider regular channels (quota) into member destinations;
-- skilling migrants: more skilled emigrants with recognised credentials from member origins;
-- new technologies for migrants: lower remittance prices on member corridors;
-- migrant protection: less wage theft in member destinations;
-- preventing irregular migration: fewer irregular departures from member origins;
-- partnerships: trust among members (it raises the value members see in staying).
+Programmes take effect after `lag_years`, through capital that builds with spending and
+depreciates (`capacity_depreciation`); in each theme the capital buys units at a cost per unit
+with diminishing returns, and the units move one model mechanism in the member's corridors
+(`model.facility_themes`, where the table of themes, units and mechanisms is):
+- governance of labour migration: extra regular places (quotas) into member destinations;
+- skilling migrants: credentials recognised for skilled emigrants from member origins;
+- new technologies for migrants: migrants moved to digital transfers, so lower prices;
+- migrant protection: irregular workers under wage protection, so less wage theft;
+- preventing irregular migration: risk information for young people in member origins, so
+  fewer irregular departures;
+- partnerships: dialogue, so trust among members (agreements between members value it).
+The summary prints, by theme, the money spent, the units bought and the units per million USD,
+and what the outcomes are worth a year per USD spent.
 
 Governance options (each a setting, so a sweep can compare them):
 - `voting`: `equal` (one member, one vote) or `weighted` by contribution; votes set the shares of
@@ -37,10 +41,12 @@ Governance options (each a setting, so a sweep can compare them):
   shares learn towards the themes that moved their indicator most per dollar.
 
 Membership: each year every candidate judges membership (`judge_membership`): it joins or stays
-with a probability that rises with the value of what it receives (the grant element of its
-programmes), weighted by its perceived fairness, against its fee and compliance cost.
-Perceived fairness falls with a voting weight below an equal share, with conditions, and with
-receiving less than it pays. Whether
+with a probability that rises with what the programmes' outcomes are worth to itself (its
+remittances, taxes and enforcement costs avoided, `facility_themes.outcome_value`), weighted by
+trust and by its perceived fairness, against its fee and compliance cost. Before any outcome is
+known, a candidate expects its share of the year's programmes to be worth
+`expected_value_per_usd` per dollar. Perceived fairness falls with a voting weight below an
+equal share, with conditions, and with outcomes worth less than it pays. Whether
 equal, unconditional partnerships last longer is thus an outcome of these rules, which a sweep
 can confirm or refute (`conf/sweep/facility_governance.yaml`).
 """
@@ -53,10 +59,10 @@ import mesa
 import numpy as np
 
 from model.components import Component, Flow, Indicator, StepEvents, step_flow
+from model.facility_themes import THEMES, UNITS, apply_themes, outcome_value, reached_shares, sizes, units
 from model.params import ConfigError, param, typed
 from model.policies.employer_crisis_support import EmployerCrisisSupportConfig, funded_retention
 
-THEMES = ("governance", "skilling", "technology", "protection", "irregular", "partnerships")
 # Theme preferences of a member by its role (shares; assumption stated in the docstring).
 ORIGIN_PREFERENCE = np.array([0.10, 0.30, 0.30, 0.20, 0.05, 0.05])
 DESTINATION_PREFERENCE = np.array([0.30, 0.05, 0.05, 0.10, 0.35, 0.15])
@@ -99,20 +105,61 @@ class FacilityConfig:
     capacity_depreciation: float = param(0.1, "per year", 0.0, 1.0,
                                          label="decay of what programmes built",
                                          source="assumption")
-    effect_scale_usd: float = param(
-        200e6, "USD", 1e3, 1e12, label="capacity at which a theme reaches 63% of its effect",
+    governance_cost_usd: float = param(
+        50000.0, "USD per regular place a year", 1.0, 1e9,
+        label="cost of an extra regular place a year (first places)",
+        source="GFMD paper, note 6: PALIM (Belgium-Morocco) spent 1.5 M EUR to train 60 "
+               "graduates and place about half in jobs in Flanders, about 50,000 EUR a placement "
+               "(a pilot; larger schemes may cost less)")
+    governance_max_expansion: float = param(
+        1.0, "share of the quota", 0.0, 10.0, label="most the quotas can grow",
+        source="Germany's Western Balkans regulation: 25,000 places a year from 2021, doubled "
+               "to 50,000 in 2024")
+    skilling_cost_usd: float = param(
+        2000.0, "USD per credential", 1.0, 1e9,
+        label="cost of training and certifying a skilled emigrant (first ones)",
+        source="assumption between skills tests (100-500 USD, as skill recognition) and "
+               "training (about 25,000 EUR per PALIM trainee, GFMD paper note 6)")
+    technology_cost_usd: float = param(
+        50.0, "USD per migrant", 0.01, 1e9, label="cost of moving a migrant to digital transfers",
+        source="assumption, as the cheaper-remittances programme (to be fitted)")
+    protection_cost_usd: float = param(
+        100.0, "USD per worker", 0.01, 1e9,
+        label="cost of bringing an irregular worker under wage protection",
+        source="assumption (no published cost found)")
+    protection_effect: float = param(
+        0.3, "share", 0.0, 1.0, label="share of a protected worker's stolen wages recovered",
+        source="assumption; the evidence is weak: Engineers Against Poverty (2019) finds the "
+               "UAE Wage Protection System has not reduced late or non-payment")
+    information_cost_usd: float = param(
+        20.0, "USD per person reached", 0.01, 1e9,
+        label="cost of reaching a young person with risk information",
+        source="assumption (no published cost per person found)")
+    audience_per_irregular: float = param(
+        20.0, "people per irregular departure", 1.0, 1e6,
+        label="young people a campaign must reach per would-be irregular migrant",
         source="assumption")
-    max_effects: list[float] = field(default_factory=lambda: [0.3, 0.3, 0.4, 0.5, 0.3, 0.5])
+    information_effect: float = param(
+        0.25, "share", 0.0, 1.0, label="fall in irregular departures among those reached",
+        source="between Battiston, Corno and La Ferrara (Guinea RCT): migration without a visa "
+               "fell 51% a year later, and Bah, Batista, Gubert and McKenzie (2023, J. Dev. "
+               "Econ.): no detectable effect in The Gambia")
+    partnerships_cost_usd: float = param(
+        1e6, "USD per member a year", 1.0, 1e12,
+        label="dialogue and secretariat per member (63% of the trust)", source="assumption")
+    max_trust: float = param(0.5, "share", 0.0, 10.0,
+                             label="most trust dialogue builds (the value of agreements "
+                                   "between members rises by it)", source="assumption")
+    expected_value_per_usd: float = param(
+        1.0, "USD of value per USD of programmes", 0.0, 100.0,
+        label="what a candidate expects of a programme dollar before any outcome is known",
+        source="assumption (a dollar is expected to be worth a dollar)")
     compliance_cost_usd: float = param(2e6, "USD per member per year", 0.0, 1e10,
                                        label="reporting and compliance cost when conditional",
                                        source="assumption")
     conditional_fairness_penalty: float = param(
         0.3, "share", 0.0, 1.0, label="perceived fairness lost to conditions",
         source="assumption (conditionality is resented as intrusive, GFMD paper)")
-    benefit_valuation: float = param(
-        1.0, "USD of value per USD of grant element", 0.0, 100.0,
-        label="value a member sees in each dollar of grant element it receives",
-        source="assumption (1: a grant dollar is worth a dollar, spillovers aside)")
     loan_grant_element: float = param(
         0.35, "share", 0.0, 1.0, label="grant element of the concessional loans",
         source="IMF/World Bank: loans count as concessional with a grant element of at least "
@@ -130,9 +177,6 @@ class FacilityConfig:
 def validate_facility(cfg: FacilityConfig) -> FacilityConfig:
     """Checks beyond the fields' own ranges: text options, the six effects, country codes."""
     typed(FacilityConfig, cfg, "facility", choices=CHOICES)
-    if len(cfg.max_effects) != len(THEMES) or not all(0 <= x <= 1 for x in cfg.max_effects):
-        raise ConfigError(f"facility.max_effects = {list(cfg.max_effects)}: six shares 0 to 1, "
-                          f"one per theme ({', '.join(THEMES)})")
     from model.world.loader import shipped_countries
 
     bad = sorted(set(cfg.candidates) - set(shipped_countries()["iso3"]))
@@ -203,8 +247,12 @@ class FinancingFacility(mesa.Agent, Component):
         self.theme_shares = np.full(len(THEMES), 1.0 / len(THEMES))
         self.capacity = np.zeros((len(THEMES), C))     # built by programmes, USD
         self.pipeline: list[tuple[float, np.ndarray]] = []  # (year effective, spending [T, C])
-        self.received = np.zeros(C)                     # programme money last year, USD
+        self.loan_cost = np.zeros(C)  # last year's loans to each member, at their cost to it, USD
         self.trust = np.zeros(C)
+        self.sizes = np.zeros((len(THEMES), C))  # the most units each theme could buy
+        self.reached = np.zeros((len(THEMES), C))  # the share of them bought
+        self.spent = np.zeros(len(THEMES))  # programme money by theme over the run, USD
+        self.year_irregular_done = np.zeros(len(model.corridors.o))  # last full year's
         self.compliant = np.ones(C, dtype=bool)
         self.last_irregular = None
         self.last_outcome = None
@@ -231,6 +279,7 @@ class FinancingFacility(mesa.Agent, Component):
             self.check_conditions()
             self.judge_membership()
             self.fund_year()
+            self.year_irregular_done = self.year_irregular.copy()
             self.year_irregular[:] = 0.0
         self.apply()
 
@@ -301,9 +350,25 @@ class FinancingFacility(mesa.Agent, Component):
             voice = np.ones(len(c.iso3))
         conditions = 1.0 - (self.cfg.conditional_fairness_penalty
                             if self.cfg.participation == "conditional" else 0.0)
-        paid = self.fee + self._compliance()
-        returns = np.minimum(1.0, self.received / np.maximum(paid, 1.0))
+        paid = self.fee + self._compliance() + self.loan_cost
+        returns = np.minimum(1.0, self.own_value() / np.maximum(paid, 1.0))
         return voice * conditions * (0.5 + 0.5 * returns)
+
+    def outcome_values(self) -> np.ndarray:
+        """What the programmes' outcomes are worth a year to each country, by theme ([T, C],
+        USD; `facility_themes.outcome_value`)."""
+        return outcome_value(self.model, self, self.reached)
+
+    def own_value(self) -> np.ndarray:
+        """What membership is worth a year to each country: its own outcomes for members; for
+        candidates, what members get on average; before any outcome, the promise of an equal
+        share of the year's programmes (`expected_value_per_usd` per dollar)."""
+        value = self.outcome_values().sum(axis=0)
+        promise = np.full(len(value), self.cfg.expected_value_per_usd * self.programme_budget()
+                          / max(self.candidate.sum(), 1))
+        if not self.member.any() or not self.reached.any():
+            return promise
+        return np.where(self.member, value, value[self.member].mean())
 
     def _compliance(self) -> np.ndarray:
         if self.cfg.participation == "conditional":
@@ -314,13 +379,8 @@ class FinancingFacility(mesa.Agent, Component):
         """Candidates join, members stay or leave: value x fairness against cost (logit)."""
         m, cfg = self.model, self.cfg
         rng = m.streams["facility"]
-        cost = self.fee + self._compliance()
-        if self.member.any():
-            expected = np.where(self.member, self.received,
-                                self.received[self.member].mean())
-        else:  # before any history: an equal split of the first year's programmes
-            expected = np.full(len(cost), self.programme_budget() / max(self.candidate.sum(), 1))
-        value = (cfg.benefit_valuation * expected * (1.0 + self.trust)) * self.fairness()
+        cost = self.fee + self._compliance() + self.loan_cost
+        value = self.own_value() * (1.0 + self.trust) * self.fairness()
         ratio = np.log(np.maximum(value, 1.0) / np.maximum(cost, 1.0))
         p_in = 1.0 / (1.0 + np.exp(-cfg.exit_sensitivity * ratio))
         stays = rng.random(len(cost)) < p_in
@@ -385,11 +445,13 @@ class FinancingFacility(mesa.Agent, Component):
             years = int(round(cfg.loan_years))
             self.loan_book.append((loan_part / years, years))
         # Repayments to the banks equal members' repayments (booked above).
-        # What members receive, valued at its grant element (loans must be repaid).
+        # Members repay the loan part of what they receive: its cost to them is the part of
+        # the loan that is not a grant.
         gross = spend.sum(axis=0) + (
             crisis_budget * self.crisis_weight if crisis_budget else 0.0)
         loan_share = bank_loans / budget if budget else 0.0
-        self.received = gross * ((1.0 - loan_share) + loan_share * cfg.loan_grant_element)
+        self.loan_cost = gross * loan_share * (1.0 - cfg.loan_grant_element)
+        self.spent += self.by_theme
         self.pipeline.append((m.now() + cfg.lag_years, spend))
         m.flows["cost_facility"][0] += spent
         # Members' fees: a cost to their governments (as origin or destination by role).
@@ -430,7 +492,8 @@ class FinancingFacility(mesa.Agent, Component):
 
     # ---------------------------------------------------------------- effects every step
     def apply(self) -> None:
-        """Programmes whose lag has passed build capacity; capacity moves the levers."""
+        """Programmes whose lag has passed build capital; capital buys units in each theme,
+        which move the levers (`facility_themes`)."""
         m, cfg = self.model, self.cfg
         now = m.now()
         arrived = [s for y, s in self.pipeline if y <= now + 1e-9]
@@ -438,22 +501,36 @@ class FinancingFacility(mesa.Agent, Component):
         for spend in arrived:
             self.capacity += spend
         self.capacity *= (1.0 - cfg.capacity_depreciation) ** m.dt
-        effect = np.asarray(cfg.max_effects)[:, None] * -np.expm1(-self.capacity
-                                                                    / cfg.effect_scale_usd)
-        k = m.corridors
-        g, skill, tech, prot, irr, part = effect
-        k.quota_multiplier = k.quota_multiplier * (1.0 + g[k.d])
-        k.recognition_share = k.recognition_share + skill[k.o] * (1.0 - k.recognition_share)
-        k.price_pct = k.price_pct * (1.0 - np.maximum(tech[k.o], tech[k.d]))
-        k.wage_theft_share = k.wage_theft_share * (1.0 - prot[k.d])
-        k.irregular_deterrence = 1.0 - (1.0 - k.irregular_deterrence) * (1.0 - irr[k.o])
-        self.trust = part
+        self.sizes = sizes(m, self)
+        self.reached = reached_shares(self, units(m, self))
+        apply_themes(m, self, self.reached)
         if self.crisis_spent and m.shocks.any_on(m):
             # Crisis response: wage subsidies for job retention in member destinations, by the
             # employer-support rule (its default settings) with the year's crisis money.
             kept, _ = funded_retention(m, self.crisis_weight > 0, self.crisis_spent * m.dt,
                                        EmployerCrisisSupportConfig())
             self.crisis_jobs_kept += float(kept.sum())
+
+    def irregular_last_year(self) -> np.ndarray:
+        """Irregular arrivals per origin in the facility's last full year (people)."""
+        m = self.model
+        return np.bincount(m.corridors.o, self.year_irregular_done, len(m.countries.iso3))
+
+    def effect_per_dollar(self) -> dict[str, dict[str, float]]:
+        """By theme: money spent over the run, units bought now, units per million USD, and the
+        outcomes' worth a year per USD spent (the summary's `effect_per_dollar`)."""
+        bought = (self.reached * self.sizes).sum(axis=1)
+        worth = self.outcome_values().sum(axis=1)
+        out = {}
+        for t, theme in enumerate(THEMES):
+            spent = float(self.spent[t])
+            out[theme] = {"unit": UNITS[theme], "spent_usd": round(spent, 2),
+                          "units": round(float(bought[t]), 2),
+                          "units_per_million_usd": round(float(bought[t]) / spent * 1e6, 4)
+                          if spent > 0 else 0.0,
+                          "value_per_year_per_usd": round(float(worth[t]) / spent, 6)
+                          if spent > 0 else 0.0}
+        return out
 
     def balance_gap(self) -> float:
         """in - (out + cash + loans outstanding): zero when the books balance."""
@@ -477,4 +554,5 @@ class FinancingFacility(mesa.Agent, Component):
                 "members_mean": float(np.mean(members)) if members else 0.0,
                 "members_end": members[-1] if members else 0,
                 "theme_shares_end": dict(zip(THEMES, np.round(self.theme_shares, 4).tolist())),
+                "effect_per_dollar": self.effect_per_dollar(),
                 "years": [h["year"] for h in self.history]}

@@ -33,6 +33,7 @@ from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
 from model.processes import emigration, entry, remittances, returns
 from model.processes.earnings import earnings_table, monthly_wage
 from model.processes.labour import finding_rate
+from model.processes.reintegration import draw_barriers, reintegration_hazard
 from model.shocks import Shocks
 from model.state import CorridorArrays, CountryArrays
 from model.streams import Streams
@@ -227,13 +228,15 @@ class MigrationModel(mesa.Model):
         skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
         m = len(corridor)
         years_home = rng.random(m) * r.returnee_tracking_years
-        reintegrated = rng.random(m) < -np.expm1(-r.reintegration_rate * years_home)
         # Their time abroad before returning is not known: recorded as none (arrived = returned).
         returned = self.start_year - years_home
-        self.migrants.add(corridor=corridor, skill=skill, status=RETURNEE,
-                          weight=np.full(m, w, np.float32), regular=True,
-                          returned=returned, arrived=returned,
-                          reintegrated=reintegrated)
+        rows = self.migrants.add(corridor=corridor, skill=skill, status=RETURNEE,
+                                 weight=np.full(m, w, np.float32), regular=True,
+                                 returned=returned, arrived=returned)
+        # Their barriers as at return, kept since (no programme before the start).
+        draw_barriers(self, rows, rng)
+        hazard = reintegration_hazard(self, rows, self.start_year)
+        self.migrants.reintegrated[rows] = rng.random(m) < -np.expm1(-hazard * years_home)
 
     # ----------------------------------------------------------------- stepping
     def _phase_runners(self) -> dict:
@@ -269,11 +272,13 @@ class MigrationModel(mesa.Model):
             self.call_hooks(f"after_{phase}", events)
 
     def call_hooks(self, hook: str, events: StepEvents) -> None:
-        """Call `hook(model, events)` on the policies in force, then on the facility."""
+        """Call `hook(model, events)` on the policies in force, then on the facility and the
+        agreements."""
         self.policies.call(hook, events)
-        method = getattr(self.facility, hook, None)
-        if method is not None:
-            method(self, events)
+        for owner in (self.facility, self.agreements):
+            method = getattr(owner, hook, None)
+            if method is not None:
+                method(self, events)
 
     def _year_end(self, model, events: StepEvents) -> None:
         if self.steps % self.steps_per_year == 0:

@@ -18,9 +18,17 @@ class ConfigError(ValueError):
 
 def param(default: Any, unit: str, lo: float | None = None, hi: float | None = None,
           source: str = "", label: str = ""):
-    """A config field that carries its unit, allowed range and source as metadata."""
-    return field(default=default, metadata={
-        "unit": unit, "lo": lo, "hi": hi, "source": source, "label": label})
+    """A config field that carries its unit, allowed range and source as metadata (a list
+    default is copied for each instance)."""
+    meta = {"unit": unit, "lo": lo, "hi": hi, "source": source, "label": label}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def default_of(f: dataclasses.Field) -> Any:
+    """A field's default value (made by its factory for lists)."""
+    return f.default_factory() if f.default is dataclasses.MISSING else f.default
 
 
 def check_value(dotted: str, f: dataclasses.Field, value: Any) -> None:

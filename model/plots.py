@@ -39,6 +39,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from model.catalogue import policy_labels
 from model.figures import read_csv, save, steps_per_year
 
 log = logging.getLogger(__name__)
@@ -690,12 +691,14 @@ def plot_facility(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | 
 
 
 def plot_partnerships(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
-    """Bilateral agreements in force (and facility members, if any) over time, and the
-    migrants on corridors with an agreement."""
+    """Bilateral agreements in force (and facility members, if any) over time, and each
+    agreement's life: when it was signed, what it holds, and, if it ended, which side left
+    and what it had gained against what it had paid."""
+    agreements = (summary.get("agreements") or {}).get("agreements")
     if not summary.get("agreements") or not _has(ts, "year", "agreements_in_force"):
         return None
-    fig = Figure(figsize=(11, 4.6))
-    ax, ax2 = fig.subplots(1, 2)
+    fig = Figure(figsize=(14, 7))
+    ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.5]})
     ax.plot(ts["year"], ts["agreements_in_force"], drawstyle="steps-post", color="C0")
     ax.set_ylim(0, max(float(ts["agreements_in_force"].max()) * 1.4, 1.0))
     ax.set_ylabel("Bilateral agreements in force", color="C0")
@@ -705,15 +708,44 @@ def plot_partnerships(ts: pd.DataFrame | None, summary: dict, path: Path) -> Pat
         twin.plot(ts["year"], ts["facility_members"], drawstyle="steps-post", color="C2", ls="--")
         twin.set_ylim(0, max(float(ts["facility_members"].max()) * 1.4, 1.0))
         twin.set_ylabel("Members of the financing facility (dashed)", color="C2")
-    ax.set_title("Partnerships that form and fail", fontsize=10)
-    ax2.plot(ts["year"], ts["agreement_coverage"] / 1e6, color="C1")
-    ax2.set_ylabel("Millions of migrants")
-    ax2.set_title("Migrants on corridors with an agreement", fontsize=10)
-    for a in (ax, ax2):
-        _year_axis(a)
-    bundle = ", ".join(summary["agreements"]["parameters"].get("bundle", []))
-    _suptitle(fig, f"Bilateral corridor agreements ({bundle})", summary)
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.12, wspace=0.35)
+    ax.set_title("Agreements in force", fontsize=10)
+    _year_axis(ax)
+    end = float(ts["year"].max()) + 1.0 / max(steps_per_year(ts), 1)
+    colours = {"": "C0", "origin": "C3", "destination": "C1", "both": "C4"}
+    shown = (agreements or [])[-24:]  # the latest ones when there are many
+    labels = policy_labels()
+    names = []
+    for i, a in enumerate(shown):
+        stop = a["ended"] if a["ended"] is not None else end
+        ax2.barh(i, stop - a["formed"], left=a["formed"], color=colours[a.get("side_left", "")],
+                 height=0.7)
+        names.append(f"{a['corridor']}: " + ", ".join(labels.get(p, p)
+                                                      for p in a.get("policies", [])))
+        if a["ended"] is not None:
+            side = a["side_left"]
+            sides = ("origin", "destination") if side == "both" else (side,)
+            gains = sum(v for k, v in a.get("gains_usd", {}).items() if k.startswith(sides))
+            costs = sum(a.get("costs_usd", {}).get(x, 0.0) for x in sides)
+            # The reason in the margin right of the horizon, level with its bar.
+            ax2.text(end + 0.2, i, f"{side} left: gained {gains / 1e6:,.0f} M,\n"
+                     f"paid {costs / 1e6:,.0f} M USD", va="center", fontsize=6.5)
+    ax2.set_yticks(range(len(names)), names, fontsize=7)
+    ax2.axvline(end, color="0.5", lw=0.8)
+    ax2.set_xlim(float(ts["year"].min()), end + 5.5)
+    ax2.set_ylim(-0.8, max(len(shown), 1) - 0.2)
+    ax2.invert_yaxis()
+    _year_axis(ax2)
+    ax2.set_xticks([x for x in ax2.get_xticks() if x <= end])  # no years past the horizon
+    from matplotlib.patches import Patch
+    fig.legend(handles=[Patch(color=colours[k], label=label) for k, label in (
+        ("", "in force at the horizon"), ("origin", "ended: origin left"),
+        ("destination", "ended: destination left"), ("both", "ended: both left"))],
+        fontsize=8, loc="lower center", ncol=4, frameon=False)
+    ax2.set_title("Each agreement (what it holds) and, right of the horizon, why it ended:\n"
+                  "what the side that left had gained since signing (difference in "
+                  "differences) and paid", fontsize=9)
+    _suptitle(fig, "Bilateral corridor agreements", summary)
+    fig.subplots_adjust(left=0.05, right=0.99, top=0.85, bottom=0.12, wspace=0.62)
     return save(fig, path)
 
 

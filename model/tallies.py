@@ -123,6 +123,10 @@ class Tallies:
         """People abroad with a bank account per corridor (cells with the ACCOUNT bit)."""
         return self.corridor[ACCOUNT::2].sum(axis=0)
 
+    def regular(self) -> np.ndarray:
+        """Regular migrants abroad per corridor (cells with the REGULAR bit)."""
+        return self.corridor[[cell for cell in range(16) if cell & REGULAR]].sum(axis=0)
+
     def employed_by_job(self) -> np.ndarray:
         """Employed people abroad per job cell (0..3, see `job_cell`) and bank account ([4, 2, K])."""
         return self.corridor[EMPLOYED:].reshape(4, 2, -1)

@@ -339,7 +339,8 @@ def test_vested_migrants_without_portable_pensions_return_less(tmp_path):
 
 
 def test_returnees_reintegrate_at_their_rate_and_age_out_of_the_followed_cohort(tmp_path):
-    m = toy_model(tmp_path, rng=6, reintegration_rate=0.8, returnee_tracking_years=2.0)
+    m = toy_model(tmp_path, rng=6, reintegration_rate=0.8, returnee_tracking_years=2.0,
+                  undocumented_share=0.0, distressed_share=0.0)
     pop = m.migrants
     waiting = (pop.status != ABROAD) & ~pop.reintegrated & (pop.weight > 0)
     uid = pop.uid[waiting].copy()
@@ -370,22 +371,98 @@ def test_the_match_pays_the_directed_amount_up_to_the_cap_per_migrant():
     assert f["investment_usd"][0] == pytest.approx(directed.sum() + expected.sum(), rel=1e-9)
 
 
-def test_cheaper_remittances_move_prices_along_the_path_and_open_accounts():
-    m = MigrationModel(policies={"cheaper_remittances": {
-        "start_year": 2019.0, "years_to_target": 4.0, "target_average_pct": 3.0,
-        "corridor_ceiling_pct": 5.0, "account_access_gain": 0.2,
-        "account_opening_rate": 0.3}}, **{**FAST, "end_year": 2021})
-    k, c = m.corridors, m.countries
+def test_cheaper_remittance_programmes_buy_competition_digital_channels_and_accounts():
+    """A year of the budget, by hand: the competition and digital capital, the providers' price
+    they give, and the account-opening rate the accounts money buys."""
+    cfg = {"start_year": 2019.0, "budget_usd_per_year": 4e8, "instrument_shares": [0.5, 0.3, 0.2],
+           "competition_cost_usd": 2e6, "competition_max_cut": 0.6, "cost_floor_pct": 2.0,
+           "digital_share_start": 0.25, "digital_price_ratio": 0.6,
+           "digital_cost_usd_per_sender": 40.0, "account_cost_usd": 25.0,
+           "capital_depreciation": 0.0}
+    m = MigrationModel(policies={"cheaper_remittances": cfg}, **FAST)
+    k = m.corridors
     base = k.base_price_pct.copy()
-    target = np.minimum(np.minimum(base * 3.0 / base.mean(), 5.0), base)
-    access0 = m.lever_baseline("countries.account_access")
-    for _ in range(9):  # to the step that starts in 2021: half way (2 of 4 years)
-        m.step()
-    np.testing.assert_allclose(k.price_pct, base - 0.5 * (base - target), rtol=1e-12)
-    covered = np.bincount(k.d, minlength=len(c.iso3)) > 0
-    np.testing.assert_allclose(c.account_access[covered],
-                               np.minimum(1.0, access0[covered] + 0.2), rtol=1e-12)
-    np.testing.assert_allclose(k.account_opening_rate, 0.3, rtol=1e-12)
+    stock = m.tallies.stock().copy()
+    unbanked = stock - m.tallies.banked()
+    m.step()
+    spend = 4e8 * m.dt * stock / stock.sum()
+    competition = 0.6 * (1 - np.exp(-0.5 * spend / 2e6))
+    digital = 0.25 + 0.75 * (1 - np.exp(-0.3 * spend / (40.0 * np.maximum(stock, 1.0))))
+    cash0 = base / (0.25 * 0.6 + 0.75)
+    floor = np.minimum(2.0, cash0)
+    cash = floor + (cash0 - floor) * (1 - competition)
+    np.testing.assert_allclose(k.price_pct, digital * 0.6 * cash + (1 - digital) * cash,
+                               rtol=1e-9)
+    opening = np.divide(0.2 * spend / m.dt, 25.0 * unbanked, out=np.zeros_like(unbanked),
+                        where=unbanked > 0)
+    np.testing.assert_allclose(k.account_opening_rate, opening, rtol=1e-9)
+    assert m.policies.policies[0].costs["destination"] == pytest.approx(4e8 * m.dt, rel=1e-12)
+    # With no money nothing moves: the prices are the start prices.
+    idle = MigrationModel(policies={"cheaper_remittances": {**cfg, "budget_usd_per_year": 0.0}},
+                          **FAST)
+    idle.step()
+    np.testing.assert_allclose(idle.corridors.price_pct, base, rtol=1e-12)
+
+
+def test_bad_instrument_shares_fail_before_the_run():
+    from model.config import ConfigError
+
+    with pytest.raises(ConfigError, match="instrument_shares.*summing to 1"):
+        MigrationModel(policies={"cheaper_remittances": {"instrument_shares": [0.5, 0.6, 0.1]}},
+                       **FAST)
+
+
+def test_barriers_at_return_and_the_reintegration_hazard_by_hand(tmp_path):
+    from model.processes.reintegration import reintegration_hazard
+
+    m = toy_model(tmp_path, rng=4, undocumented_share=0.3, distressed_share=0.4,
+                  reintegration_rate=0.6, undocumented_factor=0.5, distressed_factor=0.25,
+                  economic_support_rate=0.8, support_years=1.0)
+    pop = m.migrants
+    home = np.flatnonzero(pop.status != ABROAD)
+    within_sd(np.count_nonzero(~pop.documented[home]), len(home), 0.3, "undocumented")
+    within_sd(np.count_nonzero(pop.distressed[home]), len(home), 0.4, "distressed")
+    rows = home[:400]
+    pop.recognised[rows] = False
+    pop.supported[rows[:200]] = True
+    pop.returned[rows[:100]] = m.now() - 0.5   # in support
+    pop.returned[rows[100:200]] = m.now() - 1.5  # support over
+    h = reintegration_hazard(m, rows, m.now())
+    expected = (0.6 * np.where(pop.documented[rows], 1.0, 0.5)
+                * np.where(pop.distressed[rows], 0.25, 1.0))
+    expected[:100] += 0.8
+    np.testing.assert_allclose(h, expected, rtol=1e-12)
+
+
+def test_enrolment_reaches_one_minus_exp_of_budget_over_need_and_gives_the_services(tmp_path):
+    from model.policies.return_reintegration import ReturnReintegrationConfig, enrol
+
+    m = toy_model(tmp_path, rng=5, undocumented_share=0.5, distressed_share=0.5)
+    pop = m.migrants
+    rows = np.flatnonzero((pop.status != ABROAD) & ~pop.reintegrated)
+    cfg = ReturnReintegrationConfig(economic_cost_usd=1000.0, documentation_cost_usd=200.0,
+                                    psychosocial_cost_usd=400.0, psychosocial_success=0.5)
+    price = 1000.0 + 200.0 * ~pop.documented[rows] + 400.0 * pop.distressed[rows]
+    need = float((price * pop.weight[rows]).sum())
+    distressed = pop.distressed[rows].copy()
+    enrolled = {}
+    for share in (0.0, 0.25, 0.5):
+        saved = {f: getattr(pop, f)[rows].copy() for f in ("documented", "distressed",
+                                                          "supported")}
+        served, cost = enrol(m, rows, share * need, cfg, np.random.default_rng(1))
+        enrolled[share] = len(served)
+        assert cost <= share * need + 1e-6
+        if share:
+            within_sd(len(served), len(rows), 1 - math.exp(-share), "enrolled")
+            assert pop.documented[served].all() and pop.supported[served].all()
+            was = distressed[np.isin(rows, served)]
+            within_sd(np.count_nonzero(pop.distressed[served][was]), int(was.sum()), 0.5,
+                      "still distressed")
+        for f, v in saved.items():
+            getattr(pop, f)[rows] = v
+    # Nothing without money; doubling it less than doubles the returnees reached.
+    assert enrolled[0.0] == 0
+    assert enrolled[0.25] < enrolled[0.5] < 2 * enrolled[0.25]
 
 
 def test_a_bond_pays_its_coupons_yearly_and_its_principal_at_maturity():
@@ -481,16 +558,14 @@ def test_household_income_is_receipts_plus_matches_and_only_covered_corridors_ar
 def test_cheaper_remittances_cost_and_reach_only_the_corridors_they_cover():
     m = MigrationModel(policies={"cheaper_remittances": {
         "start_year": 2019.0, "scope": "corridors", "corridors": ["MEX-USA"],
-        "account_access_gain": 0.1, "cost_usd_per_corridor_year": 4e6}}, **FAST)
+        "budget_usd_per_year": 4e7}}, **FAST)
     m.step()
-    k, c = m.corridors, m.countries
+    k = m.corridors
     policy = m.policies.policies[0]
-    usa = list(c.iso3).index("USA")
-    base = m.lever_baseline("countries.account_access")
-    others = np.arange(len(c.iso3)) != usa
-    np.testing.assert_allclose(c.account_access[others], base[others], rtol=1e-12)
-    assert c.account_access[usa] == pytest.approx(min(1.0, base[usa] + 0.1))
-    assert policy.costs["destination"] == pytest.approx(4e6 * m.dt, rel=1e-12)
+    np.testing.assert_allclose(k.price_pct[~policy.covered], k.base_price_pct[~policy.covered],
+                               rtol=1e-12)
+    assert (k.price_pct[policy.covered] < k.base_price_pct[policy.covered]).all()
+    assert policy.costs["destination"] == pytest.approx(4e7 * m.dt, rel=1e-12)
     assert (k.account_opening_rate[~policy.covered] == 0).all()
 
 

@@ -106,7 +106,7 @@ def test_no_facility_changes_nothing():
 
 @pytest.mark.parametrize("spec, words", [
     ({"enabled": True, "voting": "plutocratic"}, ["facility.voting", "equal, weighted"]),
-    ({"enabled": True, "max_effects": [0.1, 0.2]}, ["facility.max_effects", "six"]),
+    ({"enabled": True, "information_effect": 1.5}, ["facility.information_effect", "out of range"]),
     ({"enabled": True, "leverage": 0.5}, ["facility.leverage", "out of range"]),
     ({"enabled": True, "votng": "equal"}, ["unknown setting", "votng"]),
     ({"enabled": True, "candidates": ["XYZ"]}, ["XYZ"]),

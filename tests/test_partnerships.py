@@ -34,14 +34,13 @@ def test_agreement_policies_act_on_their_corridor_only():
     while m.running and not m.agreements.active:
         m.step()
     m.step()  # the bundle acts from the step after signing
-    corridor = next(iter(m.agreements.active))
+    corridor, agreement = next(iter(m.agreements.active.items()))
+    assert "skill_recognition" in [p.name for p in agreement.policies]
     k = m.corridors
-    months = k.recruitment_months
-    assert months[0, corridor] < m.lever_baseline("corridors.recruitment_months")[0, corridor]
-    others = np.arange(len(k.o)) != corridor
-    others &= ~np.isin(np.arange(len(k.o)), list(m.agreements.active))
-    np.testing.assert_array_equal(months[:, others],
-                                  m.lever_baseline("corridors.recruitment_months")[:, others])
+    share, base = k.recognition_share, m.lever_baseline("corridors.recognition_share")
+    assert share[corridor] > base[corridor]
+    others = ~np.isin(np.arange(len(k.o)), list(m.agreements.active))
+    np.testing.assert_array_equal(share[others], base[others])
 
 
 def test_agreements_cost_their_parties(run):

@@ -57,6 +57,7 @@ def _policy_config(name: str, cls: type[PolicyConfig], values: dict) -> PolicyCo
         raise ConfigError(f"policies.{name}.scope = {cfg.scope!r}: allowed "
                           f"{', '.join(PolicyConfig.SCOPES)}")
     _check_codes(name, cfg)
+    cfg.check(name)
     return cfg
 
 

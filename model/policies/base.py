@@ -31,9 +31,6 @@ from model.components import Component
 from model.params import param
 
 PAYERS = ("origin", "destination", "employers", "facility")
-# Returns a year on a corridor as the sides of an agreement reckon them: twice the settled return
-# hazard times the stock (an order of magnitude, since newcomers return faster).
-RETURNS_PER_SETTLED_RATE = 2.0
 REGISTRY: dict[str, type[Policy]] = {}
 
 
@@ -65,6 +62,10 @@ class PolicyConfig:
     # Text settings and their allowed values, checked before the run (subclasses extend it).
     CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {}
 
+    def check(self, name: str) -> None:
+        """Checks across settings beyond each field's range (subclasses add theirs); raise
+        ConfigError naming `policies.<name>.<key>`."""
+
 
 class Policy(Component):
     """Base class: scope, activation and cost booking; subclasses implement the hooks.
@@ -88,6 +89,9 @@ class Policy(Component):
         self.cfg = cfg
         self.covered = covered_corridors(model, cfg)
         self.costs = {payer: 0.0 for payer in PAYERS}
+        # Money the policy has delivered to the origin's people (fees its workers no longer
+        # pay, pension rights carried home), USD: what the origin of an agreement counts.
+        self.delivered = 0.0
 
     def active(self) -> bool:
         """Whether the policy is in force during the current step."""
@@ -126,7 +130,8 @@ class Policy(Component):
 @dataclass(frozen=True)
 class CorridorView:
     """What a policy's valuation for an agreement reads of corridors `c` now (see
-    `Policy.value_for_agreement`): stocks, skill mix, quotas and destination wages."""
+    `Policy.value_for_agreement`): stocks, skill mix, quotas, destination wages, and the
+    returns and formal remittances a year so far."""
 
     c: np.ndarray
     stock: np.ndarray         # people abroad
@@ -135,27 +140,27 @@ class CorridorView:
     wage_low: np.ndarray      # destination monthly wages, USD
     wage_high: np.ndarray
     remit_share: np.ndarray   # the origin's share of earnings remitted
+    returns: np.ndarray       # returns a year so far (people)
+    formal: np.ndarray        # formal remittances received a year so far (USD)
 
     @classmethod
     def of(cls, model, c: np.ndarray) -> CorridorView:
         k, co = model.corridors, model.countries
         d = k.d[c]
+        years = max(model.steps, 1) / model.steps_per_year
         return cls(c=c, stock=model.tallies.stock()[c], high_skill=k.high_skill_share[c],
                    arrivals=k.quota[c], wage_low=co.wage_low[d], wage_high=co.wage_high[d],
-                   remit_share=co.remit_share[k.o[c]])
+                   remit_share=co.remit_share[k.o[c]],
+                   returns=model.totals["returns"][c] / years,
+                   formal=model.totals["formal_received"][c] / years)
 
 
-# What sides expect of a remittance programme in an agreement: a few percent more received by the
-# origin, about a percent of the flows as the destination's cost (orders of magnitude).
-REMITTANCE_GAIN_SHARE, REMITTANCE_COST_SHARE = 0.05, 0.01
-
-
-def remittance_gain(model, view: CorridorView) -> tuple[np.ndarray, ...]:
-    """The valuation of a remittance programme (matching or cheaper sending) for an agreement:
-    shares of the corridor's formal receipts a year so far."""
-    sent = model.totals["formal_received"][view.c] / max(model.steps, 1) * model.steps_per_year
-    zero = np.zeros(len(view.c))
-    return REMITTANCE_GAIN_SHARE * sent, zero, zero, REMITTANCE_COST_SHARE * sent
+def by_side(funder: str, usd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A cost paid by `funder` as (origin's, destination's) share: employers count on the
+    destination's side, the facility on neither."""
+    zero = np.zeros_like(usd)
+    return (usd, zero) if funder == "origin" else (
+        (zero, usd) if funder in ("destination", "employers") else (zero, zero))
 
 
 def covered_corridors(model, cfg: PolicyConfig) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 
 from model.params import param
 from model.policies.base import Policy, PolicyConfig, register
+from model.processes.emigration import irregular_arrivals_a_year
 from model.processes.entry import recruitment_cost
 
 
@@ -55,15 +56,28 @@ class FairRecruitment(Policy):
         rows = rows[pop.regular[rows]]
         # Employers pay what workers no longer do.
         shifted = (self.uncapped - recruitment_cost(model))[pop.skill[rows], pop.corridor[rows]]
-        self.pay("employers", float(np.dot(pop.weight[rows], shifted)))
+        paid = float(np.dot(pop.weight[rows], shifted))
+        self.pay("employers", paid)
+        self.delivered += paid  # what the workers no longer pay
 
     @classmethod
     def value_for_agreement(cls, model, cfg, view):
         """The fees workers no longer pay: the origin's benefit, a cost to the destination's
-        employers (counted on the destination side)."""
-        months = model.corridors.recruitment_months[:, view.c]
+        employers (counted on the destination side); the destination gains the enforcement cost
+        of the irregular arrivals the cheaper regular channel is expected to avoid (the choice
+        model's irregular arrivals with the cap against without)."""
+        k = model.corridors
+        months = k.recruitment_months[:, view.c]
         h, cap = view.high_skill, cfg.cap_months
         saved = view.arrivals * ((1 - h) * np.maximum(months[0] - cap, 0) * view.wage_low
                                  + h * np.maximum(months[1] - cap, 0) * view.wage_high)
+        without = irregular_arrivals_a_year(model)[view.c]
+        uncapped = k.recruitment_months
+        k.recruitment_months = uncapped.copy()
+        k.recruitment_months[:, view.c] = np.minimum(months, cap)
+        try:
+            avoided = np.maximum(without - irregular_arrivals_a_year(model)[view.c], 0.0)
+        finally:
+            k.recruitment_months = uncapped
         zero = np.zeros(len(view.c))
-        return saved, zero, zero, saved
+        return saved, zero, avoided * model.cfg.emigration.enforcement_cost_usd, saved

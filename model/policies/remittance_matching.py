@@ -29,7 +29,7 @@ import numpy as np
 
 from model.components import Flow, Headline, Indicator, corridor_flow, step_flow
 from model.params import param
-from model.policies.base import PAYERS, Policy, PolicyConfig, register, remittance_gain
+from model.policies.base import PAYERS, Policy, PolicyConfig, by_side, register
 
 
 @dataclass
@@ -156,4 +156,12 @@ class RemittanceMatching(Policy):
 
     @classmethod
     def value_for_agreement(cls, model, cfg, view):
-        return remittance_gain(model, view)
+        """The matches a year the corridor's formal receipts attract (origin households), at
+        most the cap per migrant and the budget's yearly pace, paid by the funder."""
+        directed = view.formal * cfg.earmarked_share * (1.0 + cfg.directed_response
+                                                        * cfg.match_rate)
+        match = np.minimum(cfg.intensity * cfg.match_rate * directed,
+                           view.stock * cfg.cap_usd_per_year)
+        match = np.minimum(match, cfg.budget_usd / cfg.programme_years)
+        c_o, c_d = by_side(cfg.funder, match)
+        return match, c_o, np.zeros(len(view.c)), c_d

@@ -29,10 +29,6 @@ from model.population import ABROAD, HIGH
 from model.processes.earnings import settle, start_accrual
 from model.processes.labour import hazard_to_prob
 
-# An agreement's sides expect about half of the certified to move up to a job at their skill
-# within the year (an order of magnitude, as `upgrade_rate` = 0.5 a year).
-UPGRADED_SHARE = 0.5
-
 
 @dataclass
 class SkillRecognitionConfig(PolicyConfig):
@@ -112,13 +108,19 @@ class SkillRecognition(Policy):
     @classmethod
     def value_for_agreement(cls, model, cfg, view):
         """The earnings gain of skilled migrants certified in a year who move to jobs at their
-        skill (origin: the remitted share; destination: `agreements.productivity_share` of the
-        rest), against the certification (origin) and the permit discounts (destination)."""
+        skill within it (origin: the remitted share; destination: taxes, `labour.tax_share`,
+        and its employers' gain, `agreements.productivity_share`), against the certification
+        (origin) and the permit discounts (destination)."""
         waiting = view.stock * view.high_skill * (1.0 - model.corridors.recognition_share[view.c])
         certified = waiting * min(cfg.certification_rate, 1.0)
-        gain = (certified * UPGRADED_SHARE * (view.wage_high - view.wage_low)
+        # Recognition raises the chance of a job at one's skill from the destination's
+        # unrecognised to its recognised probability (`labour.match_probabilities`).
+        d = model.corridors.d[view.c]
+        c = model.countries
+        step_up = (c.match_recognised[d] - c.match_unrecognised[d]) * -np.expm1(-cfg.upgrade_rate)
+        gain = (certified * step_up * (view.wage_high - view.wage_low)
                 * model.cfg.labour.migrant_wage_ratio * 12.0)
         share = view.remit_share
         return (share * gain, certified * cfg.certification_cost_usd,
-                (1.0 - share) * gain * model.cfg.agreements.productivity_share,
+                gain * (model.cfg.labour.tax_share + model.cfg.agreements.productivity_share),
                 view.arrivals * view.high_skill * cfg.permit_discount_usd)

@@ -20,7 +20,7 @@ import numpy as np
 
 from model.components import Flow, Indicator, step_flow
 from model.params import param
-from model.policies.base import RETURNS_PER_SETTLED_RATE, Policy, PolicyConfig, register
+from model.policies.base import Policy, PolicyConfig, register
 from model.population import HIGH
 
 
@@ -81,6 +81,7 @@ class SocialSecurityPortability(Policy):
                   * years * self.cfg.intensity)
         carried = float(np.dot(pop.weight[rows], rights))
         self.carried += carried
+        self.delivered += carried
         model.flows["pension_rights_carried_usd"][0] += carried
 
     @classmethod
@@ -88,7 +89,9 @@ class SocialSecurityPortability(Policy):
         """The pension rights returnees carry home (origin), against the administration (both
         sides)."""
         r = model.cfg.returns
-        returns = view.stock * r.return_rate_settled * RETURNS_PER_SETTLED_RATE
+        # Regular returnees carry rights; the share of regular migrants on the corridor now.
+        regular = model.tallies.regular()[view.c] / np.maximum(view.stock, 1.0)
+        returns = view.returns * regular
         carried = (returns * r.pension_contribution_rate * 12.0 * view.wage_low
                    * model.cfg.labour.migrant_wage_ratio * r.vesting_years)
         admin = view.stock * cfg.admin_usd_per_migrant_year / 2

@@ -109,6 +109,11 @@ class EmigrationConfig:
         source="US DHS Yearbook of Immigration Statistics 2019 (Table 39): about 360 thousand "
                "removals in FY2019 against about 10.5 M unauthorised immigrants (Pew 2019), "
                "about 3% a year; fewer elsewhere")
+    enforcement_cost_usd: float = param(
+        2400.0, "USD per irregular migrant a year", 0.0, 1e7,
+        label="a destination's enforcement cost of an irregular migrant for a year",
+        source="GFMD paper, note 13: US immigration enforcement about 25 bn USD in 2020, over "
+               "about 10.5 M unauthorised immigrants (Pew 2019)")
     irregular_share_high_income: float = param(
         0.15, "share", 0.0, 1.0, label="irregular share of migrants, high-income destination",
         source="Pew Research Center (2019): about 10.5 M of 44 M US immigrants (24%) are "
@@ -201,6 +206,16 @@ def choice_probabilities(model, expected: np.ndarray | None = None) -> tuple[np.
     """Per-step probabilities that a potential migrant of the corridor's origin and skill
     applies for regular entry or attempts irregular entry ([2, K] each)."""
     return entry.choice_probabilities(model, utilities(model, expected), trend_factor(model))
+
+
+def irregular_arrivals_a_year(model) -> np.ndarray:
+    """Irregular arrivals a year per corridor the choice model expects now: attempts at this
+    step's probabilities, less those deterred and stopped at the border ([K], people)."""
+    k, c, cfg = model.corridors, model.countries, model.cfg.emigration
+    _, p_irregular = choice_probabilities(model)
+    scale = c.potential_migrants[:, k.o] * c.emigration_multiplier[k.o] * c.entry_multiplier[k.d]
+    return ((p_irregular * scale).sum(axis=0) * (1.0 - k.irregular_deterrence)
+            * (1.0 - cfg.detection_probability) * model.steps_per_year)
 
 
 def _substituted(k, corridor: np.ndarray, regular: np.ndarray, w: float,

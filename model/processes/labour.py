@@ -76,6 +76,11 @@ class LabourConfig:
     migrant_wage_ratio: float = param(
         0.85, "ratio", 0.1, 1.5, label="migrant / native wage in the same job",
         source="OECD (2018) Settling In: immigrant wage gaps of 10-20% in most OECD countries")
+    tax_share: float = param(
+        0.3, "share of earnings", 0.0, 1.0,
+        label="taxes and contributions a destination collects on a regular migrant's earnings",
+        source="assumption below the OECD average tax wedge on a single worker's labour costs "
+               "(about 35% in 2020, OECD Taxing Wages 2021), as migrants earn less")
     irregular_wage_ratio: float = param(
         0.75, "ratio", 0.1, 1.0, label="irregular / regular migrant wage",
         source="assumption (undocumented wage penalties of 10-25%, e.g. Borjas 2017, "

@@ -1,7 +1,23 @@
-"""Reintegration of returnees at home (basic).
+"""Reintegration of returnees at home: barriers at return, and the services that lift them.
 
-A returnee becomes economically reintegrated (work at home) at a constant hazard,
-`reintegration_rate`; return and reintegration support raises it.
+A returnee becomes economically reintegrated (work or a livelihood at home) at a hazard that
+depends on what it brings home:
+
+- every returnee without a barrier reintegrates at `reintegration_rate` a year;
+- a share `undocumented_share` comes home without the documents a formal job, a bank account or
+  public services need (identity papers, certificates); until they are replaced, the hazard is
+  `undocumented_factor` times lower;
+- a share `distressed_share` comes home in psychosocial distress (failed migration, debt,
+  stigma); while it lasts, the hazard is `distressed_factor` times lower;
+- returnees with recognised skills reintegrate faster (`recognised_reintegration_multiplier`,
+  moved by skill recognition).
+
+Support programmes act on these states, person by person, with money (see
+`model.policies.return_reintegration`): documentation support gives papers (`documented`),
+psychosocial support ends the distress (`distressed` off), and economic support (skills
+training, job placement, start-up grants) adds `economic_support_rate` to the hazard for
+`support_years` after return (`supported`). The process itself never reads a policy.
+
 Returnees are followed for `returnee_tracking_years`, after which they count as part of the home
 population: checked once a year, their weight drops to 0 and their rows are compacted away
 when enough have gathered.
@@ -22,6 +38,29 @@ def _reintegration_rate(model) -> float:
     return ratio(t.people(on=S_REINTEGRATED, off=S_ABROAD), t.people(off=S_ABROAD))
 
 
+def draw_barriers(model, rows: np.ndarray, rng: np.random.Generator) -> None:
+    """Returnees in `rows` (just home) draw their barriers: without documents with probability
+    `undocumented_share`, in distress with probability `distressed_share`; none is supported
+    yet."""
+    pop, cfg = model.migrants, model.cfg.returns
+    u = rng.random((2, len(rows)))
+    pop.documented[rows] = u[0] >= cfg.undocumented_share
+    pop.distressed[rows] = u[1] < cfg.distressed_share
+    pop.supported[rows] = False
+
+
+def reintegration_hazard(model, rows: np.ndarray, now: float) -> np.ndarray:
+    """Hazard per year that the returnees in `rows` reintegrate (module docstring)."""
+    pop, cfg, k = model.migrants, model.cfg.returns, model.corridors
+    h = np.full(len(rows), cfg.reintegration_rate)
+    h = np.where(pop.documented[rows], h, h * cfg.undocumented_factor)
+    h = np.where(pop.distressed[rows], h * cfg.distressed_factor, h)
+    h = np.where(pop.recognised[rows],
+                 h * k.recognised_reintegration_multiplier[pop.corridor[rows]], h)
+    in_support = pop.supported[rows] & (now - pop.returned[rows] < cfg.support_years)
+    return h + in_support * cfg.economic_support_rate
+
+
 class Reintegration(Component):
     """Returnees find work at home; the followed cohort ages out (module docstring)."""
 
@@ -30,12 +69,13 @@ class Reintegration(Component):
     phase = "reintegration"
     config_key = "returns"  # its settings live with the return settings
     levers = (
-        Lever("corridors", "reintegration_multiplier", "factor on returnees' reintegration "
-              "hazard (support programmes)", 1.0),
-        Lever("corridors", "recognised_reintegration_multiplier", "extra factor for returnees "
-              "with recognised skills", 1.0),
+        Lever("corridors", "recognised_reintegration_multiplier", "factor on the reintegration "
+              "hazard of returnees with recognised skills", 1.0),
     )
-    fields = (Field("reintegrated", bool, "returnee with work at home"),)
+    fields = (Field("reintegrated", bool, "returnee with work at home"),
+              Field("documented", bool, "returnee with the documents work at home needs"),
+              Field("distressed", bool, "returnee in psychosocial distress"),
+              Field("supported", bool, "returnee receiving economic reintegration support"))
     indicators = (
         Indicator("returnees", "people", "returnees followed at home",
                   lambda model: model.tallies.people(off=S_ABROAD)),
@@ -47,27 +87,31 @@ class Reintegration(Component):
                           "reintegration_rate", "end"),)
 
     def run(self, model, events: StepEvents) -> None:
-        """Returnees may reintegrate; time at home advances; old returnees leave the arrays
-        yearly."""
+        """New returnees draw their barriers; returnees may reintegrate; old returnees leave the
+        arrays yearly."""
         pop, cfg = model.migrants, model.cfg.returns
         rng = model.streams["reintegration"]
+        draw_barriers(model, events.returned, rng)
         home = np.flatnonzero(pop.status == RETURNEE)
-        # Support programmes (corridors.reintegration_multiplier) and recognised skills
-        # (corridors.recognised_reintegration_multiplier) raise the hazard.
-        k = model.corridors
-        rate = cfg.reintegration_rate * k.reintegration_multiplier
-        table = hazard_to_prob(np.stack([rate, rate * k.recognised_reintegration_multiplier], axis=1),
-                               model.dt).ravel()  # per corridor and recognised skills
-        p = table[pop.corridor[home] * 2 + pop.recognised[home]]
-        new = home[~pop.reintegrated[home] & (rng.random(len(home)) < p)]
+        # One draw per returnee, reintegrated or not, so that a programme that changes who
+        # reintegrates leaves everyone else's luck as it was (common random numbers).
+        u = rng.random(len(home))
+        waiting = ~pop.reintegrated[home]
+        home, u = home[waiting], u[waiting]
+        p = hazard_to_prob(reintegration_hazard(model, home, model.now()), model.dt)
+        new = home[u < p]
         with model.tallies.changing(pop, new, ("reintegrated",)):
             pop.reintegrated[new] = True
         if model.steps % model.steps_per_year == 0:
             # Returnees past the follow-up stop counting (weight 0); their rows are compacted away
             # only once they are a tenth of all rows, since compaction rewrites every array.
+            home = np.flatnonzero(pop.status == RETURNEE)
             years_home = model.now() + model.dt - pop.returned[home]
             old = home[years_home >= cfg.returnee_tracking_years - 1e-9]
             with model.tallies.changing(pop, old, ("weight",)):
                 pop.weight[old] = 0.0
             if np.count_nonzero(pop.weight == 0) > 0.1 * pop.n:
-                pop.keep(pop.weight > 0)
+                keep = pop.weight > 0
+                # This step's returnees (all kept) move to their new rows, for later hooks.
+                events.returned = (np.cumsum(keep) - 1)[events.returned]
+                pop.keep(keep)

@@ -71,9 +71,30 @@ class ReturnConfig:
         source="assumption of the order of OECD pension contribution rates (OECD Pensions at a "
                "Glance 2019: about 18% of wages in total, employer and employee)")
     reintegration_rate: float = param(
-        0.5, "per year", 0.0, 10.0, label="hazard that a returnee is economically reintegrated",
-        source="assumption (IOM 2019 Reintegration Handbook reports most returnees need "
-               "a year or more); skilled returnees use the same rate")
+        0.65, "per year", 0.0, 10.0,
+        label="hazard that a returnee without barriers is economically reintegrated",
+        source="assumption (IOM 2019 Reintegration Handbook reports most returnees need a year "
+               "or more); with the barriers below the average returnee reintegrates at about "
+               "0.5 a year")
+    undocumented_share: float = param(
+        0.2, "share", 0.0, 1.0, label="returnees home without the documents work needs",
+        source="assumption")
+    undocumented_factor: float = param(
+        0.5, "ratio", 0.0, 1.0, label="reintegration hazard without documents / with them",
+        source="assumption")
+    distressed_share: float = param(
+        0.3, "share", 0.0, 1.0, label="returnees home in psychosocial distress",
+        source="assumption")
+    distressed_factor: float = param(
+        0.6, "ratio", 0.0, 1.0, label="reintegration hazard in distress / without",
+        source="assumption")
+    economic_support_rate: float = param(
+        0.5, "per year", 0.0, 10.0,
+        label="extra reintegration hazard while economic support lasts",
+        source="assumption")
+    support_years: float = param(
+        1.0, "years", 0.0, 10.0, label="how long economic support lasts after return",
+        source="assumption")
     returnee_tracking_years: float = param(
         5.0, "years", 0.25, 50.0, label="how long returnees are followed at home",
         source="modelling choice: after this a returnee counts as part of the home population")
