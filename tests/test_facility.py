@@ -123,3 +123,30 @@ def test_the_governance_sweep_overlay_composes(compose):
 
     cfg = compose(["+sweep=facility_governance"])
     assert to_config(cfg).facility.enabled is True
+
+
+def test_the_crisis_response_keeps_more_jobs_with_more_money_less_than_in_proportion():
+    kept = {share: run(PANDEMIC, allocation="adaptive", crisis_share=share).facility
+            .crisis_jobs_kept for share in (0.0, 0.25, 0.5)}
+    assert kept[0.0] == 0
+    assert 0 < kept[0.25] < kept[0.5] < 2 * kept[0.25]
+
+
+def test_members_value_their_own_outcomes_by_hand():
+    """Governance (taxes on the extra regular workers' earnings) and irregular migration (the
+    enforcement cost of the arrivals deterred), computed from the facility's state."""
+    m = run()
+    f, k, c = m.facility, m.corridors, m.countries
+    value = f.outcome_values()
+    g, info = f.reached[THEMES.index("governance")], f.reached[THEMES.index("irregular")]
+    wage = c.wage_low[k.d] * m.cfg.labour.migrant_wage_ratio * 12.0
+    places = f.cfg.governance_max_expansion * k.quota * g[k.d]
+    np.testing.assert_allclose(value[THEMES.index("governance")], np.bincount(
+        k.d, places * wage * m.cfg.labour.tax_share, len(c.iso3)), rtol=1e-9)
+    x = f.cfg.information_effect * info[k.o]
+    deterred = f.year_irregular_done * x / (1 - x)
+    np.testing.assert_allclose(value[THEMES.index("irregular")], np.bincount(
+        k.d, deterred * m.cfg.emigration.enforcement_cost_usd, len(c.iso3)), rtol=1e-9)
+    assert value[THEMES.index("governance")].sum() > 0 and value[THEMES.index("irregular")].sum() > 0
+    # A member judges membership on what its own outcomes are worth to it.
+    assert f.own_value()[f.member].mean() == pytest.approx(value.sum(axis=0)[f.member].mean())
