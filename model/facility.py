@@ -45,7 +45,8 @@ with a probability that rises with what the programmes' outcomes are worth to it
 remittances, taxes and enforcement costs avoided, `facility_themes.outcome_value`), weighted by
 trust and by its perceived fairness, against its fee and compliance cost. Before any outcome is
 known, a candidate expects its share of the year's programmes to be worth
-`expected_value_per_usd` per dollar. Perceived fairness falls with a voting weight below an
+`expected_value_per_usd` per dollar; it then learns, the promise counting less each year until
+after `outcome_learning_years` only the outcomes count. Perceived fairness falls with a voting weight below an
 equal share, with conditions, and with outcomes worth less than it pays. Whether
 equal, unconditional partnerships last longer is thus an outcome of these rules, which a sweep
 can confirm or refute (`conf/sweep/facility_governance.yaml`).
@@ -150,6 +151,10 @@ class FacilityConfig:
     max_trust: float = param(0.5, "share", 0.0, 10.0,
                              label="most trust dialogue builds (the value of agreements "
                                    "between members rises by it)", source="assumption")
+    outcome_learning_years: float = param(
+        3.0, "years", 0.0, 50.0,
+        label="years of outcomes after which countries judge on outcomes alone",
+        source="assumption (before, they blend what they see with the promise)")
     expected_value_per_usd: float = param(
         1.0, "USD of value per USD of programmes", 0.0, 100.0,
         label="what a candidate expects of a programme dollar before any outcome is known",
@@ -243,6 +248,7 @@ class FinancingFacility(mesa.Agent, Component):
                           else np.ones(C, dtype=bool))
         self.member = np.zeros(C, dtype=bool)
         self.years_member = np.zeros(C)
+        self.years_seen = 0  # judgements made with outcomes to see
         self.fee = np.where(c.high_income, cfg.fee_high_income_usd, cfg.fee_other_usd)
         self.theme_shares = np.full(len(THEMES), 1.0 / len(THEMES))
         self.capacity = np.zeros((len(THEMES), C))     # built by programmes, USD
@@ -368,7 +374,10 @@ class FinancingFacility(mesa.Agent, Component):
                           / max(self.candidate.sum(), 1))
         if not self.member.any() or not self.reached.any():
             return promise
-        return np.where(self.member, value, value[self.member].mean())
+        seen = np.where(self.member, value, value[self.member].mean())
+        # Countries learn from outcomes as they come in: the promise counts less each year.
+        weight = min(1.0, self.years_seen / max(self.cfg.outcome_learning_years, 1e-9))
+        return weight * seen + (1.0 - weight) * promise
 
     def _compliance(self) -> np.ndarray:
         if self.cfg.participation == "conditional":
@@ -386,6 +395,8 @@ class FinancingFacility(mesa.Agent, Component):
         stays = rng.random(len(cost)) < p_in
         self.member = self.candidate & stays
         self.years_member = np.where(self.member, self.years_member + 1.0, 0.0)
+        if self.reached.any():
+            self.years_seen += 1
 
     def programme_budget(self) -> float:
         """Programmes a year: (fees + grants) x leverage."""
