@@ -641,14 +641,15 @@ FACILITY_THEMES = ("governance", "skilling", "technology", "protection", "irregu
 
 def plot_facility(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
     """The financing facility: money in by source and programmes by theme per year (bars),
-    members over time."""
+    members over time, and what a dollar of each theme bought (its outcomes' worth a year per
+    USD spent)."""
     if not summary.get("facility") or not _has(ts, "year", "facility_members",
                                                "facility_fees_usd"):
         return None
     years = np.floor(ts["year"]).astype(int)
     yearly = ts.groupby(years).sum(numeric_only=True)
-    fig = Figure(figsize=(14, 4.8))
-    ax_in, ax_out, ax_members = fig.subplots(1, 3)
+    fig = Figure(figsize=(14, 9))
+    (ax_in, ax_out), (ax_members, ax_value) = fig.subplots(2, 2)
     bottom = np.zeros(len(yearly))
     for column, label in (("facility_fees_usd", "Membership fees"),
                           ("facility_grants_usd", "Donor grants"),
@@ -681,12 +682,29 @@ def plot_facility(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | 
     ax_members.set_ylabel("Countries")
     for ax in (ax_in, ax_out, ax_members):
         _year_axis(ax)
+    per_dollar = summary["facility"].get("effect_per_dollar", {})
+    themes = [t for t in FACILITY_THEMES if t in per_dollar]
+    worth = [per_dollar[t]["value_per_year_per_usd"] for t in themes]
+    ax_value.barh(range(len(themes)), worth, color=[f"C{i}" for i in range(len(themes))])
+    ax_value.set_yticks(range(len(themes)),
+                        [t.replace("irregular", "irregular migration") for t in themes],
+                        fontsize=8)
+    for i, t in enumerate(themes):
+        row = per_dollar[t]
+        text = ("trust that agreements between members value" if t == "partnerships" else
+                f"{row['units_per_million_usd']:,.0f} {row['unit']} per M USD")
+        ax_value.text(worth[i] + max(max(worth), 1e-9) * 0.02, i, text, va="center",
+                      fontsize=7.5)
+    ax_value.set_xlim(0, max(max(worth, default=0.0), 1e-9) * 2.6)  # room for the text
+    ax_value.invert_yaxis()
+    ax_value.set_xlabel("USD of outcomes a year, to members, per USD spent")
+    ax_value.set_title("What a dollar bought, by theme (at the horizon)", fontsize=10)
     p = summary["facility"].get("parameters", {})
     _suptitle(fig, f"Financing facility ({p.get('voting', '?')} voting, "
                    f"{p.get('participation', '?')} participation, "
                    f"{p.get('allocation', '?')} allocation"
                    f"{', review' if p.get('review') else ''})", summary)
-    fig.subplots_adjust(left=0.05, right=0.99, top=0.8, bottom=0.12, wspace=0.25)
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.9, bottom=0.07, wspace=0.28, hspace=0.3)
     return save(fig, path)
 
 
