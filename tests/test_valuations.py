@@ -1,0 +1,206 @@
+"""What each side of an agreement expects of each policy (`Policy.value_for_agreement`) and what
+the facility's outcomes are worth to members (`facility_themes.outcome_value`), by hand from the
+model's state after a year, and the small pieces of money flow they rest on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import MigrationModel
+from model.policies import REGISTRY
+from model.policies.base import CorridorView
+from tests.conftest import FAST
+
+
+@pytest.fixture(scope="module")
+def year():
+    """The default world after a year (five steps), and the ten largest corridors."""
+    m = MigrationModel(**{**FAST, "end_year": 2021})
+    for _ in range(5):
+        m.step()
+    c = np.argsort(-m.tallies.stock())[:10]
+    return m, c, CorridorView.of(m, c)
+
+
+def value(m, view, name, **settings):
+    cls = REGISTRY[name]
+    return [np.asarray(x) for x in cls.value_for_agreement(m, cls.config_class(**settings),
+                                                            view)]
+
+
+def test_the_corridor_view_reads_returns_and_receipts_a_year(year):
+    m, c, view = year
+    years = 5 / 4
+    np.testing.assert_allclose(view.returns, m.totals["returns"][c] / years, rtol=1e-12)
+    np.testing.assert_allclose(view.formal, m.totals["formal_received"][c] / years, rtol=1e-12)
+
+
+def test_return_support_is_worth_the_home_earnings_of_those_it_reintegrates(year):
+    m, c, view = year
+    r = m.cfg.returns
+    b_o, c_o, b_d, c_d = value(m, view, "return_reintegration", budget_usd_per_year=3e8)
+    package = 1500.0 + 100.0 * r.undocumented_share + 300.0 * r.distressed_share
+    enrolled = view.returns * (1 - np.exp(-3e8 / (view.returns * package)))
+    h = (r.reintegration_rate * (1 - r.undocumented_share * (1 - r.undocumented_factor))
+         * (1 - r.distressed_share * (1 - r.distressed_factor)))
+    extra = np.exp(-h) - np.exp(-(h + r.economic_support_rate * min(r.support_years, 1.0)))
+    wage = m.countries.wage_low[m.corridors.o[c]] * 12.0
+    np.testing.assert_allclose(b_o, enrolled * extra * wage, rtol=1e-9)
+    np.testing.assert_allclose(c_d, enrolled * package, rtol=1e-9)  # the destination funds it
+    assert (c_o == 0).all() and (b_d == 0).all()
+    # Paid by the origin, the cost moves to its side.
+    _, c_o, _, c_d = value(m, view, "return_reintegration", budget_usd_per_year=3e8,
+                           funder="origin")
+    np.testing.assert_allclose(c_o, enrolled * package, rtol=1e-9)
+    assert (c_d == 0).all()
+
+
+def test_cheaper_remittances_are_worth_the_fees_a_years_budget_removes(year):
+    m, c, view = year
+    b_o, c_o, b_d, c_d = value(m, view, "cheaper_remittances", budget_usd_per_year=2e7)
+    base = m.corridors.base_price_pct[c]
+    competition = 0.5 * (1 - np.exp(-0.4 * 2e7 / 5e6))
+    adopted = 1 - np.exp(-0.4 * 2e7 / (50.0 * view.stock))
+    digital = 0.3 + 0.7 * adopted
+    cash0 = base / (0.3 * 0.72 + 0.7)
+    floor = np.minimum(2.0, cash0)
+    cash = floor + (cash0 - floor) * (1 - competition)
+    price = digital * 0.72 * cash + (1 - digital) * cash
+    np.testing.assert_allclose(b_o, view.formal / (1 - base / 100) * (base - price) / 100,
+                               rtol=1e-9)
+    np.testing.assert_allclose(c_d, 2e7, rtol=1e-12)
+    assert (c_o == 0).all() and (b_d == 0).all()
+
+
+def test_matching_is_worth_its_matches_within_the_cap_and_the_budgets_pace(year):
+    m, c, view = year
+    b_o, c_o, b_d, c_d = value(m, view, "remittance_matching", match_rate=1.0,
+                               earmarked_share=0.2, directed_response=0.5, cap_usd_per_year=50.0,
+                               budget_usd=4e9, programme_years=4.0)
+    match = np.minimum(np.minimum(view.formal * 0.2 * 1.5, view.stock * 50.0), 1e9)
+    assert (match == view.stock * 50.0).any() or (match == 1e9).any()
+    np.testing.assert_allclose(b_o, match, rtol=1e-12)
+    np.testing.assert_allclose(c_o, match, rtol=1e-12)  # the origin funds it by default
+    assert (b_d == 0).all() and (c_d == 0).all()
+
+
+def test_skill_recognition_is_worth_the_step_up_to_jobs_at_skill(year):
+    m, c, view = year
+    k, co = m.corridors, m.countries
+    lab, ag = m.cfg.labour, m.cfg.agreements
+    b_o, c_o, b_d, c_d = value(m, view, "skill_recognition", certification_rate=0.3,
+                               upgrade_rate=0.6, certification_cost_usd=100.0,
+                               permit_discount_usd=50.0)
+    d = k.d[c]
+    certified = view.stock * view.high_skill * (1 - k.recognition_share[c]) * 0.3
+    step_up = (co.match_recognised[d] - co.match_unrecognised[d]) * (1 - np.exp(-0.6))
+    gain = certified * step_up * (view.wage_high - view.wage_low) * lab.migrant_wage_ratio * 12
+    np.testing.assert_allclose(b_o, view.remit_share * gain, rtol=1e-9)
+    np.testing.assert_allclose(b_d, gain * (lab.tax_share + ag.productivity_share), rtol=1e-9)
+    np.testing.assert_allclose(c_o, certified * 100.0, rtol=1e-9)
+    np.testing.assert_allclose(c_d, view.arrivals * view.high_skill * 50.0, rtol=1e-9)
+
+
+def test_fair_recruitment_moves_the_fees_and_avoids_irregular_arrivals(year):
+    from model.processes.emigration import irregular_arrivals_a_year
+
+    m, c, view = year
+    k = m.corridors
+    months = k.recruitment_months.copy()
+    b_o, c_o, b_d, c_d = value(m, view, "fair_recruitment", cap_months=0.5)
+    h = view.high_skill
+    saved = view.arrivals * ((1 - h) * np.maximum(months[0, c] - 0.5, 0) * view.wage_low
+                             + h * np.maximum(months[1, c] - 0.5, 0) * view.wage_high)
+    np.testing.assert_allclose(b_o, saved, rtol=1e-12)
+    np.testing.assert_allclose(c_d, saved, rtol=1e-12)
+    # The lever is back as it was, and the destination's gain is the arrivals the cap avoids.
+    np.testing.assert_array_equal(k.recruitment_months, months)
+    without = irregular_arrivals_a_year(m)[c]
+    k.recruitment_months = months.copy()
+    k.recruitment_months[:, c] = np.minimum(months[:, c], 0.5)
+    with_cap = irregular_arrivals_a_year(m)[c]
+    k.recruitment_months = months
+    avoided = without - with_cap
+    assert (avoided > 0).all()
+    np.testing.assert_allclose(b_d, avoided * m.cfg.emigration.enforcement_cost_usd, rtol=1e-9)
+
+
+def test_portability_is_worth_the_rights_regular_returnees_carry(year):
+    m, c, view = year
+    r = m.cfg.returns
+    b_o, c_o, b_d, c_d = value(m, view, "social_security_portability",
+                               admin_usd_per_migrant_year=8.0)
+    regular = m.tallies.regular()[c] / view.stock
+    carried = (view.returns * regular * r.pension_contribution_rate * 12 * view.wage_low
+               * m.cfg.labour.migrant_wage_ratio * r.vesting_years)
+    np.testing.assert_allclose(b_o, carried, rtol=1e-9)
+    np.testing.assert_allclose(c_o, view.stock * 4.0, rtol=1e-12)
+    np.testing.assert_allclose(c_d, view.stock * 4.0, rtol=1e-12)
+    assert (b_d == 0).all()
+
+
+def test_fair_recruitment_books_what_employers_take_over_as_delivered_to_workers():
+    from model.processes.entry import recruitment_cost
+
+    m = MigrationModel(policies={"fair_recruitment": {"start_year": 2019.0, "cap_months": 0.5}},
+                       **FAST)
+    policy = m.policies.policies[0]
+    m.step()
+    uncapped = policy.uncapped
+    capped = recruitment_cost(m)
+    assert (uncapped >= capped).all() and (uncapped > capped).any()
+    assert policy.costs["employers"] > 0
+    assert policy.delivered == pytest.approx(policy.costs["employers"], rel=1e-12)
+
+
+def test_the_facilitys_remittance_and_protection_outcomes_by_hand():
+    from model.facility_themes import THEMES, digital_price_ratio
+
+    m = MigrationModel(facility={"enabled": True, "start_year": 2019.0, "lag_years": 0.0},
+                       **{**FAST, "end_year": 2021})
+    m.run()
+    f, k, co = m.facility, m.corridors, m.countries
+    lab = m.cfg.labour
+    value = f.outcome_values()
+    skill, tech, prot = (f.reached[THEMES.index(t)] for t in
+                         ("skilling", "technology", "protection"))
+    stock = m.tallies.stock()
+    low = co.wage_low[k.d] * lab.migrant_wage_ratio * 12
+    high = co.wage_high[k.d] * lab.migrant_wage_ratio * 12
+    remit = co.remit_share[k.o]
+    C = len(co.iso3)
+    unrecognised = stock * k.high_skill_share * (1 - k.recognition_share)
+    gain = unrecognised * skill[k.o] * (co.match_recognised[k.d] - co.match_unrecognised[k.d]) \
+        * (high - low)
+    np.testing.assert_allclose(value[1], np.bincount(k.o, remit * gain, C), rtol=1e-9)
+    formal = m.totals["formal_received"] / m.steps * 4
+    ratio = digital_price_ratio(np.maximum(tech[k.o], tech[k.d]))
+    np.testing.assert_allclose(value[2], np.bincount(
+        k.o, formal * (1 - ratio) * k.price_pct / 100, C), rtol=1e-9)
+    irregular = stock - m.tallies.regular()
+    kept = irregular * k.wage_theft_share * f.cfg.protection_effect * prot[k.d] * low
+    np.testing.assert_allclose(value[3], np.bincount(k.o, remit * kept, C), rtol=1e-9)
+    assert (value[1:4].sum(axis=1) > 0).all()
+    # Digital transfers at 72% of the cash price: all senders switched from 30% gives
+    # (0.72) / (0.3 x 0.72 + 0.7).
+    assert digital_price_ratio(np.array([1.0]))[0] == pytest.approx(0.72 / (0.3 * 0.72 + 0.7))
+
+
+def test_the_match_migrants_expect_is_the_rate_times_the_share_of_requests_met():
+    m = MigrationModel(policies={"remittance_matching": {
+        "start_year": 2019.0, "budget_usd": 4e7, "programme_years": 1.0, "match_rate": 1.0,
+        "earmarked_share": 0.2, "directed_response": 0.5}}, **FAST)
+    policy = m.policies.policies[0]
+    m.step()
+    assert 0 < policy.fill < 1  # a small fund: fewer dollars than requests
+    fill = policy.fill
+    m.step()
+    sens = m.cfg.remittances.price_sensitivity
+    expected = sens * 100.0 * 1.0 * fill * min(1.0, 0.2 * (1 + 0.5))
+    np.testing.assert_allclose(m.corridors.formal_bonus, expected, rtol=1e-12)
+    # Demand met in full: fill is 1, never more.
+    rich = MigrationModel(policies={"remittance_matching": {"start_year": 2019.0,
+                                                            "budget_usd": 1e13}}, **FAST)
+    rich.step()
+    assert rich.policies.policies[0].fill == 1.0
