@@ -373,7 +373,7 @@ def _series_unit(kind: str, per: str) -> tuple[str, float]:
     return {
         "people": ("millions of people", 1e-6),
         "usd_step": (f"US$ billions per {per}", 1e-9),
-        "share": ("% of migrants", 100.0),
+        "share": ("%", 100.0),  # of the group the title names
         "pct": ("% of the amount sent", 1.0),
     }[kind]
 

@@ -104,6 +104,11 @@ def run(cfg: DictConfig | MigrationConfig, out_dir: Path | None = None,
                 write_run(model, out_dir, status="failed", overrides=overrides)
             raise
     summary = write_run(model, out_dir, overrides=overrides)
+    if model.facility is not None and model.facility.history:
+        per = model.facility.effect_per_dollar()
+        log.info("facility, per million USD spent: %s", "; ".join(
+            f"{theme} {row['units_per_million_usd']:,.1f} {row['unit']}"
+            for theme, row in per.items()))
     from model.plots import make_figures
 
     figures = make_figures(out_dir) if mcfg.figures else []

@@ -91,3 +91,15 @@ def test_the_facility_summary_prints_its_effect_per_dollar_by_theme():
         assert row["spent_usd"] > 0 and row["units"] > 0, theme
         assert row["units_per_million_usd"] == pytest.approx(row["units"] / row["spent_usd"]
                                                               * 1e6, rel=1e-3)
+
+
+def test_a_facility_without_money_changes_nothing_in_the_world():
+    base = MigrationModel(**RUN)
+    base.run()
+    idle = MigrationModel(facility={"enabled": True, "start_year": 2019.0, "donor_grants_usd": 0.0,
+                                    "fee_high_income_usd": 0.0, "fee_other_usd": 0.0}, **RUN)
+    idle.run()
+    a, b = (x.datacollector.get_model_vars_dataframe() for x in (base, idle))
+    world = [c for c in a.columns if not c.startswith("facility_")]
+    assert idle.facility.books["bank_loans"] == 0 and idle.facility.history
+    assert a[world].equals(b[world])

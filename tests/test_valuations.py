@@ -204,3 +204,57 @@ def test_the_match_migrants_expect_is_the_rate_times_the_share_of_requests_met()
                                                             "budget_usd": 1e13}}, **FAST)
     rich.step()
     assert rich.policies.policies[0].fill == 1.0
+
+
+def test_skill_recognition_books_certification_and_permit_discounts_for_recognised_arrivals():
+    m = MigrationModel(policies={"skill_recognition": {
+        "start_year": 2019.0, "certification_rate": 0.0, "certification_cost_usd": 300.0,
+        "permit_discount_usd": 70.0}}, **FAST)
+    policy = m.policies.policies[0]
+    pop = m.migrants
+    before = pop.n
+    m.step()
+    new = np.arange(before, pop.n)
+    new = new[pop.arrived[new] >= m.now() - m.dt - 1e-9]
+    hired = pop.weight[new][pop.recognised[new]].sum(dtype=float)
+    assert hired > 0
+    assert policy.costs["destination"] == pytest.approx(hired * 70.0, rel=1e-9)
+    assert policy.costs["origin"] == pytest.approx(hired * 300.0, rel=1e-9)
+
+
+def test_wage_theft_recovery_is_the_recovered_share_of_what_irregular_workers_lose():
+    from model.processes.earnings import earnings_table
+
+    settings = {"start_year": 2019.0, "recovery_share": 0.4, "budget_usd_per_year": 0.0,
+                "cost_usd_per_corridor_year": 0.0}
+    m = MigrationModel(policies={"employer_crisis_support": settings}, **FAST)
+    k = m.corridors
+    theft = m.lever_baseline("corridors.wage_theft_share").copy()
+    gross = earnings_table(m, gross=True)
+    irregular = m.tallies.employed_by_job().sum(axis=1)[[0, 2]]
+    m.policies.call("before_step", None)  # the policy's own step start, on the model as it is
+    expected = (gross[[0, 2]] * 0.4 * theft * irregular).sum()
+    assert expected > 0
+    assert m.flows["wages_recovered_usd"][0] == pytest.approx(expected, rel=1e-9)
+    np.testing.assert_allclose(k.wage_theft_share, theft * 0.6, rtol=1e-12)
+
+
+def test_the_voluntary_review_scores_themes_by_improvement_per_dollar():
+    from model.facility_themes import THEMES
+
+    m = MigrationModel(facility={"enabled": True, "start_year": 2019.0, "review": True}, **FAST)
+    m.step()
+    f = m.facility
+    v = m.measure()
+    out = f.theme_outcomes()
+    assert out["technology"] == pytest.approx(-v["remittance_price_pct"] / 100.0)
+    assert out["governance"] == pytest.approx(1.0 - v["irregular_share"])
+    f.by_theme = np.array([1e6, 2e6, 1e6, 4e6, 1e6, 1e6])
+    before = {t: 0.0 for t in THEMES}
+    after = {"governance": 0.01, "skilling": 0.04, "technology": -0.005, "protection": 0.0,
+             "irregular": 0.002, "partnerships": 0.0}
+    f.review_outcomes(before, after)
+    per_dollar = np.array([after[t] for t in THEMES]) / f.by_theme
+    np.testing.assert_allclose(f.last_outcome, per_dollar / np.abs(per_dollar).max(), rtol=1e-12)
+    f.review_outcomes(before, before)  # nothing moved: nothing to learn
+    assert (f.last_outcome == 0).all()

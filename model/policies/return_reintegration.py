@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.components import Flow, Indicator, corridor_flow
+from model.components import Flow, Headline, Indicator, corridor_flow
 from model.params import param
 from model.policies.base import PAYERS, Policy, PolicyConfig, by_side, register
 from model.population import ABROAD, RETURNEE
@@ -114,6 +114,10 @@ class ReturnReintegration(Policy):
                   Indicator("returnees_supported", "people per step",
                             "returnees enrolled in reintegration support",
                             corridor_flow("returnees_supported")))
+    headlines = (Headline("returnees_supported_total", "people",
+                          "returnees enrolled in reintegration support over the run",
+                          "returnees_supported", "sum",
+                          effect=("Returnees enrolled in support, whole run", "people")),)
     moves = {"reintegration_rate": "up", "remigrants_regular": "up",
              "arrivals_irregular": "down"}
 

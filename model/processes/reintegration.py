@@ -80,7 +80,8 @@ class Reintegration(Component):
         Indicator("returnees", "people", "returnees followed at home",
                   lambda model: model.tallies.people(off=S_ABROAD)),
         Indicator("reintegration_rate", "share", "followed returnees who are reintegrated",
-                  _reintegration_rate),
+                  _reintegration_rate,
+                  compare=("Returnees followed at home who are reintegrated", "share")),
     )
 
     headlines = (Headline("reintegration_rate_end", "share", "reintegration rate at the horizon",

@@ -245,7 +245,8 @@ class Remittances(Component):
                   "SDG 17.3.2: formal remittances received by low- and middle-income countries "
                   "(annual rate) as % of their GDP", _pct_gdp),
         Indicator("account_share", "share",
-                  "migrants abroad with a bank or mobile-money account", _account_share),
+                  "migrants abroad with a bank or mobile-money account", _account_share,
+                  compare=("Migrants abroad with an account", "share")),
     )
 
     headlines = (
