@@ -127,7 +127,7 @@ class FacilityConfig:
     protection_cost_usd: float = param(
         100.0, "USD per worker", 0.01, 1e9,
         label="cost of bringing an irregular worker under wage protection",
-        source="assumption (no published cost found)")
+        source="assumption (to be fitted; no published cost found)")
     protection_effect: float = param(
         0.3, "share", 0.0, 1.0, label="share of a protected worker's stolen wages recovered",
         source="assumption; the evidence is weak: Engineers Against Poverty (2019) finds the "
@@ -135,11 +135,13 @@ class FacilityConfig:
     information_cost_usd: float = param(
         20.0, "USD per person reached", 0.01, 1e9,
         label="cost of reaching a young person with risk information",
-        source="assumption (no published cost per person found)")
+        source="assumption (to be fitted), above Aware Migrants' about 3 EUR per person "
+               "reached online (1.5 M EUR, over 530,000 people, IOM), as face-to-face sessions "
+               "like the Guinea trial's cost more")
     audience_per_irregular: float = param(
         20.0, "people per irregular departure", 1.0, 1e6,
         label="young people a campaign must reach per would-be irregular migrant",
-        source="assumption")
+        source="assumption (to be fitted)")
     information_effect: float = param(
         0.25, "share", 0.0, 1.0, label="fall in irregular departures among those reached",
         source="between Battiston, Corno and La Ferrara (Guinea RCT): migration without a visa "
@@ -147,18 +149,18 @@ class FacilityConfig:
                "Econ.): no detectable effect in The Gambia")
     partnerships_cost_usd: float = param(
         1e6, "USD per member a year", 1.0, 1e12,
-        label="dialogue and secretariat per member (63% of the trust)", source="assumption")
+        label="dialogue and secretariat per member (63% of the trust)", source="assumption (to be fitted)")
     max_trust: float = param(0.5, "share", 0.0, 10.0,
                              label="most trust dialogue builds (the value of agreements "
-                                   "between members rises by it)", source="assumption")
+                                   "between members rises by it)", source="assumption (to be fitted)")
     outcome_learning_years: float = param(
         3.0, "years", 0.0, 50.0,
         label="years of outcomes after which countries judge on outcomes alone",
-        source="assumption (before, they blend what they see with the promise)")
+        source="assumption (to be fitted; before, they blend what they see with the promise)")
     expected_value_per_usd: float = param(
         1.0, "USD of value per USD of programmes", 0.0, 100.0,
         label="what a candidate expects of a programme dollar before any outcome is known",
-        source="assumption (a dollar is expected to be worth a dollar)")
+        source="assumption (to be fitted; a dollar is expected to be worth a dollar)")
     compliance_cost_usd: float = param(2e6, "USD per member per year", 0.0, 1e10,
                                        label="reporting and compliance cost when conditional",
                                        source="assumption")

@@ -66,7 +66,7 @@ class AgreementsConfig:
                                source="assumption")
     review_years: float = param(
         3.0, "years", 0.0, 50.0, label="commitment period before either side may leave",
-        source="assumption (bilateral labour agreements commonly run for a fixed term of a few "
+        source="assumption (to be fitted; bilateral labour agreements commonly run for a fixed term of a few "
                "years before renewal)")
     productivity_share: float = param(
         0.5, "share", 0.0, 1.0, label="destination employers' gain per dollar of their migrant "

@@ -48,10 +48,10 @@ class ReturnReintegrationConfig(PolicyConfig):
                "(Bulgaria, Poland) to 5,000 EUR (Norway); the Netherlands 2,000 EUR in kind")
     documentation_cost_usd: float = param(
         100.0, "USD per returnee", 0.0, 1e6, label="replacing identity papers and certificates",
-        source="assumption")
+        source="assumption (to be fitted)")
     psychosocial_cost_usd: float = param(
         300.0, "USD per returnee", 0.0, 1e6, label="psychosocial counselling",
-        source="assumption")
+        source="assumption (to be fitted)")
     psychosocial_success: float = param(
         0.5, "share", 0.0, 1.0, label="share of supported returnees whose distress ends",
         source="assumption; IOM (2020) Thematic evaluation of reintegration in the Sahel and "
