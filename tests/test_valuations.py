@@ -146,12 +146,20 @@ def test_fair_recruitment_books_what_employers_take_over_as_delivered_to_workers
     m = MigrationModel(policies={"fair_recruitment": {"start_year": 2019.0, "cap_months": 0.5}},
                        **FAST)
     policy = m.policies.policies[0]
+    pop = m.migrants
+    before = pop.n
     m.step()
     uncapped = policy.uncapped
     capped = recruitment_cost(m)
     assert (uncapped >= capped).all() and (uncapped > capped).any()
-    assert policy.costs["employers"] > 0
-    assert policy.delivered == pytest.approx(policy.costs["employers"], rel=1e-12)
+    # By hand: each regular arrival's fee above the cap, in people.
+    new = np.arange(before, pop.n)
+    new = new[pop.regular[new] & (pop.arrived[new] >= m.now() - m.dt - 1e-9)]
+    shifted = (uncapped - capped)[pop.skill[new], pop.corridor[new]]
+    expected = float(np.dot(pop.weight[new], shifted))
+    assert expected > 0
+    assert policy.costs["employers"] == pytest.approx(expected, rel=1e-9)
+    assert policy.delivered == pytest.approx(expected, rel=1e-9)
 
 
 def test_the_facilitys_remittance_and_protection_outcomes_by_hand():
@@ -190,14 +198,14 @@ def test_the_facilitys_remittance_and_protection_outcomes_by_hand():
 def test_the_match_migrants_expect_is_the_rate_times_the_share_of_requests_met():
     m = MigrationModel(policies={"remittance_matching": {
         "start_year": 2019.0, "budget_usd": 4e7, "programme_years": 1.0, "match_rate": 1.0,
-        "earmarked_share": 0.2, "directed_response": 0.5}}, **FAST)
+        "earmarked_share": 0.2, "directed_response": 0.5, "intensity": 0.5}}, **FAST)
     policy = m.policies.policies[0]
     m.step()
     assert 0 < policy.fill < 1  # a small fund: fewer dollars than requests
     fill = policy.fill
     m.step()
     sens = m.cfg.remittances.price_sensitivity
-    expected = sens * 100.0 * 1.0 * fill * min(1.0, 0.2 * (1 + 0.5))
+    expected = sens * 100.0 * 0.5 * 1.0 * fill * min(1.0, 0.2 * (1 + 0.5 * 0.5))
     np.testing.assert_allclose(m.corridors.formal_bonus, expected, rtol=1e-12)
     # Demand met in full: fill is 1, never more.
     rich = MigrationModel(policies={"remittance_matching": {"start_year": 2019.0,
@@ -258,3 +266,84 @@ def test_the_voluntary_review_scores_themes_by_improvement_per_dollar():
     np.testing.assert_allclose(f.last_outcome, per_dollar / np.abs(per_dollar).max(), rtol=1e-12)
     f.review_outcomes(before, before)  # nothing moved: nothing to learn
     assert (f.last_outcome == 0).all()
+
+
+def test_fairness_and_preferences_by_hand():
+    from model.facility import DESTINATION_PREFERENCE, ORIGIN_PREFERENCE
+
+    m = MigrationModel(facility={"enabled": True, "start_year": 2019.0, "voting": "weighted",
+                                 "participation": "conditional",
+                                 "conditional_fairness_penalty": 0.2}, **FAST)
+    m.run()
+    f = m.facility
+    emigrants, immigrants = f.roles()
+    share = np.where(emigrants + immigrants > 0, emigrants / np.maximum(emigrants + immigrants,
+                                                                        1e-300), 0.5)
+    np.testing.assert_allclose(f.preferences(), share[:, None] * ORIGIN_PREFERENCE
+                               + (1 - share[:, None]) * DESTINATION_PREFERENCE, rtol=1e-12)
+    n = int(f.member.sum())
+    voice = np.minimum(1.0, f.fee / (f.fee * f.member).sum() * n)
+    paid = f.fee + f.cfg.compliance_cost_usd + f.loan_cost
+    returns = np.minimum(1.0, f.own_value() / np.maximum(paid, 1.0))
+    np.testing.assert_allclose(f.fairness(), voice * 0.8 * (0.5 + 0.5 * returns), rtol=1e-12)
+    assert (voice < 1).any() and (returns < 1).any()
+
+
+def test_loans_are_repaid_over_their_years_and_then_stop():
+    m = MigrationModel(facility={"enabled": True, "start_year": 2019.0, "loan_years": 2.0},
+                       **{**FAST, "end_year": 2023})
+    m.run()
+    b = m.facility.books
+    # Every loan is repaid in two yearly halves: what is outstanding at the end is the last
+    # year's loan and half of the one before.
+    # Every member receives (unconditional participation), so each year's loan part is the
+    # bank loans blended in that year.
+    loan = [h["bank_loans"] for h in m.facility.history]
+    assert len(loan) == 5  # 2019-2023
+    assert b["loans_outstanding"] == pytest.approx(loan[-1] + loan[-2] / 2, rel=1e-6)
+    assert b["repaid_to_banks"] == pytest.approx(sum(loan[:-2]) + loan[-2] / 2, rel=1e-6)
+
+
+def test_returnees_go_back_to_their_job_at_the_remigration_rate():
+    from model.population import RETURNEE
+    from tests.test_behaviour import within_sd
+
+    m = MigrationModel(policies={"return_reintegration": {
+        "start_year": 2020.0, "budget_usd_per_year": 0.0, "remigration_rate": 0.8,
+        "intensity": 0.5}}, **{**FAST, "end_year": 2021})
+    for _ in range(4):  # a year of returns before the agreements start
+        m.step()
+    pop = m.migrants
+    home = (pop.status == RETURNEE) & (pop.weight > 0)
+    eligible = np.flatnonzero(home & ~pop.reintegrated & (pop.returned > pop.arrived))
+    uid = pop.uid[eligible].copy()
+    m.step()
+    rows = np.searchsorted(pop.uid, uid)
+    gone = np.count_nonzero(pop.status[rows] != RETURNEE)
+    assert len(uid) > 1000
+    within_sd(gone, len(uid), 1 - np.exp(-0.5 * 0.8 * m.dt), "re-migrated")
+
+
+def test_returnees_carry_their_contributions_for_their_years_abroad():
+    from model.population import HIGH, RETURNEE
+
+    m = MigrationModel(policies={"social_security_portability": {"start_year": 2019.0,
+                                                                 "intensity": 0.5}},
+                       **{**FAST, "end_year": 2021})
+    for _ in range(4):
+        m.step()
+    pop, k, c = m.migrants, m.corridors, m.countries
+    abroad = pop.uid[pop.status != RETURNEE].copy()
+    m.step()
+    rows = np.searchsorted(pop.uid, abroad)
+    back = rows[(pop.status[rows] == RETURNEE) & pop.regular[rows]]
+    assert len(back) > 0
+    d = k.d[pop.corridor[back]]
+    monthly = np.where(pop.skill[back] == HIGH, c.wage_high[d], c.wage_low[d])
+    years = np.minimum(pop.returned[back] - pop.arrived[back], 45.0)
+    assert (years > 0).all()
+    r = m.cfg.returns
+    rights = r.pension_contribution_rate * 12 * monthly * m.cfg.labour.migrant_wage_ratio \
+        * years * 0.5
+    assert m.flows["pension_rights_carried_usd"][0] == pytest.approx(
+        float(np.dot(pop.weight[back], rights)), rel=1e-9)
