@@ -249,7 +249,6 @@ class FinancingFacility(mesa.Agent, Component):
         self.candidate = (np.isin(c.iso3, cfg.candidates) if cfg.candidates
                           else np.ones(C, dtype=bool))
         self.member = np.zeros(C, dtype=bool)
-        self.years_member = np.zeros(C)
         self.years_seen = 0  # judgements made with outcomes to see
         self.fee = np.where(c.high_income, cfg.fee_high_income_usd, cfg.fee_other_usd)
         self.theme_shares = np.full(len(THEMES), 1.0 / len(THEMES))
@@ -396,7 +395,6 @@ class FinancingFacility(mesa.Agent, Component):
         p_in = 1.0 / (1.0 + np.exp(-cfg.exit_sensitivity * ratio))
         stays = rng.random(len(cost)) < p_in
         self.member = self.candidate & stays
-        self.years_member = np.where(self.member, self.years_member + 1.0, 0.0)
         if self.reached.any():
             self.years_seen += 1
 

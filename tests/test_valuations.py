@@ -347,3 +347,27 @@ def test_returnees_carry_their_contributions_for_their_years_abroad():
         * years * 0.5
     assert m.flows["pension_rights_carried_usd"][0] == pytest.approx(
         float(np.dot(pop.weight[back], rights)), rel=1e-9)
+
+
+def test_the_most_each_theme_could_buy_by_hand():
+    from model.facility_themes import sizes
+
+    m = MigrationModel(facility={"enabled": True, "start_year": 2019.0,
+                                 "governance_max_expansion": 0.5,
+                                 "audience_per_irregular": 7.0}, **{**FAST, "end_year": 2021})
+    m.run()
+    f, k = m.facility, m.corridors
+    C = len(m.countries.iso3)
+    stock = m.tallies.stock()
+    got = sizes(m, f)
+    np.testing.assert_allclose(got[0], 0.5 * np.bincount(k.d, k.quota, C), rtol=1e-12)
+    np.testing.assert_allclose(got[1], np.bincount(
+        k.o, stock * k.high_skill_share * (1 - k.recognition_share), C), rtol=1e-12)
+    np.testing.assert_allclose(got[2], np.bincount(k.o, stock, C) + np.bincount(k.d, stock, C),
+                               rtol=1e-12)
+    np.testing.assert_allclose(got[3], np.bincount(k.d, stock - m.tallies.regular(), C),
+                               rtol=1e-12)
+    np.testing.assert_allclose(got[4], 7.0 * np.bincount(k.o, f.year_irregular_done, C),
+                               rtol=1e-12)
+    assert (got[5] == 1).all() and (got[4] > 0).any()
+    assert (k.recognition_share > 0).any()
