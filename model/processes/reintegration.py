@@ -51,14 +51,34 @@ def draw_barriers(model, rows: np.ndarray, rng: np.random.Generator) -> None:
 
 def reintegration_hazard(model, rows: np.ndarray, now: float) -> np.ndarray:
     """Hazard per year that the returnees in `rows` reintegrate (module docstring)."""
-    pop, cfg, k = model.migrants, model.cfg.returns, model.corridors
-    h = np.full(len(rows), cfg.reintegration_rate)
-    h = np.where(pop.documented[rows], h, h * cfg.undocumented_factor)
-    h = np.where(pop.distressed[rows], h * cfg.distressed_factor, h)
-    h = np.where(pop.recognised[rows],
-                 h * k.recognised_reintegration_multiplier[pop.corridor[rows]], h)
-    in_support = pop.supported[rows] & (now - pop.returned[rows] < cfg.support_years)
-    return h + in_support * cfg.economic_support_rate
+    return hazard_table(model).ravel()[_cell(model, rows, now)]
+
+
+def hazard_table(model, multiplier: np.ndarray | None = None) -> np.ndarray:
+    """The hazard per corridor and state cell ([K, 16]; cell bits: 1 documented, 2 in
+    distress, 4 recognised skills, 8 in economic support); with `multiplier` given (one
+    recognised-skills factor for every corridor, [1]), the single row [1, 16]."""
+    cfg = model.cfg.returns
+    if multiplier is None:
+        multiplier = model.corridors.recognised_reintegration_multiplier
+    cell = np.arange(16)
+    h = np.where(cell & 1, 1.0, cfg.undocumented_factor) * cfg.reintegration_rate
+    h = h * np.where(cell & 2, cfg.distressed_factor, 1.0)
+    h = np.where(cell & 4, h * multiplier[:, None], h)  # [K, 16]
+    return h + np.where(cell & 8, cfg.economic_support_rate, 0.0)
+
+
+def _cell(model, rows: np.ndarray, now: float, by_corridor: bool = True) -> np.ndarray:
+    """Flat index corridor x 16 + state cell of the returnees in `rows` (see `hazard_table`);
+    the cell alone if not `by_corridor`."""
+    pop, cfg = model.migrants, model.cfg.returns
+    code = (pop.documented[rows].view(np.uint8) | (pop.distressed[rows].view(np.uint8) << 1)
+            | (pop.recognised[rows].view(np.uint8) << 2))
+    supported = pop.supported[rows]
+    if supported.any():  # only with a support programme
+        in_support = supported & (now - pop.returned[rows] < cfg.support_years)
+        code |= in_support.view(np.uint8) << 3
+    return pop.corridor[rows].astype(np.intp) * 16 + code if by_corridor else code
 
 
 class Reintegration(Component):
@@ -99,7 +119,13 @@ class Reintegration(Component):
         u = rng.random(len(home))
         waiting = ~pop.reintegrated[home]
         home, u = home[waiting], u[waiting]
-        p = hazard_to_prob(reintegration_hazard(model, home, model.now()), model.dt)
+        factor = model.corridors.recognised_reintegration_multiplier
+        if (factor == factor[0]).all():  # one factor everywhere (the baseline): 16 cells
+            table = hazard_to_prob(hazard_table(model, factor[:1]), model.dt).ravel()
+            p = table[_cell(model, home, model.now(), by_corridor=False)]
+        else:
+            table = hazard_to_prob(hazard_table(model), model.dt).ravel()
+            p = table[_cell(model, home, model.now())]
         new = home[u < p]
         with model.tallies.changing(pop, new, ("reintegrated",)):
             pop.reintegrated[new] = True
