@@ -318,12 +318,17 @@ class Agreements(Component):
     def _ledger_text(a: Agreement, side: str) -> str:
         gains = {ch: a.gains.get((side, ch), 0.0) for ch in CHANNELS[side]}
         parts = ", ".join(f"{ch} {_money(v)}" for ch, v in gains.items())
+        ratio = {s: sum(a.gains.get((s, ch), 0.0) for ch in CHANNELS[s])
+                 / max(a.costs.get(s, 0.0), 1.0) for s in SIDES}
+        other = SIDES[1 - SIDES.index(side)]
+        fairness = min(1.0, ratio[side] / ratio[other]) if ratio[other] > 0 else 1.0
         return (f"{side} left: gained {_money(sum(gains.values()))} USD ({parts}) against "
-                f"costs of {_money(a.costs.get(side, 0.0))} USD")
+                f"costs of {_money(a.costs.get(side, 0.0))} USD, {ratio[side]:,.1f} per dollar "
+                f"against its partner's {ratio[other]:,.1f} (fairness {max(fairness, 0.0):.2f})")
 
     def form(self) -> None:
-        """The largest corridors without an agreement may sign the policies of the bundle that
-        create a joint surplus."""
+        """The largest corridors without an agreement may sign the subset of the bundle with the
+        largest joint surplus that neither side expects to lose by (`negotiate`)."""
         m, k, f = self.model, self.model.corridors, self.model.flows
         iso3 = m.countries.iso3
         order = np.argsort(-m.tallies.stock())[:self.cfg.corridors_considered]

@@ -715,7 +715,7 @@ def plot_partnerships(ts: pd.DataFrame | None, summary: dict, path: Path) -> Pat
     agreements = (summary.get("agreements") or {}).get("agreements")
     if not summary.get("agreements") or not _has(ts, "year", "agreements_in_force"):
         return None
-    fig = Figure(figsize=(14, 7))
+    fig = Figure(figsize=(15, 7))
     ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.5]})
     ax.plot(ts["year"], ts["agreements_in_force"], drawstyle="steps-post", color="C0")
     ax.set_ylim(0, max(float(ts["agreements_in_force"].max()) * 1.4, 1.0))
@@ -740,30 +740,36 @@ def plot_partnerships(ts: pd.DataFrame | None, summary: dict, path: Path) -> Pat
         names.append(f"{a['corridor']}: " + ", ".join(labels.get(p, p)
                                                       for p in a.get("policies", [])))
         if a["ended"] is not None:
-            side = a["side_left"]
-            sides = ("origin", "destination") if side == "both" else (side,)
-            gains = sum(v for k, v in a.get("gains_usd", {}).items() if k.startswith(sides))
-            costs = sum(a.get("costs_usd", {}).get(x, 0.0) for x in sides)
-            # The reason in the margin right of the horizon, level with its bar.
-            ax2.text(end + 0.2, i, f"{side} left: gained {gains / 1e6:,.0f} M,\n"
-                     f"paid {costs / 1e6:,.0f} M USD", va="center", fontsize=6.5)
+            # The reason in the margin right of the horizon, level with its bar: what each side
+            # got per dollar it paid (a side leaves when its own is low, or far below its
+            # partner's: an unfair deal).
+            per = {s: sum(v for k, v in a.get("gains_usd", {}).items() if k.startswith(s))
+                   / max(a.get("costs_usd", {}).get(s, 0.0), 1.0)
+                   for s in ("origin", "destination")}
+            ax2.text(end + 0.2, i, f"{a['side_left']} left; gained per USD paid:\n"
+                     f"origin {per['origin']:,.1f}, dest. {per['destination']:,.1f}",
+                     va="center", fontsize=6.5)
     ax2.set_yticks(range(len(names)), names, fontsize=7)
     ax2.axvline(end, color="0.5", lw=0.8)
-    ax2.set_xlim(float(ts["year"].min()), end + 5.5)
+    start = float(ts["year"].min())
+    ax2.set_xlim(start - 0.2, end + 5.5)
     ax2.set_ylim(-0.8, max(len(shown), 1) - 0.2)
     ax2.invert_yaxis()
     _year_axis(ax2)
-    ax2.set_xticks([x for x in ax2.get_xticks() if x <= end])  # no years past the horizon
+    # Only the years of the run on the axis (none in the margin for the reasons).
+    ax2.set_xticks([x for x in ax2.get_xticks() if start - 1e-9 <= x <= end])
     from matplotlib.patches import Patch
     fig.legend(handles=[Patch(color=colours[k], label=label) for k, label in (
         ("", "in force at the horizon"), ("origin", "ended: origin left"),
         ("destination", "ended: destination left"), ("both", "ended: both left"))],
         fontsize=8, loc="lower center", ncol=4, frameon=False)
     ax2.set_title("Each agreement (what it holds) and, right of the horizon, why it ended:\n"
-                  "what the side that left had gained since signing (difference in "
-                  "differences) and paid", fontsize=9)
+                  "what each side had gained since signing (difference in differences) per "
+                  "USD it paid", fontsize=9)
     _suptitle(fig, "Bilateral corridor agreements", summary)
-    fig.subplots_adjust(left=0.05, right=0.99, top=0.85, bottom=0.12, wspace=0.62)
+    # Room between the panels for the agreements' names (and the facility's axis, if drawn).
+    fig.subplots_adjust(left=0.05, right=0.99, top=0.85, bottom=0.12,
+                        wspace=0.9 if summary.get("facility") else 0.62)
     return save(fig, path)
 
 
