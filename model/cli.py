@@ -39,6 +39,7 @@ def fail(message: str) -> None:
 
 def check_argv(argv: list[str]) -> None:
     """Refuse what Hydra would act on before a job starts (see the module docstring)."""
+    _check_policy_settings(argv)
     for arg in argv:
         key, _, value = arg.partition("=")
         if key == "hydra.run.dir":
@@ -54,6 +55,27 @@ def check_argv(argv: list[str]) -> None:
             if unknown:
                 fail(f"unknown polic{'ies' if len(unknown) > 1 else 'y'} "
                      f"{', '.join(unknown)}; allowed: {', '.join(sorted(REGISTRY))}")
+
+
+def _check_policy_settings(argv: list[str]) -> None:
+    """A setting of a policy that the command line does not switch on: Hydra would refuse it
+    with a hint to add '+', which switches the policy on silently; say so plainly instead."""
+    if any(arg.lstrip("+~").startswith(("scenario=", "sweep=")) for arg in argv):
+        return  # a preset or an overlay may switch policies on
+    on = set()
+    for arg in argv:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+~") == "policies":
+            on |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", value))
+    for arg in argv:
+        key, _, value = arg.partition("=")
+        parts = key.split(".")
+        if len(parts) >= 3 and parts[0] == "policies" and parts[1] not in on:
+            name = parts[1]
+            fail(f"{key}: the policy {name} is not switched on, so its settings cannot be set. "
+                 f"Switch it on and set it: 'policies=[{name}]' {key}={value} (Hydra's hint to "
+                 f"write +{key} would switch {name} on as well, silently, with its other "
+                 "settings at their defaults)")
 
 
 def job(cfg: DictConfig) -> None:

@@ -196,6 +196,13 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
         cfg.policies = parse_policies(cfg.policies)
     if not all(isinstance(e, ShockEvent) for e in cfg.shocks.timeline):
         cfg.shocks.timeline = parse_timeline(cfg.shocks.timeline)
+    horizon = cfg.end_year + 1
+    for i, event in enumerate(cfg.shocks.timeline):
+        if event.end <= cfg.start_year or event.start >= horizon:
+            raise ConfigError(
+                f"shocks.timeline[{i}] ({event.kind}, {event.start:g} to {event.end:g}) lies "
+                f"outside the run ({cfg.start_year} to the end of {cfg.end_year}) and would do "
+                "nothing: move it into the run, or change start_year / end_year")
     if not isinstance(cfg.facility, FacilityConfig):
         cfg.facility = parse_facility(cfg.facility)
     if not isinstance(cfg.agreements, AgreementsConfig):

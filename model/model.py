@@ -29,6 +29,7 @@ from model.facility import FinancingFacility
 from model.indicators import measure
 from model.partnerships import Agreements
 from model.policies import PolicySet
+from model.params import ConfigError
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
 from model.processes import emigration, entry, remittances, returns
 from model.processes.earnings import earnings_table, monthly_wage
@@ -47,6 +48,32 @@ def _reporter(name: str):
         return model.indicator_values[name]
     report.__name__ = name
     return report
+
+
+# The most migrant agents a run may create at the start: the global world at one person per
+# agent (252 M people abroad, and its returnees) fits; an implausible stock (a typo of 1e12)
+# is refused before numpy tries to allocate tens of gigabytes.
+MAX_AGENTS = 400_000_000
+
+
+def check_world_size(corridors, countries, cfg) -> None:
+    """Refuse, before anything is allocated, a world without migrants and one whose stocks
+    would need more than MAX_AGENTS agents at `people_per_agent`."""
+    stock = corridors.stock0
+    where = (f"world file {cfg.world.path}" if cfg.world.path else f"world={cfg.world.name}")
+    if len(stock) == 0 or not stock.sum() > 0:
+        raise ConfigError(f"{where}: no corridor has migrants (every stock is zero or missing); "
+                          "give at least one corridor a stock above zero")
+    agents = float(np.ceil(stock / cfg.people_per_agent).sum())
+    if agents > MAX_AGENTS:
+        i = int(np.argmax(stock))
+        raise ConfigError(
+            f"{where}: {stock.sum():,.0f} people abroad would be {agents:,.0f} migrant agents at "
+            f"people_per_agent={cfg.people_per_agent:g}, above the most a run may create "
+            f"({MAX_AGENTS:,}); the largest stock is {stock[i]:,.0f} on corridor "
+            f"{countries.iso3[corridors.o[i]]}-{countries.iso3[corridors.d[i]]}: check "
+            "the stock column, or raise people_per_agent to at least "
+            f"{stock.sum() / MAX_AGENTS:,.0f}")
 
 
 class MigrationModel(mesa.Model):
@@ -81,6 +108,7 @@ class MigrationModel(mesa.Model):
         self.world = load_world(cfg.world.name, cfg.world.path, cfg.start_year)
         self.countries = CountryArrays(self.world.countries, cfg)
         self.corridors = CorridorArrays(self.world.corridors, cfg)
+        check_world_size(self.corridors, self.countries, cfg)
         self.levers = levers()
         rows = {"countries": len(self.countries.iso3), "corridors": len(self.corridors.o)}
         for lever in self.levers:  # the declared levers with a fixed baseline

@@ -87,6 +87,44 @@ def test_a_broken_corridor_file_is_named_with_its_row(tmp_path):
     assert str(bad) in proc.stderr and "XXX" in proc.stderr and "row 3" in proc.stderr
 
 
+@pytest.mark.parametrize("content, words", [
+    # European spreadsheets: '3.400' is three thousand four hundred, '2,5' two and a half.
+    ("origin;destination;stock\nIND;ARE;3.400\nPHL;ARE;2,5\n",
+     ["row 2, column C", "'3.400'", "row 3, column C", "decimal comma", "decimal point"]),
+    # A typo of a thousand billion people is refused before numpy allocates for it.
+    ("origin,destination,stock\nIND,ARE,1e12\nPHL,ARE,2000\n",
+     ["migrant agents", "400,000,000", "IND-ARE", "people_per_agent"]),
+    ("origin,destination,stock\nIND,ARE,0\nPHL,ARE,0\n", ["no corridor has migrants"]),
+])
+def test_a_new_users_bad_corridor_files_are_refused_before_the_run(tmp_path, content, words):
+    bad = tmp_path / "corridors.csv"
+    bad.write_text(content)
+    out = tmp_path / "run"
+    proc = run_cli(f"hydra.run.dir={out}", "world=custom", f"world.path={bad}")
+    assert proc.returncode == 2, proc.stderr[-1500:]
+    assert str(bad) in proc.stderr and "Traceback" not in proc.stderr
+    for word in words:
+        assert word in proc.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("args, words", [
+    (["shocks=covid_2020", "end_year=2019"], ["shocks.timeline[0]", "outside the run",
+                                              "end_year"]),
+    (["policies.skill_recognition.intensity=0.5"],
+     ["not switched on", "'policies=[skill_recognition]'", "+policies.skill_recognition",
+      "silently"]),
+])
+def test_a_shock_outside_the_run_and_a_setting_of_a_policy_not_on_are_refused(
+        tmp_path, args, words):
+    proc = run_cli(f"hydra.run.dir={tmp_path / 'run'}", *args)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    for word in words:
+        assert word in proc.stderr, proc.stderr[-1500:]
+    assert not (tmp_path / "run" / "timeseries.csv").exists()
+
+
 @pytest.mark.parametrize("what", ["run", "sweep"])
 def test_the_output_contract_check_passes(what):
     check = ROOT.parent / "shared" / "checks" / "output-contract"

@@ -402,7 +402,37 @@ def _read_csv(path: Path) -> list[list[Any]]:
     # writes ';'); csv.Sniffer guesses wrongly on short tables, so it is not used.
     delimiter = max([",", ";", "\t"], key=first_line.count)
     # csv.reader returns [] for blank lines, which keeps row numbers equal to line numbers.
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    if delimiter == ";":
+        _refuse_european_numbers(path, rows)
+    return rows
+
+
+# "3.400" or "1.234.567": thousands grouped with dots, as European spreadsheets write them.
+_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+
+
+def _refuse_european_numbers(path: Path, rows: list[list[Any]]) -> None:
+    """A semicolon-separated file comes from a spreadsheet with European number formats, where
+    "3.400" means three thousand four hundred and "3,4" three point four; read as written,
+    "3.400" would silently become 3.4 people. Such cells are refused (all listed at once)."""
+    problems = _Problems(path)
+    for r, row in enumerate(rows, start=1):
+        for c, cell in enumerate(row):
+            text = cell.strip().replace("\u00a0", "").replace(" ", "")
+            if _DOT_THOUSANDS.match(text):
+                problems.add(r, _col_letter(c), f"{_show(cell)} has a dot between groups of "
+                             "three digits (a thousands separator in European formats, a "
+                             "decimal point here)", _EUROPEAN_HINT)
+            elif re.match(r"^[+-]?\d+,\d+$", text):
+                problems.add(r, _col_letter(c), f"{_show(cell)} has a decimal comma",
+                             _EUROPEAN_HINT)
+    problems.raise_if_any()
+
+
+_EUROPEAN_HINT = ("numbers without thousands separators and with a decimal point (3400, 0.25); "
+                  "in a European spreadsheet, set the number format to plain digits or save "
+                  "the file comma-separated")
 
 
 # --------------------------------------------------------------------------- layouts
