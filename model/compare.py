@@ -163,9 +163,14 @@ def display_name(label: str, baseline: str | None = None) -> str:
             names = [words.get(n, n) for n in _policy_names(value)]
             parts.append(" + ".join(names) if names else "no policies")
         elif key in SWITCH_KEYS + ("world",):
-            parts.append(value if not _is_off(override) else f"no {key}")
-        else:
-            parts.append(override)
+            if _is_off(override):
+                parts.append(f"no {key}")
+            else:  # shocks=covid_2020 -> "covid 2020"; facility=gcff -> "facility gcff"
+                words_of = value.replace("_", " ")
+                parts.append(words_of if key in ("shocks", "oat") else f"{key} {words_of}")
+        else:  # labour.job_loss_rate=0.2 -> "job loss rate 0.2"
+            name = key.lstrip("+~").split(".")[-1].replace("_", " ")
+            parts.append(f"{name} {value}")
     return ", ".join(parts) if parts else "(defaults)"
 
 
@@ -359,7 +364,7 @@ def paired_effects(jobs: pd.DataFrame, baseline: str) -> pd.DataFrame:
 def _baseline_text(baseline: str, labels: list[str]) -> str:
     """The baseline's overrides for a title (without the sweep-wide ones)."""
     text = _distinct(baseline, _common_overrides(labels))
-    return text or "model defaults"
+    return display_name(text) if text else "model defaults"
 
 
 def _per_step_word(steps_per_year: float) -> str:
@@ -560,7 +565,7 @@ def compare_figures(dirs: list[Path], out_dir: Path, baseline: str | None = None
         if path is not None:
             written.append(path)
     if base is None or len(labels) < 2:
-        log.info("effects.png skipped: %s", "no baseline" if base is None else "one scenario")
+        log.debug("effects.png skipped: %s", "no baseline" if base is None else "one scenario")
         return written
     path = plot_effects(paired_effects(ok, base), styles, base, out_dir / "effects.png")
     if path is not None:

@@ -27,9 +27,9 @@ from model.components import StepEvents
 from model.config import flat_defaults, nest
 from model.facility import FinancingFacility
 from model.indicators import measure
+from model.params import ConfigError
 from model.partnerships import Agreements
 from model.policies import PolicySet
-from model.params import ConfigError
 from model.population import ABROAD, HIGH, LOW, RETURNEE, MigrantSet
 from model.processes import emigration, entry, remittances, returns
 from model.processes.earnings import earnings_table, monthly_wage

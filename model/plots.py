@@ -807,7 +807,7 @@ def make_figures(run_dir: Path) -> list[Path]:
     for name, job in jobs:
         path = job(out / name)
         if path is None:
-            log.info("skipped %s: inputs missing or empty", name)
+            log.debug("skipped %s: inputs missing or empty", name)  # e.g. no facility
         else:
             written.append(path)
     return written

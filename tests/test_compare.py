@@ -134,7 +134,9 @@ def test_display_names_and_baseline_choice():
         "fair recruitment + cheaper remittances")
     assert display_name("policies=[a,b]") == "a + b"
     assert display_name("policies=[]", baseline="policies=[]") == "baseline"
-    assert display_name("end_year=2025 shocks=covid_2020") == "end_year=2025, covid_2020"
+    assert display_name("end_year=2025 shocks=covid_2020") == "end year 2025, covid 2020"
+    assert display_name("facility=gcff labour.job_loss_rate=0.2") == (
+        "facility gcff, job loss rate 0.2")
     labels = [SKILL, BASE, "facility=none shocks=none"]
     assert choose_baseline(labels) == BASE                      # the shortest baseline
     assert choose_baseline(labels, baseline=SKILL) == SKILL     # explicit wins
