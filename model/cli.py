@@ -24,7 +24,7 @@ from omegaconf import DictConfig
 from model import sweeps
 from model.params import ConfigError
 from model.policies import REGISTRY
-from model.runner import check_run_dir, discard_empty_run_dir, output_dir, run
+from model.runner import check_run_dir, describe, discard_empty_run_dir, output_dir, run
 from model.world.custom import WorldFileError
 
 # Words of Hydra's sweep syntax that are not policy names: choice(a,b), glob(*), ...
@@ -84,6 +84,14 @@ def job(cfg: DictConfig) -> None:
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
     out = output_dir()
     overrides = list(hydra_cfg.overrides.task)
+    if cfg.get("validate"):
+        try:
+            print(describe(cfg))
+        except (ConfigError, WorldFileError) as err:
+            fail(str(err))
+        finally:
+            discard_empty_run_dir(out)
+        return
     if multirun and sweeps.already_done(out, overrides):
         print(f"{out}: done already, skipped", file=sys.stderr)
         return

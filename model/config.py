@@ -66,6 +66,8 @@ class MigrationConfig:
                                     source="modelling choice: indicators are always in people")
     progress: bool = param(True, "", label="show a progress bar on runs longer than ~2 s")
     figures: bool = param(True, "", label="draw the run's figures (a sweep may skip them)")
+    validate: bool = param(False, "", label="only check the config and the data files, print "
+                           "what would run and exit (no run, no folder)")
     policies: dict[str, PolicyConfig] = field(default_factory=dict)  # name -> its settings
     shocks: ShocksConfig = field(default_factory=ShocksConfig)
     facility: FacilityConfig = field(default_factory=FacilityConfig)
@@ -95,7 +97,7 @@ class MigrationSchema(MigrationConfig):
 # Groups whose fields are flattened into MigrationModel keywords (world is handled apart).
 GROUPS = tuple(dict.fromkeys(cls.config_key for cls in PROCESSES if cls.config_class))
 TOP_LEVEL = ("seed", "start_year", "end_year", "steps_per_year", "people_per_agent", "progress",
-             "figures")
+             "figures", "validate")
 
 
 def _group_classes() -> dict[str, type]:

@@ -64,6 +64,49 @@ def build_model(cfg: DictConfig | MigrationConfig) -> MigrationModel:
     return MigrationModel(_config=to_config(cfg))
 
 
+def describe(cfg: DictConfig | MigrationConfig) -> str:
+    """What a config would run, after checking it and reading its data files, without building
+    the migrants (`validate=true`): world size, agents, steps, policies, shocks, facility and
+    agreements."""
+    import numpy as np
+
+    from model.model import check_world_size
+    from model.state import CorridorArrays, CountryArrays
+    from model.world.loader import load_world
+
+    mcfg = to_config(cfg)
+    world = load_world(mcfg.world.name, mcfg.world.path, mcfg.start_year)
+    countries, corridors = CountryArrays(world.countries, mcfg), CorridorArrays(world.corridors,
+                                                                                mcfg)
+    check_world_size(corridors, countries, mcfg)
+    stock = corridors.stock0
+    agents = int(np.ceil(stock[stock > 0] / mcfg.people_per_agent).sum())
+    steps = (mcfg.end_year - mcfg.start_year + 1) * mcfg.steps_per_year
+    policies = ", ".join(
+        f"{name} (from {p.start_year:g}, scope {p.scope})" for name, p in mcfg.policies.items())
+    shocks = ", ".join(f"{e.kind} {e.start:g}-{e.end:g}" for e in mcfg.shocks.timeline)
+    where = mcfg.world.path or mcfg.world.name
+    lines = [
+        "config and data files are valid; this would run:",
+        f"  world      {where}: {len(countries.iso3)} countries, {len(corridors.o)} corridors, "
+        f"{stock.sum():,.0f} people abroad",
+        f"  agents     {agents:,} migrant agents at the start ({mcfg.people_per_agent:g} "
+        f"{'person' if mcfg.people_per_agent == 1 else 'people'} each; returnees followed at "
+        "home come on top)",
+        f"  steps      {steps} ({mcfg.start_year} to the end of {mcfg.end_year}, "
+        f"{mcfg.steps_per_year} a year), seed {mcfg.seed}",
+        f"  policies   {policies or 'none'}",
+        f"  shocks     {shocks or 'none'}",
+        f"  facility   {_from(mcfg.facility)}",
+        f"  agreements {_from(mcfg.agreements)}",
+    ]
+    return "\n".join(lines)
+
+
+def _from(section) -> str:
+    return f"on from {section.start_year:g}" if section.enabled else "off"
+
+
 def check_run_dir(out_dir: Path) -> None:
     """Refuse a folder that already holds a run's results (never overwrite earlier outputs)."""
     found = [f for f in RESULT_FILES if (out_dir / f).exists()]

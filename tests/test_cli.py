@@ -175,3 +175,22 @@ def test_the_facility_governance_sweep_runs_as_a_real_multirun(tmp_path):
     # No design switches the facility off, so there is no baseline: levels are compared.
     assert (sweep / "summary.csv").exists()
     assert list((sweep / "figures").glob("compare_*.png"))
+
+
+def test_validate_only_prints_what_would_run_and_writes_nothing(tmp_path):
+    out = tmp_path / "run"
+    proc = run_cli(f"hydra.run.dir={out}", "validate=true", "people_per_agent=2000",
+                   "policies=[skill_recognition]", "shocks=covid_2020")
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    text = proc.stdout
+    for words in ("this would run", "60 countries, 1173 corridors", "2000 people each",
+                  "48 (2019 to the end of 2030", "skill_recognition (from 2020",
+                  "pandemic 2020.25-2020.75", "facility   off"):
+        assert words in text, text
+    agents = int(text.split("agents")[1].split("migrant")[0].replace(",", ""))
+    assert 79_000 < agents < 80_000  # 158 M people abroad at 2,000 each, rounded up per corridor
+    assert not out.exists()
+    bad = tmp_path / "eu.csv"
+    bad.write_text("origin;destination;stock\nIND;ARE;3.400\n")
+    proc = run_cli(f"hydra.run.dir={out}", "validate=true", "world=custom", f"world.path={bad}")
+    assert proc.returncode == 2 and "'3.400'" in proc.stderr and not out.exists()
