@@ -9,6 +9,7 @@ results.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -107,12 +108,46 @@ def _from(section) -> str:
     return f"on from {section.start_year:g}" if section.enabled else "off"
 
 
+# What Hydra itself writes into a job's folder before the job starts.
+HYDRA_OWN = frozenset({".hydra", "run.log", "run.py.log"})
+# Marks a folder a run is writing into (created exclusively, removed when the run is written).
+RUNNING = ".running"
+
+
 def check_run_dir(out_dir: Path) -> None:
-    """Refuse a folder that already holds a run's results (never overwrite earlier outputs)."""
-    found = [f for f in RESULT_FILES if (out_dir / f).exists()]
+    """Refuse a folder that already holds a run's results or anyone's other files (never
+    overwrite earlier outputs or a user's files), or that another run is writing into."""
+    if not out_dir.is_dir():
+        return
+    entries = {p.name for p in out_dir.iterdir()}
+    found = [f for f in RESULT_FILES if f in entries]
     if found:
         raise ConfigError(f"{out_dir} already holds results ({', '.join(found)}); choose a new "
                           "hydra.run.dir (earlier outputs are never overwritten)")
+    if RUNNING in entries:
+        raise ConfigError(f"another run is writing into {out_dir} (or one was killed there); "
+                          "choose a new hydra.run.dir")
+    other = sorted(entries - HYDRA_OWN)
+    if other:
+        shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+        raise ConfigError(f"{out_dir} already holds other files ({shown}); a run writes only "
+                          "into a new or empty folder: choose a new hydra.run.dir")
+
+
+def claim_run_dir(out_dir: Path, allow_existing: bool = False) -> Path:
+    """Mark `out_dir` as being written by this run, atomically: of two runs started into the
+    same new folder, the second is refused. Returns the marker (removed by `release`)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    marker = out_dir / RUNNING
+    flags = os.O_CREAT | os.O_WRONLY | (0 if allow_existing else os.O_EXCL)
+    try:
+        fd = os.open(marker, flags)
+    except FileExistsError:
+        raise ConfigError(f"another run is writing into {out_dir}; choose a new "
+                          "hydra.run.dir") from None
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    return marker
 
 
 def output_dir() -> Path:
@@ -133,6 +168,14 @@ def run(cfg: DictConfig | MigrationConfig, out_dir: Path | None = None,
     if not allow_existing:  # a sweep job re-run over a failed attempt may rewrite its folder
         check_run_dir(out_dir)
     mcfg = to_config(cfg)
+    marker = claim_run_dir(out_dir, allow_existing)
+    try:
+        return _run(mcfg, out_dir, overrides)
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def _run(mcfg: MigrationConfig, out_dir: Path, overrides: list[str] | None) -> dict:
     started = time.perf_counter()
     model = MigrationModel(_config=mcfg)
     log.info("world %s: %d countries, %d corridors, %d migrant agents (%.0f people each)",
@@ -165,8 +208,7 @@ def discard_empty_run_dir(out_dir: Path) -> None:
     if not out_dir.is_dir():
         return
     entries = {p.name for p in out_dir.iterdir()}
-    if entries and entries <= {".hydra", "run.log", "run.py.log"} and not (
-            set(RESULT_FILES) & entries):
+    if entries and entries <= HYDRA_OWN | {RUNNING} and not (set(RESULT_FILES) & entries):
         shutil.rmtree(out_dir)
 
 

@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
+from model.config import MigrationConfig
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -194,3 +195,29 @@ def test_validate_only_prints_what_would_run_and_writes_nothing(tmp_path):
     bad.write_text("origin;destination;stock\nIND;ARE;3.400\n")
     proc = run_cli(f"hydra.run.dir={out}", "validate=true", "world=custom", f"world.path={bad}")
     assert proc.returncode == 2 and "'3.400'" in proc.stderr and not out.exists()
+
+
+def test_a_folder_holding_a_users_files_is_never_written_into(tmp_path):
+    mine = tmp_path / "mine"
+    (mine / "figures").mkdir(parents=True)
+    (mine / "figures" / "brain_waste.png").write_bytes(b"my own figure")
+    (mine / "notes.txt").write_text("keep")
+    proc = run_cli(f"hydra.run.dir={mine}", "end_year=2019")
+    assert proc.returncode == 2 and "already holds other files" in proc.stderr
+    assert (mine / "figures" / "brain_waste.png").read_bytes() == b"my own figure"
+    assert sorted(p.name for p in mine.iterdir()) == ["figures", "notes.txt"]
+
+
+def test_of_two_runs_started_into_one_new_folder_the_second_is_refused(tmp_path):
+    from model.config import ConfigError
+    from model.runner import RUNNING, claim_run_dir, run
+
+    out = tmp_path / "shared_folder"
+    marker = claim_run_dir(out)  # the first run has started writing here
+    with pytest.raises(ConfigError, match="another run is writing"):
+        claim_run_dir(out)
+    with pytest.raises(ConfigError, match="another run is writing"):
+        run(MigrationConfig(end_year=2019, figures=False, progress=False), out_dir=out)
+    marker.unlink()
+    summary = run(MigrationConfig(end_year=2019, figures=False, progress=False), out_dir=out)
+    assert summary["status"] == "ok" and not (out / RUNNING).exists()
