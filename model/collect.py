@@ -4,8 +4,9 @@
     python -m model.collect DIR1 DIR2 --out DIR  # merge several sweeps (or job folders)
 
 A job folder is any folder with a `.hydra/` or a `summary.json` (what `run.py` writes). The
-table has one row per job: its folder, status (`ok`, `failed` with the error, or `missing` for a
-job that never finished), seed, overrides, scenario (the overrides without the seed) and the
+table has one row per job: its folder, status (`ok`, `failed` with the error, `missing` for a
+job that started and never finished, or `pending` for a job of the sweep's own list,
+`jobs.yaml`, that never started), seed, overrides, scenario (the overrides without the seed) and the
 headline outcomes the components declare (`model.indicators.headlines()`). It is written
 atomically, so jobs finishing at once (parallel launchers) never leave a half-written file, and
 it can be rebuilt at any time from whatever folders exist: interrupted, failed or merged sweeps
@@ -50,6 +51,12 @@ def job_dirs(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _job_key(job: str):
+    name = Path(job).name
+    return (str(Path(job).parent), 0, int(name), "") if name.isdigit() else (
+        str(Path(job).parent), 1, 0, name)
+
+
 def _job_order(path: Path):
     return (0, int(path.name), "") if path.name.isdigit() else (1, 0, path.name)
 
@@ -80,9 +87,32 @@ def job_row(job: Path, root: Path | None = None) -> dict:
     return row
 
 
-def summary_table(jobs: list[Path], root: Path | None = None) -> pd.DataFrame:
-    """The tidy table: one row per job, fixed columns first."""
-    table = pd.DataFrame([job_row(j, root) for j in jobs])
+def pending_rows(sweep_dir: Path, root: Path | None = None) -> list[dict]:
+    """Rows for the jobs of a sweep's own list (`jobs.yaml`, written when it starts) whose
+    folder was never created: they never started (the sweep was killed before them)."""
+    file = sweep_dir / "jobs.yaml"
+    if not file.is_file():
+        return []
+    listed = yaml.safe_load(file.read_text()) or {}
+    rows = []
+    for number, overrides in listed.items():
+        job = sweep_dir / str(number)
+        if is_job(job):
+            continue
+        overrides = [str(o) for o in overrides]
+        rows.append({"job": str(job.relative_to(root)) if root else str(job),
+                     "overrides": " ".join(overrides), "scenario": scenario_of(overrides),
+                     "status": "pending", "error": "", "seed": None})
+    return rows
+
+
+def summary_table(jobs: list[Path], root: Path | None = None,
+                  pending: list[dict] = ()) -> pd.DataFrame:
+    """The tidy table: one row per job (and per pending job), fixed columns first."""
+    table = pd.DataFrame([job_row(j, root) for j in jobs] + list(pending))
+    if "job" in table:  # in the sweep's numbering: 0, 1, ..., 10
+        table = table.iloc[sorted(range(len(table)), key=lambda i: _job_key(table["job"][i]))]
+        table = table.reset_index(drop=True)
     fixed = columns()
     for column in fixed:
         if column not in table:
@@ -104,7 +134,9 @@ def collect(paths: list[Path], out: Path | None = None, figures: bool = True) ->
     out = Path(out) if out is not None else paths[0]
     out.mkdir(parents=True, exist_ok=True)
     jobs = job_dirs(paths)
-    table = summary_table(jobs, root=out if all(out in j.parents for j in jobs) else None)
+    root = out if all(out in j.parents for j in jobs) else None
+    pending = [row for p in paths if p.is_dir() for row in pending_rows(p, root)]
+    table = summary_table(jobs, root=root, pending=pending)
     write_atomic(table, out / "summary.csv")
     if figures:
         from model.compare import compare_figures

@@ -29,9 +29,42 @@ class SweepCallback(Callback):
     def on_multirun_start(self, config, **kwargs) -> None:
         STATE["sweep_dir"] = Path(config.hydra.sweep.dir)
         STATE["finished"] = False
+        try:
+            write_job_list(config)
+        except Exception as err:  # the list only serves the summary; never stop a sweep for it
+            log.warning("could not write the sweep's list of jobs: %s", err)
 
     def on_multirun_end(self, config, **kwargs) -> None:
         finish(Path(config.hydra.sweep.dir))
+
+
+JOB_LIST = "jobs.yaml"
+
+
+def sweep_jobs(config) -> list[list[str]]:
+    """Every job of a multirun, in the order Hydra numbers them: the overrides of each, expanded
+    as Hydra's basic sweeper does (its `params` first, then the command line's)."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    params = config.hydra.sweeper.get("params") or {}
+    arguments = [f"{key}={value}" for key, value in params.items()]
+    arguments += list(config.hydra.overrides.task)
+    parsed = OverridesParser.create().parse_overrides(arguments)
+    return [list(job) for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
+
+
+def write_job_list(config) -> Path:
+    """Write the sweep's list of jobs (`jobs.yaml`: number -> overrides) into its folder, so
+    that after a kill the summary can tell the jobs that never started (`pending`)."""
+    import yaml
+
+    sweep_dir = Path(config.hydra.sweep.dir)
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    path = sweep_dir / JOB_LIST
+    path.write_text(yaml.safe_dump({i: job for i, job in enumerate(sweep_jobs(config))},
+                                   sort_keys=False))
+    return path
 
 
 def finish(sweep_dir: Path | None) -> None:

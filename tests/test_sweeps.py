@@ -151,3 +151,36 @@ def test_the_slurm_config_extends_hydras_submitit_slurm_launcher():
     launcher = cfg.hydra.launcher
     assert "SlurmLauncher" in launcher._target_
     assert launcher.cpus_per_task == 1 and launcher.mem_gb == 2
+
+
+@pytest.mark.slow
+def test_a_killed_sweep_lists_its_jobs_that_never_started_as_pending(tmp_path):
+    """A real multirun killed after a few jobs: the summary keeps the finished ones and lists
+    the others from the sweep's own job list."""
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "sweep"
+    proc = subprocess.Popen([sys.executable, "run.py", "-m", "seed=range(1,41)", "end_year=2019",
+                             "figures=false", "people_per_agent=20000", f"hydra.sweep.dir={out}"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        done = [p for p in out.glob("*/summary.json")] if out.exists() else []
+        if len(done) >= 3:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    listed = yaml.safe_load((out / "jobs.yaml").read_text())
+    assert len(listed) == 40 and listed[7] == ["seed=8", "end_year=2019", "figures=False",
+                                              "people_per_agent=20000"]
+    table = collect([out], figures=False)
+    assert len(table) == 40
+    counts = table["status"].value_counts().to_dict()
+    assert counts.get("ok", 0) >= 3 and counts.get("pending", 0) > 0
+    assert set(counts) <= {"ok", "missing", "pending"}
+    pending = table[table["status"] == "pending"]
+    assert all(not (out / job).exists() for job in pending["job"])
