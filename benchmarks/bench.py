@@ -2,6 +2,8 @@
 
     python benchmarks/bench.py            # all cases (about a minute)
     python benchmarks/bench.py --quick    # fewer steps
+    python benchmarks/bench.py --sweep 1000   # also a 1,000-job sweep through Hydra's joblib
+                                              # launcher (about 8 minutes on two cores)
 
 Cases, each in a fresh subprocess so peak memory (ru_maxrss) belongs to that case alone:
 - reference: Mesa's Boltzmann wealth model (benchmarks/boltzmann.py), 100,000 agents;
@@ -11,6 +13,11 @@ Cases, each in a fresh subprocess so peak memory (ru_maxrss) belongs to that cas
 - global-100k / global-1M: the same on the global world (215 countries, 8,816 corridors), where
   the per-corridor work of each step (about 4 ms) weighs on the small case;
 - global-2030: `world=global` from 2019 to 2030 at 1,000 people per agent, construction included.
+
+The sweep case (`--sweep N`) runs `run.py -m hydra/launcher=joblib` with N seeds of the default
+world, 2019-2030, figures off, on every core, and reports the wall time against the models' own
+time (construction and steps, timed inside each job, `timing.json`) divided by the workers, and
+the overhead per job outside the model (wall x workers - model time, over the jobs).
 
 Speed is reported as agent-steps per second and as a ratio to the reference measured in the same
 run (never as an absolute threshold: machines differ).
@@ -78,6 +85,27 @@ def case_global_2030() -> dict:
             "seconds": time.perf_counter() - start}
 
 
+def case_sweep(jobs: int, root: Path = ROOT) -> dict:
+    """A real multirun of `jobs` default-world runs through Hydra's joblib launcher."""
+    import os
+    import tempfile
+
+    workers = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sweep"
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "run.py", "-m", "hydra/launcher=joblib",
+                        f"hydra.launcher.n_jobs={workers}", f"seed=range(1,{jobs + 1})",
+                        "figures=false", "progress=false", f"hydra.sweep.dir={out}"],
+                       cwd=root, check=True, capture_output=True)
+        wall = time.perf_counter() - start
+        timings = [json.loads(p.read_text()) for p in out.glob("*/timing.json")]
+    model = sum(t["build_seconds"] + t["steps_seconds"] for t in timings)
+    return {"jobs": jobs, "workers": workers, "wall_seconds": wall, "model_seconds": model,
+            "ratio": wall / (model / workers), "overhead_per_job": (wall * workers - model) / jobs,
+            "timed_jobs": len(timings)}
+
+
 def run_case(name: str, args: list[str]) -> dict:
     """Run one case in a fresh interpreter; add its peak resident memory."""
     proc = subprocess.run([sys.executable, __file__, "--case", name, *args], cwd=ROOT,
@@ -89,6 +117,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps per case")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--sweep", type=int, default=0, metavar="N",
+                        help="also time an N-job sweep through Hydra's joblib launcher")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -118,6 +148,13 @@ def main() -> None:
               f"{(f'{rate / 1e6:.2f} M' if rate else '-'):>15s} "
               f"{(f'{rate / ref:.1f}' if rate else '-'):>12s} {r['seconds']:>8.2f} "
               f"{r['peak_rss_mb']:>12.0f}")
+    if args.sweep:
+        sweep = case_sweep(args.sweep)
+        results["sweep"] = sweep
+        print(f"sweep: {sweep['jobs']} jobs on {sweep['workers']} workers in "
+              f"{sweep['wall_seconds']:.1f} s; the models' own time / workers "
+              f"{sweep['model_seconds'] / sweep['workers']:.1f} s; ratio {sweep['ratio']:.2f}; "
+              f"overhead {sweep['overhead_per_job']:.2f} core-seconds per job")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

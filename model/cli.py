@@ -108,7 +108,7 @@ def job(cfg: DictConfig) -> None:
         raise
     finally:
         if multirun:
-            sweeps.update_summary(out.parent)
+            sweeps.update_summary(out.parent, out)
 
 
 def main(hydra_main: Callable[[], None], argv: list[str]) -> None:

@@ -8,6 +8,7 @@ results.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -178,6 +179,7 @@ def run(cfg: DictConfig | MigrationConfig, out_dir: Path | None = None,
 def _run(mcfg: MigrationConfig, out_dir: Path, overrides: list[str] | None) -> dict:
     started = time.perf_counter()
     model = MigrationModel(_config=mcfg)
+    built = time.perf_counter()
     log.info("world %s: %d countries, %d corridors, %d migrant agents (%.0f people each)",
              model.world.name, len(model.countries.iso3), len(model.corridors.o),
              model.migrants.n, mcfg.people_per_agent)
@@ -189,7 +191,12 @@ def _run(mcfg: MigrationConfig, out_dir: Path, overrides: list[str] | None) -> d
             if model.steps > 1:
                 write_run(model, out_dir, status="failed", overrides=overrides)
             raise
+    stepped = time.perf_counter()
     summary = write_run(model, out_dir, overrides=overrides)
+    # The model's own time (construction and steps), apart from the outputs, which differ from
+    # run to run and so stay out of summary.json (the benchmark's sweep case reads them).
+    (out_dir / "timing.json").write_text(json.dumps(
+        {"build_seconds": round(built - started, 4), "steps_seconds": round(stepped - built, 4)}))
     if model.facility is not None and model.facility.history:
         per = model.facility.effect_per_dollar()
         log.info("facility, per million USD spent: %s", "; ".join(

@@ -2,9 +2,11 @@
 
 Every job records itself: a finished job writes its run folder with `status: ok`; a failed one
 writes `summary.json` with `status: failed` and the error, and the sweep goes on. After each job
-the sweep's `summary.csv` is rebuilt from the folders (atomically, so parallel jobs never leave
-half a file), so the table exists even if the sweep dies; when the sweep ends, `SweepCallback`
-rebuilds it with the comparison figures, and `run.py` does the same if a failed job made Hydra
+its row is appended to the sweep's `summary.csv` (under a lock, so parallel jobs never
+interleave; the cost does not grow with the jobs done), so the table holds every finished job
+even if the sweep dies; when it starts, the sweep writes its own list of jobs (`jobs.yaml`);
+when it ends, `SweepCallback` rebuilds the table in order, with the jobs never started as
+`pending`, and draws the comparison figures, and `run.py` does the same if a failed job made Hydra
 skip the callback (Hydra does not call `on_multirun_end` after a failure). A job whose folder
 already holds a finished run with the same overrides is skipped, so an interrupted sweep can be
 run again with the same `hydra.sweep.dir` to finish it.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import traceback
 from pathlib import Path
 
@@ -31,8 +34,9 @@ class SweepCallback(Callback):
         STATE["finished"] = False
         try:
             write_job_list(config)
-        except Exception as err:  # the list only serves the summary; never stop a sweep for it
-            log.warning("could not write the sweep's list of jobs: %s", err)
+            start_summary(Path(config.hydra.sweep.dir))
+        except Exception as err:  # these only serve the summary; never stop a sweep for them
+            log.warning("could not start the sweep's summary: %s", err)
 
     def on_multirun_end(self, config, **kwargs) -> None:
         finish(Path(config.hydra.sweep.dir))
@@ -108,8 +112,39 @@ def record_failure(job_dir: Path, err: BaseException, overrides: list[str],
     file.write_text(json.dumps(summary, indent=2, default=str))
 
 
-def update_summary(sweep_dir: Path) -> None:
-    """Rebuild the sweep's table (no figures) after a job."""
-    from model.collect import collect
+def start_summary(sweep_dir: Path) -> None:
+    """At the start of a sweep, the table of the jobs already done (a re-run of an interrupted
+    sweep keeps them; the others are added as they finish)."""
+    from model.collect import job_dirs, summary_table, write_atomic
 
-    collect([sweep_dir], figures=False)
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    table = summary_table(job_dirs([sweep_dir]), root=sweep_dir)
+    write_atomic(table[table["status"] == "ok"], sweep_dir / "summary.csv")
+
+
+def update_summary(sweep_dir: Path, job_dir: Path) -> None:
+    """Add one finished (or failed) job's row to the sweep's summary.csv, under a lock, so that
+    parallel jobs never interleave and the cost of an update does not grow with the number of
+    jobs done; the end of the sweep rebuilds the whole table in order, with the pending jobs."""
+    import csv
+    import fcntl
+
+    from model.collect import columns, job_row
+
+    row = job_row(job_dir, root=sweep_dir)
+    names = columns()
+    with open(sweep_dir / ".summary.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path = sweep_dir / "summary.csv"
+        new = not path.exists() or path.stat().st_size == 0
+        with open(path, "a", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=names, extrasaction="ignore")
+            if new:
+                writer.writeheader()
+            writer.writerow({k: ("" if row.get(k) is None else _cell(row.get(k))) for k in names})
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def _cell(value):
+    return f"{value:.10g}" if isinstance(value, float) else value

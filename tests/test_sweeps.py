@@ -174,6 +174,11 @@ def test_a_killed_sweep_lists_its_jobs_that_never_started_as_pending(tmp_path):
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    # The table as the kill left it holds every job that had finished, in one piece.
+    finished = {p.parent.name for p in out.glob("*/summary.json")}
+    left = pd.read_csv(out / "summary.csv")
+    assert len(left) >= 3 and set(left["status"]) == {"ok"}
+    assert set(left["job"].astype(str)) <= finished
     listed = yaml.safe_load((out / "jobs.yaml").read_text())
     assert len(listed) == 40 and listed[7] == ["seed=8", "end_year=2019", "figures=False",
                                               "people_per_agent=20000"]
@@ -184,3 +189,21 @@ def test_a_killed_sweep_lists_its_jobs_that_never_started_as_pending(tmp_path):
     assert set(counts) <= {"ok", "missing", "pending"}
     pending = table[table["status"] == "pending"]
     assert all(not (out / job).exists() for job in pending["job"])
+
+
+def test_a_jobs_row_is_appended_without_reading_the_other_jobs(tmp_path):
+    """The update after a job costs the same whatever the number of jobs done: it appends one
+    row and reads no other folder (here the others' summaries are not even readable)."""
+    from model.sweeps import update_summary
+
+    sweep = tmp_path / "sweep"
+    for i in range(50):
+        (sweep / str(i)).mkdir(parents=True)
+        (sweep / str(i) / "summary.json").write_text("{not json")
+    _job(sweep, "50", ["seed=3"], seed=3)
+    update_summary(sweep, sweep / "50")
+    _job(sweep, "51", ["seed=4"], seed=4, status="failed", error="ValueError: x")
+    update_summary(sweep, sweep / "51")
+    table = pd.read_csv(sweep / "summary.csv")
+    assert table["job"].astype(str).tolist() == ["50", "51"]
+    assert table["status"].tolist() == ["ok", "failed"] and table["seed"].tolist() == [3, 4]
