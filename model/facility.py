@@ -357,8 +357,7 @@ class FinancingFacility(mesa.Agent, Component):
             voice = np.ones(len(c.iso3))
         conditions = 1.0 - (self.cfg.conditional_fairness_penalty
                             if self.cfg.participation == "conditional" else 0.0)
-        paid = self.fee + self._compliance() + self.loan_cost
-        returns = np.minimum(1.0, self.own_value() / np.maximum(paid, 1.0))
+        returns = np.minimum(1.0, self.own_value() / np.maximum(self.membership_cost(), 1.0))
         return voice * conditions * (0.5 + 0.5 * returns)
 
     def outcome_values(self) -> np.ndarray:
@@ -380,6 +379,11 @@ class FinancingFacility(mesa.Agent, Component):
         weight = min(1.0, self.years_seen / max(self.cfg.outcome_learning_years, 1e-9))
         return weight * seen + (1.0 - weight) * promise
 
+    def membership_cost(self) -> np.ndarray:
+        """What membership costs each country a year: its fee, its compliance cost and the part
+        of last year's loans to it that is not a grant (USD)."""
+        return self.fee + self._compliance() + self.loan_cost
+
     def _compliance(self) -> np.ndarray:
         if self.cfg.participation == "conditional":
             return np.full(len(self.fee), self.cfg.compliance_cost_usd)
@@ -389,7 +393,7 @@ class FinancingFacility(mesa.Agent, Component):
         """Candidates join, members stay or leave: value x fairness against cost (logit)."""
         m, cfg = self.model, self.cfg
         rng = m.streams["facility"]
-        cost = self.fee + self._compliance() + self.loan_cost
+        cost = self.membership_cost()
         value = self.own_value() * (1.0 + self.trust) * self.fairness()
         ratio = np.log(np.maximum(value, 1.0) / np.maximum(cost, 1.0))
         p_in = 1.0 / (1.0 + np.exp(-cfg.exit_sensitivity * ratio))

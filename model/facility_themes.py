@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.policies.cheaper_remittances import CheaperRemittancesConfig
+from model.policies.cheaper_remittances import CheaperRemittancesConfig, channel_mix
 
 THEMES = ("governance", "skilling", "technology", "protection", "irregular", "partnerships")
 UNITS = {"governance": "extra regular places a year",
@@ -98,9 +98,9 @@ def apply_themes(model, fac, reached: np.ndarray) -> None:
 
 def digital_price_ratio(adopted: np.ndarray) -> np.ndarray:
     """Price after / before when a share `adopted` of cash senders switches to digital."""
-    d0, r = _DIGITAL.digital_share_start, _DIGITAL.digital_price_ratio
-    d = d0 + (1.0 - d0) * adopted
-    return (d * r + 1.0 - d) / (d0 * r + 1.0 - d0)
+    d0 = _DIGITAL.digital_share_start
+    return (channel_mix(d0 + (1.0 - d0) * adopted, _DIGITAL)
+            / channel_mix(d0, _DIGITAL))
 
 
 def outcome_value(model, fac, reached: np.ndarray) -> np.ndarray:

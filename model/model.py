@@ -56,9 +56,10 @@ def _reporter(name: str):
 MAX_AGENTS = 400_000_000
 
 
-def check_world_size(corridors, countries, cfg) -> None:
+def check_world_size(corridors, countries, cfg) -> int:
     """Refuse, before anything is allocated, a world without migrants and one whose stocks
-    would need more than MAX_AGENTS agents at `people_per_agent`."""
+    would need more than MAX_AGENTS agents at `people_per_agent`; return the agents the start
+    year's migrants need."""
     stock = corridors.stock0
     where = (f"world file {cfg.world.path}" if cfg.world.path else f"world={cfg.world.name}")
     if len(stock) == 0 or not stock.sum() > 0:
@@ -74,6 +75,7 @@ def check_world_size(corridors, countries, cfg) -> None:
             f"{countries.iso3[corridors.o[i]]}-{countries.iso3[corridors.d[i]]}: check "
             "the stock column, or raise people_per_agent to at least "
             f"{stock.sum() / MAX_AGENTS:,.0f}")
+    return int(agents)
 
 
 class MigrationModel(mesa.Model):

@@ -55,7 +55,9 @@ class AgreementsConfig:
     """Settings of bilateral corridor agreements (`agreements` in the config)."""
 
     enabled: bool = param(False, "", label="agreements can form", source="scenario choice")
-    start_year: float = param(2021.0, "year", 2000.0, 2100.0, label="first year agreements form",
+    start_year: float = param(2021.0, "year", 2000.0, 2100.0,
+                              label="first year agreements form (the run's second year at the "
+                                    "earliest: the sides need a year of outcomes)",
                               source="scenario choice")
     bundle: list[str] = field(default_factory=lambda: [
         "skill_recognition", "fair_recruitment", "social_security_portability"])
@@ -196,18 +198,17 @@ class Agreements(Component):
         rest[list(self.active)] = False
         rest[c] = False
 
-        def pooled(key, base):
-            by_d = np.bincount(k.d, y[key] * rest, C)
-            return by_d, float((y[key] * rest).sum())
+        def pooled(key):  # by destination, and over all corridors
+            return np.bincount(k.d, y[key] * rest, C), float((y[key] * rest).sum())
 
         out = {}
+        d = k.d[c]
         for name, key, base in (("remittances", "formal_received", "stock"),
                                 ("earnings", "earnings", "stock"),
                                 ("regular_earnings", "regular_earnings", "stock"),
                                 ("irregular_share", "arrivals_irregular", "arrivals")):
-            num_d, num = pooled(key, base)
-            den_d, den = pooled(base, base)
-            d = k.d[c]
+            num_d, num = pooled(key)
+            den_d, den = pooled(base)
             local = den_d[d] > 0
             out[name] = np.where(local, num_d[d] / np.maximum(den_d[d], 1.0),
                                  num / max(den, 1.0))
@@ -278,17 +279,16 @@ class Agreements(Component):
                 return (now[key][i] - before[key]) - (control[key][i] - ctl0[key])
             # The year's gains, by side and channel (difference in differences, in money).
             year = {("origin", "remittances"): change("remittances") * stock[i],
-                    ("origin", "transfers"): sum(p.delivered for p in a.policies)
-                    - a.before.get("delivered", 0.0),
                     ("destination", "taxes"): m.cfg.labour.tax_share
                     * change("regular_earnings") * stock[i],
                     ("destination", "employers"): cfg.productivity_share
                     * change("earnings") * stock[i],
                     ("destination", "enforcement"): -change("irregular_share") * arrivals[i]
                     * enforcement}
-            a.before["delivered"] = sum(p.delivered for p in a.policies)
             for key, usd in year.items():
                 a.gains[key] = a.gains.get(key, 0.0) + float(usd)
+            # What the policies delivered to the origin's people, since signing.
+            a.gains[("origin", "transfers")] = float(sum(p.delivered for p in a.policies))
             a.costs = {"origin": sum(p.costs["origin"] for p in a.policies),
                        "destination": sum(p.costs["destination"] + p.costs["employers"]
                                           for p in a.policies)}

@@ -70,7 +70,6 @@ def describe(cfg: DictConfig | MigrationConfig) -> str:
     """What a config would run, after checking it and reading its data files, without building
     the migrants (`validate=true`): world size, agents, steps, policies, shocks, facility and
     agreements."""
-    import numpy as np
 
     from model.model import check_world_size
     from model.state import CorridorArrays, CountryArrays
@@ -80,9 +79,8 @@ def describe(cfg: DictConfig | MigrationConfig) -> str:
     world = load_world(mcfg.world.name, mcfg.world.path, mcfg.start_year)
     countries, corridors = CountryArrays(world.countries, mcfg), CorridorArrays(world.corridors,
                                                                                 mcfg)
-    check_world_size(corridors, countries, mcfg)
+    agents = check_world_size(corridors, countries, mcfg)
     stock = corridors.stock0
-    agents = int(np.ceil(stock[stock > 0] / mcfg.people_per_agent).sum())
     steps = (mcfg.end_year - mcfg.start_year + 1) * mcfg.steps_per_year
     policies = ", ".join(
         f"{name} (from {p.start_year:g}, scope {p.scope})" for name, p in mcfg.policies.items())

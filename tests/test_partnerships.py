@@ -110,7 +110,7 @@ def test_each_side_judges_its_own_outcomes_against_the_destinations_other_corrid
     y = {key: v.copy() for key, v in ag.last_year.items()}
     control = ag._control(np.array([ci]))
     before = {key: float(v[0]) for key, v in control.items()}
-    a.before = {"corridor": dict(before), "control": dict(before), "delivered": 0.0}
+    a.before = {"corridor": dict(before), "control": dict(before)}
     stock, arrivals = 1e6, 2e4
     y["stock"][ci], y["arrivals"][ci] = stock, arrivals
     y["formal_received"][ci] = (before["remittances"] + 100.0) * stock
@@ -122,9 +122,11 @@ def test_each_side_judges_its_own_outcomes_against_the_destinations_other_corrid
     a.gains = {}
     for p in a.policies:
         p.delivered = 0.0
+    a.policies[0].delivered = 3e6  # e.g. pension rights carried home since signing
     ag.judge()
     g = a.gains
     assert g[("origin", "remittances")] == pytest.approx(100.0 * stock, rel=1e-9)
+    assert g[("origin", "transfers")] == pytest.approx(3e6, rel=1e-12)
     assert g[("destination", "taxes")] == pytest.approx(
         m.cfg.labour.tax_share * 800.0 * stock, rel=1e-9)
     assert g[("destination", "employers")] == pytest.approx(

@@ -284,6 +284,7 @@ def test_fairness_and_preferences_by_hand():
     n = int(f.member.sum())
     voice = np.minimum(1.0, f.fee / (f.fee * f.member).sum() * n)
     paid = f.fee + f.cfg.compliance_cost_usd + f.loan_cost
+    np.testing.assert_allclose(f.membership_cost(), paid, rtol=1e-12)
     returns = np.minimum(1.0, f.own_value() / np.maximum(paid, 1.0))
     np.testing.assert_allclose(f.fairness(), voice * 0.8 * (0.5 + 0.5 * returns), rtol=1e-12)
     assert (voice < 1).any() and (returns < 1).any()

@@ -96,13 +96,25 @@ class CheaperRemittancesConfig(PolicyConfig):
                               f"to 1 ({', '.join(INSTRUMENTS)})")
 
 
-def providers_price(cash_start: np.ndarray, competition: np.ndarray, digital: np.ndarray,
-                    cfg: CheaperRemittancesConfig) -> np.ndarray:
-    """The average price (% of 200 USD) of a corridor whose competition programmes cut
-    `competition` of the cash margin, with `digital` of transfers sent digitally."""
+def channel_mix(digital: np.ndarray, cfg: CheaperRemittancesConfig) -> np.ndarray:
+    """The average price as a multiple of the cash price with a share `digital` of transfers
+    sent digitally."""
+    return digital * cfg.digital_price_ratio + 1.0 - digital
+
+
+def providers_price(base_price: np.ndarray, competition_usd: np.ndarray, digital_usd: np.ndarray,
+                    senders: np.ndarray, cfg: CheaperRemittancesConfig) -> np.ndarray:
+    """The average price (% of 200 USD) of corridors whose start price is `base_price`, after
+    `competition_usd` and `digital_usd` spent on them (depreciated), `senders` the migrants on
+    each (module docstring)."""
+    cash_start = base_price / channel_mix(cfg.digital_share_start, cfg)
+    competition = cfg.competition_max_cut * -np.expm1(-competition_usd / cfg.competition_cost_usd)
+    adopted = -np.expm1(-digital_usd / (cfg.digital_cost_usd_per_sender
+                                        * np.maximum(senders, 1.0)))
+    digital = cfg.digital_share_start + (1.0 - cfg.digital_share_start) * adopted
     floor = np.minimum(cfg.cost_floor_pct, cash_start)
     cash = floor + (cash_start - floor) * (1.0 - competition)
-    return digital * cfg.digital_price_ratio * cash + (1.0 - digital) * cash
+    return channel_mix(digital, cfg) * cash
 
 
 @register
@@ -120,9 +132,6 @@ class CheaperRemittances(Policy):
     def __init__(self, model, cfg):
         super().__init__(model, cfg)
         self.shares = np.asarray(cfg.instrument_shares, dtype=float)
-        d0, r = cfg.digital_share_start, cfg.digital_price_ratio
-        # The start price is the mix of digital and cash prices at the start.
-        self.cash_start = model.corridors.base_price_pct / (d0 * r + 1.0 - d0)
         K = len(model.corridors.o)
         self.capital = np.zeros((2, K))  # competition, digital: USD spent, depreciated
         self.account_spending = np.zeros(K)  # accounts: USD spent so far
@@ -135,12 +144,7 @@ class CheaperRemittances(Policy):
         spend = cfg.intensity * cfg.budget_usd_per_year * dt * stock / stock.sum()
         self.capital = self.capital * (1.0 - cfg.capital_depreciation) ** dt
         self.capital += self.shares[:2, None] * spend
-        competition = cfg.competition_max_cut * -np.expm1(-self.capital[0]
-                                                          / cfg.competition_cost_usd)
-        adopted = -np.expm1(-self.capital[1] / (cfg.digital_cost_usd_per_sender
-                                                * np.maximum(stock, 1.0)))
-        digital = cfg.digital_share_start + (1.0 - cfg.digital_share_start) * adopted
-        price = providers_price(self.cash_start, competition, digital, cfg)
+        price = providers_price(k.base_price_pct, self.capital[0], self.capital[1], stock, cfg)
         # Other policies (the facility's technology theme) may have cut the price already:
         # the programme's cut applies on top, as a ratio to the start price.
         k.price_pct = np.where(self.covered, k.price_pct * price
@@ -164,16 +168,10 @@ class CheaperRemittances(Policy):
     def value_for_agreement(cls, model, cfg, view):
         """The fees the corridor's formal receipts no longer pay after a year of the budget
         spent on it (origin households), against the budget (the funder)."""
-        k, d0, r = model.corridors, cfg.digital_share_start, cfg.digital_price_ratio
-        base = k.base_price_pct[view.c]
+        base = model.corridors.base_price_pct[view.c]
         budget = cfg.intensity * cfg.budget_usd_per_year
         shares = np.asarray(cfg.instrument_shares, dtype=float)
-        competition = cfg.competition_max_cut * -np.expm1(-shares[0] * budget
-                                                          / cfg.competition_cost_usd)
-        adopted = -np.expm1(-shares[1] * budget / (cfg.digital_cost_usd_per_sender
-                                                   * np.maximum(view.stock, 1.0)))
-        price = providers_price(base / (d0 * r + 1.0 - d0), competition,
-                                d0 + (1.0 - d0) * adopted, cfg)
+        price = providers_price(base, shares[0] * budget, shares[1] * budget, view.stock, cfg)
         saved = view.formal / np.maximum(1.0 - base / 100.0, 1e-9) * (base - price) / 100.0
         c_o, c_d = by_side(cfg.funder, np.full(len(view.c), budget))
         return saved, c_o, np.zeros(len(view.c)), c_d

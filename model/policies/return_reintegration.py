@@ -33,6 +33,7 @@ from model.params import param
 from model.policies.base import PAYERS, Policy, PolicyConfig, by_side, register
 from model.population import ABROAD, RETURNEE
 from model.processes.labour import hazard_to_prob
+from model.processes.reintegration import mean_hazard
 
 
 @dataclass
@@ -164,8 +165,7 @@ class ReturnReintegration(Policy):
         budget = cfg.intensity * cfg.budget_usd_per_year
         need = np.maximum(view.returns * package, 1e-9)
         enrolled = view.returns * -np.expm1(-budget / need)
-        h = r.reintegration_rate * (1.0 - r.undocumented_share * (1.0 - r.undocumented_factor)) \
-            * (1.0 - r.distressed_share * (1.0 - r.distressed_factor))
+        h = mean_hazard(r)
         extra = np.exp(-h) - np.exp(-(h + r.economic_support_rate * min(r.support_years, 1.0)))
         home_wage = model.countries.wage_low[model.corridors.o[view.c]] * 12.0
         c_o, c_d = by_side(cfg.funder, enrolled * package)

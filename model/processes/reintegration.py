@@ -49,6 +49,13 @@ def draw_barriers(model, rows: np.ndarray, rng: np.random.Generator) -> None:
     pop.supported[rows] = False
 
 
+def mean_hazard(cfg) -> float:
+    """The hazard of the average new returnee without support or recognised skills (`cfg`:
+    the returns settings), its barriers drawn at their shares."""
+    return (cfg.reintegration_rate * (1.0 - cfg.undocumented_share * (1.0 - cfg.undocumented_factor))
+            * (1.0 - cfg.distressed_share * (1.0 - cfg.distressed_factor)))
+
+
 def reintegration_hazard(model, rows: np.ndarray, now: float) -> np.ndarray:
     """Hazard per year that the returnees in `rows` reintegrate (module docstring)."""
     return hazard_table(model).ravel()[_cell(model, rows, now)]
