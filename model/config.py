@@ -218,13 +218,16 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
 
 def register_configs() -> None:
     """Register in Hydra's ConfigStore what is generated from the declarations: the schema as
-    `base_config` (outside any group, so sweeps over groups never list it as an option), a
+    `base_config` (outside any group, so sweeps over groups never list it as an option), the
+    sweeper `hydra/sweeper=migration` (model/sweeper_plugin), a
     config of every registered policy that has no file in `conf/policies/`, and the sweep
     overlay `+sweep=policy_by_seed` over every registered policy."""
     from pathlib import Path
 
     from hydra.core.config_store import ConfigStore
+    from hydra_plugins.migration_sweeper import register as register_sweeper
 
+    register_sweeper()
     store = ConfigStore.instance()
     store.store(name="base_config", node=MigrationSchema)
     files = Path(__file__).resolve().parents[1] / "conf" / "policies"
