@@ -92,6 +92,8 @@ def job(cfg: DictConfig) -> None:
         finally:
             discard_empty_run_dir(out)
         return
+    if multirun:
+        sweeps.freeze_imports()
     if multirun and sweeps.already_done(out, overrides):
         print(f"{out}: done already, skipped", file=sys.stderr)
         return
