@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from model.compare import scenario_of
+from model.compare import SAFE_LOADER, scenario_of
 from model.indicators import headlines
 
 FIXED = ["job", "status", "error", "seed", "scenario", "overrides"]
@@ -66,7 +66,7 @@ def job_overrides(job: Path) -> list[str]:
     file = job / ".hydra" / "overrides.yaml"
     if not file.exists():
         return []
-    return [str(o) for o in (yaml.safe_load(file.read_text()) or [])]
+    return [str(o) for o in (yaml.load(file.read_text(), Loader=SAFE_LOADER) or [])]
 
 
 def job_row(job: Path, root: Path | None = None) -> dict:
@@ -93,7 +93,7 @@ def pending_rows(sweep_dir: Path, root: Path | None = None) -> list[dict]:
     file = sweep_dir / "jobs.yaml"
     if not file.is_file():
         return []
-    listed = yaml.safe_load(file.read_text()) or {}
+    listed = yaml.load(file.read_text(), Loader=SAFE_LOADER) or {}
     rows = []
     for number, overrides in listed.items():
         job = sweep_dir / str(number)

@@ -42,6 +42,10 @@ from model.catalogue import policy_labels
 from model.figures import plain_ticks, read_csv, save, steps_per_year
 from model.indicators import headlines, indicators
 
+# libyaml's loader where PyYAML was built with it: a sweep's end reads every job's overrides
+# (1,000 files: 1.9 s with the pure-Python loader).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 log = logging.getLogger(__name__)
 
 BASELINE_COLOUR = "black"
@@ -226,7 +230,7 @@ def _read_overrides(job: Path, summary: dict) -> list[str]:
     path = job / ".hydra" / "overrides.yaml"
     if path.is_file():
         try:
-            data = yaml.safe_load(path.read_text())
+            data = yaml.load(path.read_text(), Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             log.warning("cannot read %s: %s", path, exc)
             data = None
@@ -299,8 +303,10 @@ def load_jobs(dirs: list[Path]) -> pd.DataFrame:
 
 
 def _read_timeseries(job: Path) -> pd.DataFrame | None:
-    """A job's timeseries.csv, or None when absent, unreadable or empty."""
-    frame = read_csv(Path(job) / "timeseries.csv")
+    """The columns of a job's timeseries.csv that the figures draw, or None when it is absent,
+    unreadable or empty."""
+    wanted = {"step", "year", *series()}
+    frame = read_csv(Path(job) / "timeseries.csv", usecols=lambda c: c in wanted)
     return frame if frame is not None and {"step", "year"} <= set(frame.columns) else None
 
 
@@ -403,17 +409,24 @@ def _scenario_styles(labels: list[str], baseline: str | None) -> dict[str, tuple
     return styles
 
 
-def _series_frame(ok: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Long table (scenario, seed, step, year, value) of one indicator over the "ok" jobs."""
-    frames = []
-    for row in ok.itertuples():
-        ts = row.timeseries
-        if ts is None or column not in ts.columns:
-            continue
-        frames.append(pd.DataFrame({"scenario": row.scenario, "job": row.job,
-                                    "step": ts["step"], "year": ts["year"],
-                                    "value": pd.to_numeric(ts[column], errors="coerce")}))
+def stack_timeseries(ok: pd.DataFrame) -> pd.DataFrame:
+    """Every job's timeseries in one long table with its scenario and job, built once for all
+    the comparison figures (a frame per job and indicator took 9 s for 1,000 jobs)."""
+    frames = [ts.assign(scenario=scenario, job=job)
+              for scenario, job, ts in zip(ok["scenario"], ok["job"], ok["timeseries"])
+              if ts is not None]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _series_frame(stacked: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Long table (scenario, job, step, year, value) of one indicator; the jobs without it
+    are left out."""
+    if stacked.empty or column not in stacked.columns:
+        return pd.DataFrame()
+    data = stacked[["scenario", "job", "step", "year"]].copy()
+    data["value"] = pd.to_numeric(stacked[column], errors="coerce")
+    has = stacked[column].notna().groupby(stacked["job"]).transform("any")
+    return data[has.to_numpy(bool)].reset_index(drop=True)
 
 
 def _band(values: pd.DataFrame) -> pd.DataFrame:
@@ -428,9 +441,10 @@ def _band(values: pd.DataFrame) -> pd.DataFrame:
     }).reset_index()
 
 
-def plot_series(ok: pd.DataFrame, column: str, styles: dict, path: Path) -> Path | None:
-    """One indicator over time, a line (mean) and a 90 % band per scenario; None if absent."""
-    data = _series_frame(ok, column)
+def plot_series(stacked: pd.DataFrame, column: str, styles: dict, path: Path) -> Path | None:
+    """One indicator over time, a line (mean) and a 90 % band per scenario; None if absent.
+    `stacked`: the jobs' timeseries in one table (`stack_timeseries`)."""
+    data = _series_frame(stacked, column)
     if data.empty or data["value"].isna().all():
         return None
     title, kind = series()[column]
@@ -559,9 +573,10 @@ def compare_figures(dirs: list[Path], out_dir: Path, baseline: str | None = None
     base = choose_baseline(labels, baseline)
     styles = _scenario_styles(labels, base)
     ok["timeseries"] = [_read_timeseries(p) for p in ok["path"]]
+    stacked = stack_timeseries(ok)
     written = []
     for column in series():
-        path = plot_series(ok, column, styles, out_dir / f"compare_{column}.png")
+        path = plot_series(stacked, column, styles, out_dir / f"compare_{column}.png")
         if path is not None:
             written.append(path)
     if base is None or len(labels) < 2:

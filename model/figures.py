@@ -19,12 +19,13 @@ DPI = 110
 PNG_METADATA = {"Software": None}  # no version string: identical inputs, identical bytes
 
 
-def read_csv(path: Path) -> pd.DataFrame | None:
-    """A CSV file as a DataFrame, or None when it is absent, unreadable or has no rows."""
+def read_csv(path: Path, usecols=None) -> pd.DataFrame | None:
+    """A CSV file as a DataFrame (`usecols` as in pandas), or None when it is absent,
+    unreadable or has no rows."""
     if not path.is_file():
         return None
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, usecols=usecols)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         log.warning("cannot read %s: %s", path, exc)
         return None

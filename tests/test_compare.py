@@ -271,3 +271,22 @@ def test_no_effects_with_only_the_baseline_and_nothing_ok(tmp_path):
                         timeseries=False), tmp_path / "bad" / "nothing-here"]
     assert compare_figures(broken, tmp_path / "figs_bad") == []
     assert (tmp_path / "figs_bad").is_dir()
+
+
+def test_series_of_many_jobs_in_one_table_leave_out_jobs_without_the_column():
+    """The stacked table gives each indicator over the jobs that have it, job by job."""
+    from model.compare import _series_frame, stack_timeseries
+
+    a = pd.DataFrame({"step": [1, 2], "year": [2019.0, 2019.25], "migrant_stock": [10.0, 11.0]})
+    b = pd.DataFrame({"step": [1, 2], "year": [2019.0, 2019.25], "migrant_stock": [20.0, 22.0],
+                      "brain_waste_rate": [0.3, np.nan]})
+    ok = pd.DataFrame({"scenario": ["", "x"], "job": ["0", "1"], "timeseries": [a, b]})
+    stacked = stack_timeseries(ok)
+    stock = _series_frame(stacked, "migrant_stock")
+    assert stock["value"].tolist() == [10.0, 11.0, 20.0, 22.0]
+    assert stock["job"].tolist() == ["0", "0", "1", "1"]
+    waste = _series_frame(stacked, "brain_waste_rate")  # job 0 has no such column
+    assert waste["job"].tolist() == ["1", "1"]
+    assert waste["value"].iloc[0] == 0.3 and math.isnan(waste["value"].iloc[1])
+    assert _series_frame(stacked, "no_such").empty
+    assert stack_timeseries(ok.assign(timeseries=[None, None])).empty
