@@ -85,23 +85,31 @@ def case_global_2030() -> dict:
             "seconds": time.perf_counter() - start}
 
 
-def case_sweep(jobs: int, root: Path = ROOT) -> dict:
-    """A real multirun of `jobs` default-world runs through Hydra's joblib launcher."""
+# Jobs sent to a worker at a time: the launcher pickles its shared state (Hydra's context, the
+# master config, about 100 kB) once per batch instead of once per job.
+SWEEP_BATCH = 4
+
+
+def case_sweep(jobs: int, root: Path = ROOT, batch_size: int | None = SWEEP_BATCH) -> dict:
+    """A real multirun of `jobs` default-world runs through Hydra's joblib launcher, from the
+    project at `root` (another checkout measures an earlier version the same way)."""
     import os
     import tempfile
 
     workers = os.cpu_count() or 1
+    batch = [f"hydra.launcher.batch_size={batch_size}"] if batch_size else []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "sweep"
         start = time.perf_counter()
         subprocess.run([sys.executable, "run.py", "-m", "hydra/launcher=joblib",
-                        f"hydra.launcher.n_jobs={workers}", f"seed=range(1,{jobs + 1})",
+                        f"hydra.launcher.n_jobs={workers}", *batch, f"seed=range(1,{jobs + 1})",
                         "figures=false", "progress=false", f"hydra.sweep.dir={out}"],
                        cwd=root, check=True, capture_output=True)
         wall = time.perf_counter() - start
         timings = [json.loads(p.read_text()) for p in out.glob("*/timing.json")]
     model = sum(t["build_seconds"] + t["steps_seconds"] for t in timings)
-    return {"jobs": jobs, "workers": workers, "wall_seconds": wall, "model_seconds": model,
+    return {"jobs": jobs, "workers": workers, "batch_size": batch_size, "root": str(root),
+            "wall_seconds": wall, "model_seconds": model,
             "ratio": wall / (model / workers), "overhead_per_job": (wall * workers - model) / jobs,
             "timed_jobs": len(timings)}
 
@@ -119,6 +127,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--sweep", type=int, default=0, metavar="N",
                         help="also time an N-job sweep through Hydra's joblib launcher")
+    parser.add_argument("--sweep-only", action="store_true", help="only the sweep case")
+    parser.add_argument("--batch-size", type=int, default=SWEEP_BATCH,
+                        help=f"hydra.launcher.batch_size of the sweep (0: joblib's auto; "
+                             f"default {SWEEP_BATCH})")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the checkout whose run.py the sweep runs (an earlier version)")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -135,9 +149,26 @@ def main() -> None:
         return
 
     steps = "3" if args.quick else "8"
-    results = {name: run_case(name, ["--steps", steps])
-               for name in ("reference", "default-100k", "default-1M", "global-100k",
-                            "global-1M", "global-2030")}
+    results = {} if args.sweep_only else {
+        name: run_case(name, ["--steps", steps])
+        for name in ("reference", "default-100k", "default-1M", "global-100k", "global-1M",
+                     "global-2030")}
+    if results:
+        print_cases(results)
+    if args.sweep:
+        sweep = case_sweep(args.sweep, args.root.resolve(), args.batch_size or None)
+        results["sweep"] = sweep
+        print(f"sweep: {sweep['jobs']} jobs on {sweep['workers']} workers (batch size "
+              f"{sweep['batch_size'] or 'auto'}, {sweep['root']}) in {sweep['wall_seconds']:.1f} s; "
+              f"the models' own time / workers {sweep['model_seconds'] / sweep['workers']:.1f} s; "
+              f"ratio {sweep['ratio']:.2f}; overhead {sweep['overhead_per_job']:.2f} core-seconds "
+              "per job")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+def print_cases(results: dict) -> None:
+    """The model cases as a table, speed as a ratio to the reference of the same run."""
     ref = results["reference"]["agent_steps_per_s"]
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     print(f"{'case':13s} {'agents':>10s} {'agent-steps/s':>15s} {'x reference':>12s} "
@@ -148,15 +179,6 @@ def main() -> None:
               f"{(f'{rate / 1e6:.2f} M' if rate else '-'):>15s} "
               f"{(f'{rate / ref:.1f}' if rate else '-'):>12s} {r['seconds']:>8.2f} "
               f"{r['peak_rss_mb']:>12.0f}")
-    if args.sweep:
-        sweep = case_sweep(args.sweep)
-        results["sweep"] = sweep
-        print(f"sweep: {sweep['jobs']} jobs on {sweep['workers']} workers in "
-              f"{sweep['wall_seconds']:.1f} s; the models' own time / workers "
-              f"{sweep['model_seconds'] / sweep['workers']:.1f} s; ratio {sweep['ratio']:.2f}; "
-              f"overhead {sweep['overhead_per_job']:.2f} core-seconds per job")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
