@@ -68,6 +68,9 @@ class MigrationConfig:
     figures: bool = param(True, "", label="draw the run's figures (a sweep may skip them)")
     validate: bool = param(False, "", label="only check the config and the data files, print "
                            "what would run and exit (no run, no folder)")
+    tables: str = param("parquet", "", label="format of the analysis tables "
+                        "(corridor_timeseries): parquet or csv; timeseries.csv and corridors.csv "
+                        "are always CSV")
     policies: dict[str, PolicyConfig] = field(default_factory=dict)  # name -> its settings
     shocks: ShocksConfig = field(default_factory=ShocksConfig)
     facility: FacilityConfig = field(default_factory=FacilityConfig)
@@ -97,7 +100,8 @@ class MigrationSchema(MigrationConfig):
 # Groups whose fields are flattened into MigrationModel keywords (world is handled apart).
 GROUPS = tuple(dict.fromkeys(cls.config_key for cls in PROCESSES if cls.config_class))
 TOP_LEVEL = ("seed", "start_year", "end_year", "steps_per_year", "people_per_agent", "progress",
-             "figures", "validate")
+             "figures", "validate", "tables")
+TABLE_FORMATS = ("parquet", "csv")
 
 
 def _group_classes() -> dict[str, type]:
@@ -191,6 +195,8 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
     for key, (dotted, f) in field_meta().items():
         obj = cfg if "." not in dotted else getattr(cfg, dotted.split(".")[0])
         check_value(dotted, f, getattr(obj, key))
+    if cfg.tables not in TABLE_FORMATS:
+        raise ConfigError(f"tables = {cfg.tables!r}: allowed {', '.join(TABLE_FORMATS)}")
     if cfg.end_year < cfg.start_year:
         raise ConfigError(f"end_year = {cfg.end_year} must not be before start_year = "
                           f"{cfg.start_year} (the horizon is simulated through its end)")

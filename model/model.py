@@ -154,9 +154,11 @@ class MigrationModel(mesa.Model):
                      + [region_column(r) for r in self.countries.regions])
         self.datacollector = mesa.DataCollector(model_reporters={n: _reporter(n) for n in reporters})
         self.indicator_values: dict[str, float] = {}
-        self.history: dict[str, list[np.ndarray]] = {"formal_received_by_origin": [],
-                                                     "formal_received_corridor": [],
-                                                     "stock_by_corridor": []}
+        self.history: dict[str, list[np.ndarray]] = {
+            name: [] for name in ("formal_received_by_origin", "formal_received_corridor",
+                                  "stock_by_corridor", "stock_high_by_corridor",
+                                  "arrivals_corridor", "arrivals_irregular_corridor",
+                                  "returns_corridor", "received_corridor", "price_corridor")}
         self.totals = {f.name: np.zeros(K) for f in self.flow_specs if f.per_corridor}
         self.runners = self._phase_runners()
 
@@ -323,6 +325,14 @@ class MigrationModel(mesa.Model):
             np.bincount(self.corridors.o, self.flows["formal_received"], len(self.countries.iso3)))
         self.history["stock_by_corridor"].append(self.stock_now)
         self.history["formal_received_corridor"].append(self.flows["formal_received"])
+        # For the tidy corridor table (outputs.corridor_timeseries); flows are new each step.
+        pop = self.migrants
+        high_abroad = pop.weight * ((pop.status == ABROAD) & (pop.skill == HIGH))
+        self.history["stock_high_by_corridor"].append(
+            np.bincount(pop.corridor, high_abroad, len(self.corridors.o)))
+        for name in ("arrivals", "arrivals_irregular", "returns", "received"):
+            self.history[f"{name}_corridor"].append(self.flows[name])
+        self.history["price_corridor"].append(self.corridors.price_pct.copy())
         for name, total in self.totals.items():
             total += self.flows[name]
         if self.steps >= self.n_steps:

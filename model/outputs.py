@@ -68,6 +68,51 @@ def corridor_table(model) -> pd.DataFrame:
         })
 
 
+def corridor_timeseries(model) -> dict[str, np.ndarray]:
+    """Tidy per-corridor series, one row per step and corridor: stock (all, tertiary-educated,
+    others), arrivals by channel, returns, remittances received by channel and the price.
+
+    Columns as arrays (written by `write_table` without a DataFrame, which a sweep would pay
+    for in every job)."""
+    k, c, h = model.corridors, model.countries, model.history
+    steps, K = len(h["stock_by_corridor"]), len(k.o)
+    step = np.repeat(np.arange(1, steps + 1), K)
+
+    def stacked(name: str) -> np.ndarray:
+        return np.asarray(h[name], dtype=float).reshape(steps * K) if steps else np.zeros(0)
+
+    stock, high = stacked("stock_by_corridor"), stacked("stock_high_by_corridor")
+    arrivals, irregular = stacked("arrivals_corridor"), stacked("arrivals_irregular_corridor")
+    received, formal = stacked("received_corridor"), stacked("formal_received_corridor")
+    return {
+        "step": step, "year": model.start_year + (step - 1) * model.dt,
+        "origin": np.tile(c.iso3[k.o], steps), "destination": np.tile(c.iso3[k.d], steps),
+        "stock": stock, "stock_high_skill": high, "stock_other_skill": stock - high,
+        "arrivals_regular": arrivals - irregular, "arrivals_irregular": irregular,
+        "returns": stacked("returns_corridor"),
+        "remittances_formal_usd": formal, "remittances_informal_usd": received - formal,
+        "remittance_price_pct": stacked("price_corridor"),
+    }
+
+
+def write_table(columns: dict[str, np.ndarray], path: Path, fmt: str) -> Path:
+    """An analysis table as Parquet (pyarrow, straight from the arrays) or CSV; returns the
+    file written (`path` with the format's suffix)."""
+    path = path.with_suffix(f".{fmt}")
+    if fmt == "csv":
+        write_csv(pd.DataFrame(columns), path)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        # Dictionary-encode only the text columns and skip column statistics: half the time
+        # of pyarrow's defaults (a sweep writes this table in every job), a smaller file.
+        text = [name for name, values in columns.items() if values.dtype.kind in "OUT"]
+        pq.write_table(pa.table(columns), path, compression="zstd", use_dictionary=text,
+                       write_statistics=False)
+    return path
+
+
 def country_timeseries(model) -> pd.DataFrame:
     """Long table: step, year, iso3, emigrants, immigrants, formal remittances received."""
     k, c = model.corridors, model.countries
@@ -151,6 +196,7 @@ def write_run(model, out_dir: Path, status: str = "ok", overrides: list[str] | N
     write_csv(ts, out_dir / "timeseries.csv")
     write_csv(corridor_table(model), out_dir / "corridors.csv")
     write_csv(country_timeseries(model), out_dir / "country_timeseries.csv")
+    write_table(corridor_timeseries(model), out_dir / "corridor_timeseries", model.cfg.tables)
     calib = calibration_table(model)
     write_csv(calib, out_dir / "calibration.csv")
     summary = {

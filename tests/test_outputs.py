@@ -59,3 +59,72 @@ def test_a_sweep_worker_freezes_what_it_holds_before_its_first_job_once():
     finally:
         gc.unfreeze()
         sweeps.STATE.pop("frozen", None)
+
+
+# ----------------------------------------------------------------- the tidy corridor series
+
+def _corridor_series(model, tmp: Path, fmt: str = "parquet") -> pd.DataFrame:
+    from model.outputs import corridor_timeseries, write_table
+
+    path = write_table(corridor_timeseries(model), tmp / "corridor_timeseries", fmt)
+    return pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
+
+
+def test_corridor_series_add_up_to_the_runs_totals_step_by_step(fast_run, tmp_path):
+    """Every step and corridor once; summed over corridors, each column is the run's own
+    indicator of that step (the table adds detail, never different numbers)."""
+    from model.outputs import timeseries
+
+    table = _corridor_series(fast_run, tmp_path)
+    ts = timeseries(fast_run)
+    K = len(fast_run.corridors.o)
+    assert len(table) == fast_run.steps * K
+    assert (table.groupby("step").size() == K).all()
+    by_step = table.groupby("step").sum(numeric_only=True)
+    pairs = {"stock": "migrant_stock", "arrivals_irregular": "arrivals_irregular",
+             "returns": "returns", "remittances_formal_usd": "remittances_formal_usd"}
+    for column, indicator in pairs.items():
+        np.testing.assert_allclose(by_step[column], ts[indicator], rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(by_step["arrivals_regular"] + by_step["arrivals_irregular"],
+                               ts["inflows"], rtol=1e-9)
+    np.testing.assert_allclose(
+        by_step["remittances_formal_usd"] + by_step["remittances_informal_usd"],
+        ts["remittances_received_usd"], rtol=1e-9)
+    np.testing.assert_allclose(table["stock_high_skill"] + table["stock_other_skill"],
+                               table["stock"], rtol=1e-12)
+    assert (table["stock_high_skill"] >= 0).all() and (table["stock_other_skill"] >= -1e-6).all()
+    assert (table["remittances_informal_usd"] >= -1e-3).all()
+
+
+def test_corridor_series_identify_corridors_years_and_prices(fast_run, tmp_path):
+    table = _corridor_series(fast_run, tmp_path)
+    k, c = fast_run.corridors, fast_run.countries
+    last = table[table["step"] == fast_run.steps]
+    assert list(last["origin"]) == list(c.iso3[k.o])
+    assert list(last["destination"]) == list(c.iso3[k.d])
+    np.testing.assert_allclose(last["remittance_price_pct"], k.price_pct)
+    np.testing.assert_allclose(last["stock"], fast_run.stock_now)
+    years = table.groupby("step")["year"].first()
+    np.testing.assert_allclose(np.diff(years), 1 / fast_run.steps_per_year)
+    assert years.iloc[0] == fast_run.start_year
+
+
+def test_corridor_series_as_csv_hold_the_same_numbers(fast_run, tmp_path):
+    parquet = _corridor_series(fast_run, tmp_path)
+    csv = _corridor_series(fast_run, tmp_path, "csv")
+    assert list(csv.columns) == list(parquet.columns)
+    for column in parquet.columns:
+        if parquet[column].dtype.kind == "f":
+            np.testing.assert_allclose(csv[column], parquet[column], rtol=1e-9)
+        else:
+            assert list(csv[column].astype(str)) == list(parquet[column].astype(str))
+
+
+def test_an_unknown_table_format_is_refused_before_the_run():
+    import pytest
+
+    from model import MigrationModel
+    from model.params import ConfigError
+
+    with pytest.raises(ConfigError, match="tables = 'xlsx': allowed parquet, csv"):
+        MigrationModel(tables="xlsx")
