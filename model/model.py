@@ -158,7 +158,10 @@ class MigrationModel(mesa.Model):
             name: [] for name in ("formal_received_by_origin", "formal_received_corridor",
                                   "stock_by_corridor", "stock_high_by_corridor",
                                   "arrivals_corridor", "arrivals_irregular_corridor",
-                                  "returns_corridor", "received_corridor", "price_corridor")}
+                                  "returns_corridor", "received_corridor", "price_corridor",
+                                  "sent_corridor", "employed_corridor",
+                                  "skilled_employed_corridor", "skilled_below_corridor",
+                                  "cohort_abroad")}
         self.totals = {f.name: np.zeros(K) for f in self.flow_specs if f.per_corridor}
         self.runners = self._phase_runners()
 
@@ -325,14 +328,18 @@ class MigrationModel(mesa.Model):
             np.bincount(self.corridors.o, self.flows["formal_received"], len(self.countries.iso3)))
         self.history["stock_by_corridor"].append(self.stock_now)
         self.history["formal_received_corridor"].append(self.flows["formal_received"])
-        # For the tidy corridor table (outputs.corridor_timeseries); flows are new each step.
-        pop = self.migrants
-        high_abroad = pop.weight * ((pop.status == ABROAD) & (pop.skill == HIGH))
-        self.history["stock_high_by_corridor"].append(
-            np.bincount(pop.corridor, high_abroad, len(self.corridors.o)))
-        for name in ("arrivals", "arrivals_irregular", "returns", "received"):
+        # For the tidy corridor tables (outputs.corridor_timeseries, country_roles); flows are
+        # new each step, the kept counts are copied.
+        high, skilled, below = self.tallies.tertiary_by_work()
+        self.history["stock_high_by_corridor"].append(high)
+        self.history["skilled_employed_corridor"].append(skilled)
+        self.history["skilled_below_corridor"].append(below)
+        self.history["employed_corridor"].append(self.tallies.employed())
+        for name in ("arrivals", "arrivals_irregular", "returns", "received", "sent"):
             self.history[f"{name}_corridor"].append(self.flows[name])
         self.history["price_corridor"].append(self.corridors.price_pct.copy())
+        if self.steps % self.steps_per_year == 0:
+            self.history["cohort_abroad"].append(self._abroad_by_arrival_year())
         for name, total in self.totals.items():
             total += self.flows[name]
         if self.steps >= self.n_steps:
@@ -397,6 +404,17 @@ class MigrationModel(mesa.Model):
     def now(self) -> float:
         """The decimal year at the beginning of the current step (the start year before any)."""
         return self.start_year + self.years_elapsed()
+
+    def _abroad_by_arrival_year(self) -> np.ndarray:
+        """People abroad now by the year they arrived in, from the start year on (index 0).
+        An arrival of a step is dated at the step's end (`arrived`); half a step back gives
+        the step's own year, whatever the float rounding of the step length."""
+        pop = self.migrants
+        rows = np.flatnonzero((pop.status == ABROAD) & (pop.arrived > self.start_year))
+        cohort = np.floor(pop.arrived[rows] - 0.5 * self.dt).astype(np.int64) - self.start_year
+        keep = cohort >= 0
+        years = int(np.floor(self.now() + 0.5 * self.dt)) - self.start_year + 1
+        return np.bincount(cohort[keep], pop.weight[rows][keep], years)[:years]
 
     def count_people(self, rows: np.ndarray) -> np.ndarray:
         """People in `rows`, summed per corridor."""

@@ -95,6 +95,66 @@ def corridor_timeseries(model) -> dict[str, np.ndarray]:
     }
 
 
+def country_roles(model) -> dict[str, np.ndarray]:
+    """Per step and country, once as origin (its emigrants) and once as destination (its
+    immigrants): migrants, employed, employment rate, tertiary-educated migrants in work, the
+    brain-waste rate among them (job below skill), and remittances (received by the origin's
+    households, all channels and formal; sent from the destination)."""
+    k, c, h = model.corridors, model.countries, model.history
+    steps, C = len(h["stock_by_corridor"]), len(c.iso3)
+    names = ("stock_by_corridor", "employed_corridor", "skilled_employed_corridor",
+             "skilled_below_corridor", "received_corridor", "formal_received_corridor",
+             "sent_corridor")
+    series = {name: np.asarray(h[name], dtype=float).reshape(steps, -1) for name in names}
+    parts = []
+    for role, index in (("origin", k.o), ("destination", k.d)):
+        by = {name: np.stack([np.bincount(index, row, C) for row in values]).ravel()
+              if steps else np.zeros(0) for name, values in series.items()}
+        remittances = ({"remittances_received_usd": by["received_corridor"],
+                        "remittances_formal_received_usd": by["formal_received_corridor"],
+                        "remittances_sent_usd": np.zeros_like(by["sent_corridor"])}
+                       if role == "origin" else
+                       {"remittances_received_usd": np.zeros_like(by["received_corridor"]),
+                        "remittances_formal_received_usd": np.zeros_like(by["received_corridor"]),
+                        "remittances_sent_usd": by["sent_corridor"]})
+        step = np.repeat(np.arange(1, steps + 1), C)
+        migrants, employed = by["stock_by_corridor"], by["employed_corridor"]
+        skilled, below = by["skilled_employed_corridor"], by["skilled_below_corridor"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            parts.append({
+                "step": step, "year": model.start_year + (step - 1) * model.dt,
+                "iso3": np.tile(c.iso3, steps), "role": np.full(steps * C, role),
+                "migrants": migrants, "employed": employed,
+                "employment_rate": np.where(migrants > 0, employed / migrants, np.nan),
+                "skilled_employed": skilled,
+                "brain_waste_rate": np.where(skilled > 0, below / skilled, np.nan),
+                **remittances})
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+
+
+COHORT_YEARS = (1, 3, 5)
+
+
+def cohorts(model) -> dict[str, np.ndarray]:
+    """Per arrival year of the run: arrivals, and how many of them are still abroad (and what
+    share) at the end of the year `h` later, h in COHORT_YEARS, i.e. h to h+1 years after they
+    arrived; NaN where that lies beyond the run."""
+    h = model.history
+    spy, steps = model.steps_per_year, len(h["arrivals_corridor"])
+    per_step = np.array([a.sum() for a in h["arrivals_corridor"]])
+    years = -(-steps // spy)
+    arrivals = np.array([per_step[y * spy:(y + 1) * spy].sum() for y in range(years)])
+    ends = h["cohort_abroad"]  # one array per completed year, index = arrival year
+    out = {"arrival_year": model.start_year + np.arange(years), "arrivals": arrivals}
+    for after in COHORT_YEARS:
+        abroad = np.array([ends[y + after][y] if y + after < len(ends) else np.nan
+                           for y in range(years)])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(arrivals > 0, abroad / arrivals, np.nan)
+        out[f"abroad_after_{after}y"], out[f"share_abroad_after_{after}y"] = abroad, share
+    return out
+
+
 def write_table(columns: dict[str, np.ndarray], path: Path, fmt: str) -> Path:
     """An analysis table as Parquet (pyarrow, straight from the arrays) or CSV; returns the
     file written (`path` with the format's suffix)."""
@@ -197,6 +257,8 @@ def write_run(model, out_dir: Path, status: str = "ok", overrides: list[str] | N
     write_csv(corridor_table(model), out_dir / "corridors.csv")
     write_csv(country_timeseries(model), out_dir / "country_timeseries.csv")
     write_table(corridor_timeseries(model), out_dir / "corridor_timeseries", model.cfg.tables)
+    write_table(country_roles(model), out_dir / "country_roles", model.cfg.tables)
+    write_table(cohorts(model), out_dir / "cohorts", model.cfg.tables)
     calib = calibration_table(model)
     write_csv(calib, out_dir / "calibration.csv")
     summary = {

@@ -11,10 +11,12 @@ which takes the rows out of the counts before the change and puts them back afte
 rebuilds every count from the arrays (at the start, and in tests, which check that the kept
 counts equal a recount).
 
-Two tables:
+Three tables:
 - `corridor` [16, K]: people abroad per cell (employed, job at skill, regular, bank account)
   and corridor, which gives stocks, employment and the base of remittances by channel (cells
   first, so that each cell is one contiguous row: per-cell sums are then fast vector adds);
+- `tertiary` [4, K]: tertiary-educated people abroad per corridor by work (not employed, in a
+  job at their skill, -, in a job below it), for the stock by skill and brain waste per corridor;
 - `state` [128]: people in each combination of seven yes/no states (abroad, tertiary-educated,
   employed, job at skill, irregular, reintegrated, credentials recognised), which gives the
   headline shares.
@@ -59,6 +61,12 @@ def _corridor_index(v: dict, n_corridors: int) -> np.ndarray:
     return cell * np.intp(n_corridors) + v["corridor"]
 
 
+def _tertiary_index(v: dict, n_corridors: int) -> np.ndarray:
+    """Flat index work x K + corridor: 0 not employed, 1 job at skill, 3 job below skill."""
+    work = v["employed"] * (np.intp(1) + np.intp(2) * ~v["matched"])
+    return work * np.intp(n_corridors) + v["corridor"]
+
+
 def _state_code(v: dict) -> np.ndarray:
     """State code 0..127 (see the S_ bits)."""
     code = (v["status"] == ABROAD).astype(np.intp)
@@ -74,6 +82,7 @@ class Tallies:
 
     def __init__(self, n_corridors: int):
         self.corridor = np.zeros((16, n_corridors))
+        self.tertiary = np.zeros((4, n_corridors))
         self.state = np.zeros(N_STATES)
 
     def _apply(self, v: dict, sign: float) -> None:
@@ -83,6 +92,10 @@ class Tallies:
         abroad = v["status"] == ABROAD
         index = _corridor_index(v, self.corridor.shape[1])
         np.add.at(self.corridor.reshape(-1), index[abroad], w[abroad])
+        high = abroad & (v["skill"] == HIGH)
+        if high.any():
+            np.add.at(self.tertiary.reshape(-1), _tertiary_index(v, self.corridor.shape[1])[high],
+                      w[high])
         self.state += np.bincount(_state_code(v), w, N_STATES)
 
     def add(self, pop, rows: np.ndarray) -> None:
@@ -107,6 +120,7 @@ class Tallies:
     def recount(self, pop) -> None:
         """Rebuild every count from the arrays (one full pass)."""
         self.corridor[:] = 0.0
+        self.tertiary[:] = 0.0
         self.state[:] = 0.0
         self.add(pop, np.arange(pop.n))
 
@@ -114,6 +128,11 @@ class Tallies:
     def stock(self) -> np.ndarray:
         """People abroad per corridor."""
         return self.corridor.sum(axis=0)
+
+    def tertiary_by_work(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Tertiary-educated people abroad per corridor: all, employed, employed below skill."""
+        t = self.tertiary
+        return t.sum(axis=0), t[1] + t[3], t[3].copy()
 
     def employed(self) -> np.ndarray:
         """Employed people abroad per corridor."""

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.outputs import FLOAT, write_csv
+from model.population import ABROAD
 
 
 def _same_as_pandas(table: pd.DataFrame, tmp: Path) -> None:
@@ -128,3 +130,91 @@ def test_an_unknown_table_format_is_refused_before_the_run():
 
     with pytest.raises(ConfigError, match="tables = 'xlsx': allowed parquet, csv"):
         MigrationModel(tables="xlsx")
+
+
+def test_country_roles_add_up_to_the_runs_totals_for_each_role(fast_run, tmp_path):
+    """As origins and as destinations, the countries hold every migrant once; their employed
+    and brain-wasted migrants give the run's own rates; remittances are received by origins
+    and sent by destinations."""
+    from model.outputs import country_roles, timeseries, write_table
+
+    table = pd.read_parquet(write_table(country_roles(fast_run), tmp_path / "roles", "parquet"))
+    ts = timeseries(fast_run).set_index("step")
+    C = len(fast_run.countries.iso3)
+    assert len(table) == 2 * fast_run.steps * C
+    for role, group in table.groupby("role"):
+        by_step = group.groupby("step").sum(numeric_only=True)
+        np.testing.assert_allclose(by_step["migrants"], ts["migrant_stock"], rtol=1e-9)
+        np.testing.assert_allclose(by_step["employed"] / by_step["migrants"],
+                                   ts["employment_rate"], rtol=1e-6)
+        below = (group["brain_waste_rate"].fillna(0) * group["skilled_employed"]).groupby(
+            group["step"]).sum()
+        np.testing.assert_allclose(below / by_step["skilled_employed"], ts["brain_waste_rate"],
+                                   rtol=1e-6)
+        money = "remittances_received_usd" if role == "origin" else "remittances_sent_usd"
+        other = "remittances_sent_usd" if role == "origin" else "remittances_received_usd"
+        np.testing.assert_allclose(by_step[money], ts[money], rtol=1e-9)
+        assert (by_step[other] == 0).all()
+    india = table[(table["iso3"] == "IND") & (table["role"] == "origin")
+                  & (table["step"] == fast_run.steps)]
+    k, c = fast_run.corridors, fast_run.countries
+    assert india["migrants"].item() == pytest.approx(
+        fast_run.stock_now[c.iso3[k.o] == "IND"].sum(), rel=1e-9)
+
+
+# ----------------------------------------------------------------- arrival cohorts
+
+def test_a_cohort_abroad_after_a_year_is_counted_from_the_migrants_at_the_end(fast_run):
+    """The run (2019-2020) ends a year after the 2019 arrivals' year: those still abroad are the
+    migrants abroad at the end who arrived during 2019 (an arrival is dated at the end of its
+    step: 2019.25 to 2020.0)."""
+    from model.outputs import cohorts
+
+    table = cohorts(fast_run)
+    pop = fast_run.migrants
+    abroad = pop.status == ABROAD
+    arrived_2019 = (pop.arrived > 2019.0) & (pop.arrived <= 2020.0 + 1e-9)
+    assert table["abroad_after_1y"][0] == pytest.approx(
+        float(pop.weight[abroad & arrived_2019].sum()), rel=1e-12)
+    assert list(table["arrival_year"]) == [2019, 2020]
+    assert np.isnan(table["abroad_after_1y"][1])  # 2021 lies beyond the run
+    assert np.isnan(table["share_abroad_after_3y"]).all()
+
+
+def test_cohorts_count_each_years_arrivals_and_shrink_as_they_return(fast_run):
+    """Arrivals per year are the steps' arrivals; the share abroad falls with the years."""
+    from model.outputs import cohorts, timeseries
+
+    table = cohorts(fast_run)
+    ts = timeseries(fast_run)
+    by_year = ts.groupby(np.floor(ts["year"]))["inflows"].sum()
+    np.testing.assert_allclose(table["arrivals"], by_year.to_numpy(), rtol=1e-9)
+    assert table["abroad_after_1y"][0] <= table["arrivals"][0]
+    assert 0.5 < table["share_abroad_after_1y"][0] < 1.0  # returns and removals happen
+
+
+def test_cohort_retention_of_the_default_run_is_within_published_ranges():
+    """OECD (2008) International Migration Outlook, Part III (Dumont and Spielvogel): 20-50% of
+    immigrants leave within five years of arrival, so 50-80% are still there."""
+    from model import MigrationModel
+    from model.outputs import cohorts
+
+    m = MigrationModel(rng=5, end_year=2025, people_per_agent=5000.0, progress=False)
+    m.run()
+    share = cohorts(m)["share_abroad_after_5y"][0]
+    assert 0.5 <= share <= 0.8
+
+
+def test_the_kept_tertiary_counts_equal_a_recount_after_a_run():
+    """The tertiary-educated counts per corridor follow every change of work and status."""
+    from model import MigrationModel
+
+    m = MigrationModel(rng=8, end_year=2021, people_per_agent=5000.0, progress=False,
+                       shocks=[{"kind": "pandemic", "start": 2020.25, "end": 2021.0}])
+    m.run()
+    kept = m.tallies.tertiary.copy()
+    m.tallies.recount(m.migrants)
+    np.testing.assert_allclose(kept, m.tallies.tertiary, rtol=1e-9, atol=1e-6)
+    pop = m.migrants
+    high_abroad = (pop.status == ABROAD) & (pop.skill == 1)
+    assert m.tallies.tertiary.sum() == pytest.approx(float(pop.weight[high_abroad].sum()))
