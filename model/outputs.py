@@ -256,9 +256,10 @@ def write_run(model, out_dir: Path, status: str = "ok", overrides: list[str] | N
     write_csv(ts, out_dir / "timeseries.csv")
     write_csv(corridor_table(model), out_dir / "corridors.csv")
     write_csv(country_timeseries(model), out_dir / "country_timeseries.csv")
-    write_table(corridor_timeseries(model), out_dir / "corridor_timeseries", model.cfg.tables)
-    write_table(country_roles(model), out_dir / "country_roles", model.cfg.tables)
-    write_table(cohorts(model), out_dir / "cohorts", model.cfg.tables)
+    if model.cfg.tables != "none":
+        write_table(corridor_timeseries(model), out_dir / "corridor_timeseries", model.cfg.tables)
+        write_table(country_roles(model), out_dir / "country_roles", model.cfg.tables)
+        write_table(cohorts(model), out_dir / "cohorts", model.cfg.tables)
     calib = calibration_table(model)
     write_csv(calib, out_dir / "calibration.csv")
     summary = {

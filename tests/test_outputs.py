@@ -128,8 +128,28 @@ def test_an_unknown_table_format_is_refused_before_the_run():
     from model import MigrationModel
     from model.params import ConfigError
 
-    with pytest.raises(ConfigError, match="tables = 'xlsx': allowed parquet, csv"):
+    with pytest.raises(ConfigError, match="tables = 'xlsx': allowed none, parquet, csv"):
         MigrationModel(tables="xlsx")
+
+
+def test_the_analysis_tables_are_written_when_asked_for(tmp_path):
+    from model import MigrationModel
+    from model.outputs import write_run
+
+    for fmt, expected in (("none", set()), ("parquet", {"corridor_timeseries.parquet",
+                                                        "country_roles.parquet",
+                                                        "cohorts.parquet"}),
+                          ("csv", {"corridor_timeseries.csv", "country_roles.csv",
+                                   "cohorts.csv"})):
+        m = MigrationModel(rng=2, end_year=2019, people_per_agent=20000.0, progress=False,
+                           tables=fmt)
+        m.run()
+        write_run(m, tmp_path / fmt)
+        written = {p.name for p in (tmp_path / fmt).iterdir()}
+        analysis = {n for n in written if n.startswith(("corridor_timeseries", "country_roles",
+                                                        "cohorts"))}
+        assert analysis == expected
+        assert {"timeseries.csv", "corridors.csv", "summary.json"} <= written
 
 
 def test_country_roles_add_up_to_the_runs_totals_for_each_role(fast_run, tmp_path):
