@@ -52,9 +52,7 @@ def job_dirs(paths: list[Path]) -> list[Path]:
 
 
 def _job_key(job: str):
-    name = Path(job).name
-    return (str(Path(job).parent), 0, int(name), "") if name.isdigit() else (
-        str(Path(job).parent), 1, 0, name)
+    return (str(Path(job).parent), *_job_order(Path(job)))
 
 
 def _job_order(path: Path):

@@ -328,18 +328,8 @@ class MigrationModel(mesa.Model):
             np.bincount(self.corridors.o, self.flows["formal_received"], len(self.countries.iso3)))
         self.history["stock_by_corridor"].append(self.stock_now)
         self.history["formal_received_corridor"].append(self.flows["formal_received"])
-        # For the tidy corridor tables (outputs.corridor_timeseries, country_roles); flows are
-        # new each step, the kept counts are copied.
-        high, skilled, below = self.tallies.tertiary_by_work()
-        self.history["stock_high_by_corridor"].append(high)
-        self.history["skilled_employed_corridor"].append(skilled)
-        self.history["skilled_below_corridor"].append(below)
-        self.history["employed_corridor"].append(self.tallies.employed())
-        for name in ("arrivals", "arrivals_irregular", "returns", "received", "sent"):
-            self.history[f"{name}_corridor"].append(self.flows[name])
-        self.history["price_corridor"].append(self.corridors.price_pct.copy())
-        if self.steps % self.steps_per_year == 0:
-            self.history["cohort_abroad"].append(self._abroad_by_arrival_year())
+        if self.cfg.tables != "none":
+            self._record_for_tables()
         for name, total in self.totals.items():
             total += self.flows[name]
         if self.steps >= self.n_steps:
@@ -404,6 +394,21 @@ class MigrationModel(mesa.Model):
     def now(self) -> float:
         """The decimal year at the beginning of the current step (the start year before any)."""
         return self.start_year + self.years_elapsed()
+
+    def _record_for_tables(self) -> None:
+        """The step's inputs of the analysis tables (outputs.corridor_timeseries, country_roles,
+        cohorts), kept only when they are written (a long global run would hold hundreds of
+        MB): flows are new each step, the kept counts are copied."""
+        high, skilled, below = self.tallies.tertiary_by_work()
+        self.history["stock_high_by_corridor"].append(high)
+        self.history["skilled_employed_corridor"].append(skilled)
+        self.history["skilled_below_corridor"].append(below)
+        self.history["employed_corridor"].append(self.tallies.employed())
+        for name in ("arrivals", "arrivals_irregular", "returns", "received", "sent"):
+            self.history[f"{name}_corridor"].append(self.flows[name])
+        self.history["price_corridor"].append(self.corridors.price_pct.copy())
+        if self.steps % self.steps_per_year == 0:
+            self.history["cohort_abroad"].append(self._abroad_by_arrival_year())
 
     def _abroad_by_arrival_year(self) -> np.ndarray:
         """People abroad now by the year they arrived in, from the start year on (index 0).

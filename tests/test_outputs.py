@@ -65,6 +65,24 @@ def test_a_sweep_worker_freezes_what_it_holds_before_its_first_job_once():
 
 # ----------------------------------------------------------------- the tidy corridor series
 
+@pytest.fixture(scope="module")
+def tabled_run():
+    """A finished fast run that records its analysis tables (tables=parquet)."""
+    from model import MigrationModel
+
+    m = MigrationModel(rng=11, end_year=2020, people_per_agent=5000.0, progress=False,
+                       tables="parquet")
+    m.run()
+    return m
+
+
+def test_without_tables_their_inputs_are_not_kept(fast_run):
+    """tables=none (the default): no per-step corridor arrays are held for them."""
+    assert fast_run.cfg.tables == "none"
+    assert fast_run.history["arrivals_corridor"] == []
+    assert fast_run.history["cohort_abroad"] == []
+    assert len(fast_run.history["stock_by_corridor"]) == fast_run.steps  # the run's own
+
 def _corridor_series(model, tmp: Path, fmt: str = "parquet") -> pd.DataFrame:
     from model.outputs import corridor_timeseries, write_table
 
@@ -72,15 +90,15 @@ def _corridor_series(model, tmp: Path, fmt: str = "parquet") -> pd.DataFrame:
     return pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
 
 
-def test_corridor_series_add_up_to_the_runs_totals_step_by_step(fast_run, tmp_path):
+def test_corridor_series_add_up_to_the_runs_totals_step_by_step(tabled_run, tmp_path):
     """Every step and corridor once; summed over corridors, each column is the run's own
     indicator of that step (the table adds detail, never different numbers)."""
     from model.outputs import timeseries
 
-    table = _corridor_series(fast_run, tmp_path)
-    ts = timeseries(fast_run)
-    K = len(fast_run.corridors.o)
-    assert len(table) == fast_run.steps * K
+    table = _corridor_series(tabled_run, tmp_path)
+    ts = timeseries(tabled_run)
+    K = len(tabled_run.corridors.o)
+    assert len(table) == tabled_run.steps * K
     assert (table.groupby("step").size() == K).all()
     by_step = table.groupby("step").sum(numeric_only=True)
     pairs = {"stock": "migrant_stock", "arrivals_irregular": "arrivals_irregular",
@@ -98,22 +116,22 @@ def test_corridor_series_add_up_to_the_runs_totals_step_by_step(fast_run, tmp_pa
     assert (table["remittances_informal_usd"] >= -1e-3).all()
 
 
-def test_corridor_series_identify_corridors_years_and_prices(fast_run, tmp_path):
-    table = _corridor_series(fast_run, tmp_path)
-    k, c = fast_run.corridors, fast_run.countries
-    last = table[table["step"] == fast_run.steps]
+def test_corridor_series_identify_corridors_years_and_prices(tabled_run, tmp_path):
+    table = _corridor_series(tabled_run, tmp_path)
+    k, c = tabled_run.corridors, tabled_run.countries
+    last = table[table["step"] == tabled_run.steps]
     assert list(last["origin"]) == list(c.iso3[k.o])
     assert list(last["destination"]) == list(c.iso3[k.d])
     np.testing.assert_allclose(last["remittance_price_pct"], k.price_pct)
-    np.testing.assert_allclose(last["stock"], fast_run.stock_now)
+    np.testing.assert_allclose(last["stock"], tabled_run.stock_now)
     years = table.groupby("step")["year"].first()
-    np.testing.assert_allclose(np.diff(years), 1 / fast_run.steps_per_year)
-    assert years.iloc[0] == fast_run.start_year
+    np.testing.assert_allclose(np.diff(years), 1 / tabled_run.steps_per_year)
+    assert years.iloc[0] == tabled_run.start_year
 
 
-def test_corridor_series_as_csv_hold_the_same_numbers(fast_run, tmp_path):
-    parquet = _corridor_series(fast_run, tmp_path)
-    csv = _corridor_series(fast_run, tmp_path, "csv")
+def test_corridor_series_as_csv_hold_the_same_numbers(tabled_run, tmp_path):
+    parquet = _corridor_series(tabled_run, tmp_path)
+    csv = _corridor_series(tabled_run, tmp_path, "csv")
     assert list(csv.columns) == list(parquet.columns)
     for column in parquet.columns:
         if parquet[column].dtype.kind == "f":
@@ -152,16 +170,16 @@ def test_the_analysis_tables_are_written_when_asked_for(tmp_path):
         assert {"timeseries.csv", "corridors.csv", "summary.json"} <= written
 
 
-def test_country_roles_add_up_to_the_runs_totals_for_each_role(fast_run, tmp_path):
+def test_country_roles_add_up_to_the_runs_totals_for_each_role(tabled_run, tmp_path):
     """As origins and as destinations, the countries hold every migrant once; their employed
     and brain-wasted migrants give the run's own rates; remittances are received by origins
     and sent by destinations."""
     from model.outputs import country_roles, timeseries, write_table
 
-    table = pd.read_parquet(write_table(country_roles(fast_run), tmp_path / "roles", "parquet"))
-    ts = timeseries(fast_run).set_index("step")
-    C = len(fast_run.countries.iso3)
-    assert len(table) == 2 * fast_run.steps * C
+    table = pd.read_parquet(write_table(country_roles(tabled_run), tmp_path / "roles", "parquet"))
+    ts = timeseries(tabled_run).set_index("step")
+    C = len(tabled_run.countries.iso3)
+    assert len(table) == 2 * tabled_run.steps * C
     for role, group in table.groupby("role"):
         by_step = group.groupby("step").sum(numeric_only=True)
         np.testing.assert_allclose(by_step["migrants"], ts["migrant_stock"], rtol=1e-9)
@@ -176,22 +194,22 @@ def test_country_roles_add_up_to_the_runs_totals_for_each_role(fast_run, tmp_pat
         np.testing.assert_allclose(by_step[money], ts[money], rtol=1e-9)
         assert (by_step[other] == 0).all()
     india = table[(table["iso3"] == "IND") & (table["role"] == "origin")
-                  & (table["step"] == fast_run.steps)]
-    k, c = fast_run.corridors, fast_run.countries
+                  & (table["step"] == tabled_run.steps)]
+    k, c = tabled_run.corridors, tabled_run.countries
     assert india["migrants"].item() == pytest.approx(
-        fast_run.stock_now[c.iso3[k.o] == "IND"].sum(), rel=1e-9)
+        tabled_run.stock_now[c.iso3[k.o] == "IND"].sum(), rel=1e-9)
 
 
 # ----------------------------------------------------------------- arrival cohorts
 
-def test_a_cohort_abroad_after_a_year_is_counted_from_the_migrants_at_the_end(fast_run):
+def test_a_cohort_abroad_after_a_year_is_counted_from_the_migrants_at_the_end(tabled_run):
     """The run (2019-2020) ends a year after the 2019 arrivals' year: those still abroad are the
     migrants abroad at the end who arrived during 2019 (an arrival is dated at the end of its
     step: 2019.25 to 2020.0)."""
     from model.outputs import cohorts
 
-    table = cohorts(fast_run)
-    pop = fast_run.migrants
+    table = cohorts(tabled_run)
+    pop = tabled_run.migrants
     abroad = pop.status == ABROAD
     arrived_2019 = (pop.arrived > 2019.0) & (pop.arrived <= 2020.0 + 1e-9)
     assert table["abroad_after_1y"][0] == pytest.approx(
@@ -201,12 +219,12 @@ def test_a_cohort_abroad_after_a_year_is_counted_from_the_migrants_at_the_end(fa
     assert np.isnan(table["share_abroad_after_3y"]).all()
 
 
-def test_cohorts_count_each_years_arrivals_and_shrink_as_they_return(fast_run):
+def test_cohorts_count_each_years_arrivals_and_shrink_as_they_return(tabled_run):
     """Arrivals per year are the steps' arrivals; the share abroad falls with the years."""
     from model.outputs import cohorts, timeseries
 
-    table = cohorts(fast_run)
-    ts = timeseries(fast_run)
+    table = cohorts(tabled_run)
+    ts = timeseries(tabled_run)
     by_year = ts.groupby(np.floor(ts["year"]))["inflows"].sum()
     np.testing.assert_allclose(table["arrivals"], by_year.to_numpy(), rtol=1e-9)
     assert table["abroad_after_1y"][0] <= table["arrivals"][0]
@@ -219,7 +237,8 @@ def test_cohort_retention_of_the_default_run_is_within_published_ranges():
     from model import MigrationModel
     from model.outputs import cohorts
 
-    m = MigrationModel(rng=5, end_year=2025, people_per_agent=5000.0, progress=False)
+    m = MigrationModel(rng=5, end_year=2025, people_per_agent=5000.0, progress=False,
+                       tables="parquet")
     m.run()
     share = cohorts(m)["share_abroad_after_5y"][0]
     assert 0.5 <= share <= 0.8

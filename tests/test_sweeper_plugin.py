@@ -73,15 +73,20 @@ def test_values_do_not_leak_between_jobs_of_one_template(loaders):
     assert b.hydra.job.override_dirname == "seed=3"
 
 
+def _fails_as_hydra_does(stock, loader, master, job) -> None:
+    """`loader` refuses `job` with the exception and message Hydra's own loader gives."""
+    with pytest.raises(Exception) as want:
+        stock.load_sweep_config(master, job)
+    with pytest.raises(type(want.value)) as got:
+        loader.load_sweep_config(master, job)
+    assert str(got.value) == str(want.value)
+
+
 @pytest.mark.parametrize("job", [["seed=abc"], ["no_such_key=1"], ["policies=[no_such]"],
                                  ["seed=1,2"]])
 def test_bad_overrides_fail_with_hydras_own_message(loaders, job):
     stock, cached, master = loaders
-    with pytest.raises(Exception) as want:
-        stock.load_sweep_config(master, job)
-    with pytest.raises(type(want.value)) as got:
-        cached.load_sweep_config(master, job)
-    assert str(got.value) == str(want.value)
+    _fails_as_hydra_does(stock, cached, master, job)
 
 
 def test_a_pickled_loader_uses_the_processs_templates(loaders):
@@ -139,11 +144,7 @@ def test_the_check_before_launch_refuses_what_composition_refuses(loaders, job):
     # Good jobs first, on the same scratch copy: they must not hide or cause an error.
     for good in (["seed=1"], ["seed=2", "labour.job_loss_rate=0.3"], ["world.path=null"]):
         checking.load_sweep_config(master, good)
-    with pytest.raises(Exception) as want:
-        stock.load_sweep_config(master, job)
-    with pytest.raises(type(want.value)) as got:
-        checking.load_sweep_config(master, job)
-    assert str(got.value) == str(want.value)
+    _fails_as_hydra_does(stock, checking, master, job)
 
 
 def test_the_check_accepts_what_composition_accepts(loaders):

@@ -130,7 +130,7 @@ class CachedConfigLoader(ConfigLoaderImpl):
 class CheckingConfigLoader(CachedConfigLoader):
     """The loader the sweeper checks a batch with before launching it: the errors a composition
     of each job would raise, without a copy of the config per job (a 1,000-seed sweep checks in
-    well under a second instead of 20 s).
+    0.5 s instead of about 200 s).
 
     A plain `key=value` (a scalar) is applied to one scratch copy per template: setting a
     scalar never changes which keys exist or their types, so the checks do not interact. Any
