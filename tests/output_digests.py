@@ -77,10 +77,23 @@ def digest(overrides: list[str]) -> dict[str, str]:
         run(compose(overrides), out_dir=out)
         result = {name: hashlib.sha256(canonical(out / name)).hexdigest() for name in TABLES}
         summary = json.loads((out / "summary.json").read_text())
-    outcomes = {key: summary.get(key) for key in OUTCOMES}
+    outcomes = _rounded({key: summary.get(key) for key in OUTCOMES})
     result["summary_outcomes"] = hashlib.sha256(
         json.dumps(outcomes, sort_keys=True).encode()).hexdigest()
     return result
+
+
+def _rounded(value):
+    """Floats to 10 significant digits: numpy's exp and log differ in the last bits between
+    CPUs (its SIMD paths for AVX-512 and AVX2), which full-precision summary values show, while
+    the tables are written at 6 digits."""
+    if isinstance(value, float):
+        return float(f"{value:.10g}")
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def current() -> dict[str, dict[str, str]]:
