@@ -29,6 +29,7 @@ from model.processes.labour import LabourConfig
 from model.processes.remittances import RemittanceConfig
 from model.processes.returns import ReturnConfig
 from model.shocks import ShockEvent, ShocksConfig, parse_timeline
+from model.world.loader import MIGRANTS, TRENDS
 
 __all__ = ["ConfigError", "MigrationConfig", "MigrationSchema", "WorldConfig", "flat_defaults",
            "flatten", "nest", "param", "register_configs", "typed", "validate"]
@@ -46,6 +47,15 @@ class WorldConfig:
     path: str | None = param(None, "file path", source="for name=custom: a corridor table "
                              "(origin, destination, stock) or a World Bank bilateral matrix",
                              label="custom corridor file")
+    trend: str = param("within", "", source="within: the corridors' trend is the UN DESA change "
+                       "over the five years around the start year (2015-2020 for a start in "
+                       "2015-2020); before: over the five years up to the last estimate at or "
+                       "before the start (no later data, as for an out-of-sample forecast)",
+                       label="corridor trend at the start")
+    migrants: str = param("all", "", source="all: UN DESA stocks; economic: net of UNHCR "
+                          "refugees, asylum seekers and other people in need of international "
+                          "protection (what the calibration fits)",
+                          label="which migrants the stocks count")
 
 
 @dataclass
@@ -55,8 +65,9 @@ class MigrationConfig:
     world: WorldConfig = field(default_factory=WorldConfig)
     seed: int = param(42, "", 0, 2**63 - 1, label="random seed",
                       source="all random streams derive from it (numpy SeedSequence)")
-    start_year: int = param(2019, "year", 2015, 2020, label="first simulated year",
-                            source="stocks interpolated between UN DESA 2015 and 2020")
+    start_year: int = param(2019, "year", 2010, 2020, label="first simulated year",
+                            source="stocks interpolated between the UN DESA 2010, 2015 and 2020 "
+                            "estimates; WDI remittances and RPW prices of that year")
     end_year: int = param(2030, "year", 2015, 2100, label="horizon (simulated through its end)",
                           source="SDG horizon")
     steps_per_year: int = param(4, "steps per year", 1, 52, label="time step",
@@ -64,6 +75,10 @@ class MigrationConfig:
     people_per_agent: float = param(1000.0, "people per migrant agent", 1.0, 1e7,
                                     label="people each migrant agent stands for",
                                     source="modelling choice: indicators are always in people")
+    min_agents_per_corridor: int = param(
+        10, "agents", 1, 10_000, label="fewest migrant agents of a corridor with a stock",
+        source="modelling choice: a small corridor's agents stand for fewer people each, so a "
+        "corridor of 72 people is not one agent whose departure empties it")
     progress: bool = param(True, "", label="show a progress bar on runs longer than ~2 s")
     figures: bool = param(True, "", label="draw the run's figures (a sweep may skip them)")
     validate: bool = param(False, "", label="only check the config and the data files, print "
@@ -101,7 +116,8 @@ class MigrationSchema(MigrationConfig):
 
 # Groups whose fields are flattened into MigrationModel keywords (world is handled apart).
 GROUPS = tuple(dict.fromkeys(cls.config_key for cls in PROCESSES if cls.config_class))
-TOP_LEVEL = ("seed", "start_year", "end_year", "steps_per_year", "people_per_agent", "progress",
+TOP_LEVEL = ("seed", "start_year", "end_year", "steps_per_year", "people_per_agent",
+             "min_agents_per_corridor", "progress",
              "figures", "validate", "tables")
 TABLE_FORMATS = ("none", "parquet", "csv")
 
@@ -114,7 +130,8 @@ def _group_classes() -> dict[str, type]:
 def flat_defaults() -> dict[str, Any]:
     """Every model keyword with its default: `world`, `world_path`, the top-level run settings
     and the leaf fields of each behavioural group. Checks that leaf names are unique."""
-    out: dict[str, Any] = {"world": "default", "world_path": None, "policies": {}, "shocks": [],
+    out: dict[str, Any] = {"world": "default", "world_path": None, "world_trend": "within",
+                           "world_migrants": "all", "policies": {}, "shocks": [],
                            "facility": {}, "agreements": {}}
     for f in dataclasses.fields(MigrationConfig):
         if f.name in TOP_LEVEL:
@@ -146,7 +163,9 @@ def nest(params: dict[str, Any]) -> MigrationConfig:
         raise ConfigError(f"unknown parameter(s) {', '.join(unknown)}; allowed: "
                           f"{', '.join(sorted(allowed))}")
     values = {**allowed, **params}
-    cfg = MigrationConfig(world=WorldConfig(name=values.pop("world"), path=values.pop("world_path")),
+    cfg = MigrationConfig(world=WorldConfig(name=values.pop("world"), path=values.pop("world_path"),
+                                            trend=values.pop("world_trend"),
+                                            migrants=values.pop("world_migrants")),
                           policies=parse_policies(values.pop("policies")),
                           shocks=ShocksConfig(timeline=parse_timeline(values.pop("shocks"))),
                           facility=parse_facility(values.pop("facility")),
@@ -172,6 +191,7 @@ def from_schema(schema: MigrationSchema) -> MigrationConfig:
 def flatten(cfg: MigrationConfig) -> dict[str, Any]:
     """The inverse of `nest`: flat keywords (plain data) from a MigrationConfig."""
     out = {"world": cfg.world.name, "world_path": cfg.world.path,
+           "world_trend": cfg.world.trend, "world_migrants": cfg.world.migrants,
            "policies": {name: dataclasses.asdict(p) for name, p in cfg.policies.items()},
            "shocks": [dataclasses.asdict(e) for e in cfg.shocks.timeline],
            "facility": dataclasses.asdict(cfg.facility),
@@ -191,6 +211,13 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
     if cfg.world.name == "custom" and not cfg.world.path:
         raise ConfigError("world = custom needs world.path = a corridor file "
                           "(CSV or XLSX: origin, destination, stock; or a World Bank matrix)")
+    for key, allowed in (("trend", TRENDS), ("migrants", MIGRANTS)):
+        if getattr(cfg.world, key) not in allowed:
+            raise ConfigError(f"world.{key} = {getattr(cfg.world, key)!r}: allowed "
+                              f"{', '.join(allowed)}")
+    if cfg.world.name == "custom" and (cfg.world.trend, cfg.world.migrants) != TRENDS[:1] + MIGRANTS[:1]:
+        raise ConfigError("world.trend and world.migrants apply to the shipped worlds (default, "
+                          "global): a custom file has one year's stocks and no refugee counts")
     if cfg.world.name != "custom" and cfg.world.path:
         raise ConfigError(f"world.path is only read with world = custom (got world = "
                           f"{cfg.world.name!r})")

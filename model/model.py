@@ -65,7 +65,7 @@ def check_world_size(corridors, countries, cfg) -> int:
     if len(stock) == 0 or not stock.sum() > 0:
         raise ConfigError(f"{where}: no corridor has migrants (every stock is zero or missing); "
                           "give at least one corridor a stock above zero")
-    agents = float(np.ceil(stock / cfg.people_per_agent).sum())
+    agents = float(agents_per_corridor(stock, cfg).sum())
     if agents > MAX_AGENTS:
         i = int(np.argmax(stock))
         raise ConfigError(
@@ -76,6 +76,13 @@ def check_world_size(corridors, countries, cfg) -> int:
             "the stock column, or raise people_per_agent to at least "
             f"{stock.sum() / MAX_AGENTS:,.0f}")
     return int(agents)
+
+
+def agents_per_corridor(stock: np.ndarray, cfg) -> np.ndarray:
+    """Start agents of each corridor: one per `people_per_agent` people, rounded up, and at
+    least `min_agents_per_corridor` where there is a stock (their weights are then smaller)."""
+    n = np.maximum(np.ceil(stock / cfg.people_per_agent), cfg.min_agents_per_corridor)
+    return np.where(stock > 0, n, 0.0)
 
 
 class MigrationModel(mesa.Model):
@@ -107,7 +114,8 @@ class MigrationModel(mesa.Model):
         self.dt = 1.0 / cfg.steps_per_year
         self.n_steps = (cfg.end_year - cfg.start_year + 1) * cfg.steps_per_year
 
-        self.world = load_world(cfg.world.name, cfg.world.path, cfg.start_year)
+        self.world = load_world(cfg.world.name, cfg.world.path, cfg.start_year,
+                                cfg.world.trend, cfg.world.migrants)
         self.countries = CountryArrays(self.world.countries, cfg)
         self.corridors = CorridorArrays(self.world.corridors, cfg)
         check_world_size(self.corridors, self.countries, cfg)
@@ -120,9 +128,13 @@ class MigrationModel(mesa.Model):
         self.network = self._build_network()
         # Room for twice the starting agents: np.zeros memory is only resident once written,
         # so spare capacity costs nothing until arrivals fill it (and spares regrowth copies).
+        start_agents = agents_per_corridor(self.corridors.stock0, cfg)
+        # People each agent of a corridor stands for, at the start and for its arrivals.
+        self.corridors.agent_weight = np.where(
+            start_agents > 0, self.corridors.stock0 / np.maximum(start_agents, 1.0),
+            cfg.people_per_agent)
         self.migrants = MigrantSet({f.name: f.dtype for f in fields()},
-                                   capacity=int(self.corridors.stock0.sum()
-                                                / cfg.people_per_agent * 2.0) + 1024)
+                                   capacity=int(start_agents.sum() * 2.0) + 1024)
         self._views: dict[int, Migrant] = {}
         self.flow_specs = flows()
         self._new_flows()
@@ -177,15 +189,14 @@ class MigrationModel(mesa.Model):
         return g
 
     def _populate(self) -> None:
-        """Create the start-year migrants: about stock / people_per_agent agents per corridor,
-        weighted so each corridor's stock is exact."""
+        """Create the start-year migrants: `agents_per_corridor` agents per corridor, each
+        standing for the corridor's `agent_weight` people, so each corridor's stock is exact."""
         k, c, cfg = self.corridors, self.countries, self.cfg
         rng = self.streams["population"]
-        n = np.maximum(np.ceil(k.stock0 / cfg.people_per_agent), 1).astype(np.int64)
-        n[k.stock0 <= 0] = 0
+        n = agents_per_corridor(k.stock0, cfg).astype(np.int64)
         corridor = np.repeat(np.arange(len(k.o)), n)
         m = len(corridor)
-        weight = (k.stock0 / np.maximum(n, 1))[corridor]
+        weight = k.agent_weight[corridor]
         d = k.d[corridor]
         skill = (rng.random(m) < k.high_skill_share[corridor]).astype(np.int8)
         regular = rng.random(m) >= c.irregular_share[d]
@@ -224,7 +235,7 @@ class MigrationModel(mesa.Model):
         self.formal_constant = remittances.calibrate_formal_constant(self)
         self.tallies.recount(pop)
         self.stock_now = self.tallies.stock()  # updated at the end of every step (_tally)
-        target = np.nan_to_num(self.world.countries["remittances_received_usd_2019"]
+        target = np.nan_to_num(self.world.countries["remittances_received_usd"]
                                .to_numpy(float), nan=0.0)
         c.remit_share = remittances.calibrate_remit_share(self, target)
         # Expected outflows a year by channel and skill ([2, K]): returns, and for irregular
@@ -255,7 +266,7 @@ class MigrationModel(mesa.Model):
     def _add_initial_returnees(self, returns_per_year: np.ndarray) -> None:
         """Returnees of the years before the start (the followed cohort in steady state), so
         return and reintegration indicators do not start from an empty cohort."""
-        r, w = self.cfg.returns, self.cfg.people_per_agent
+        r, w = self.cfg.returns, self.corridors.agent_weight
         rng = self.streams["population"]
         people = returns_per_year * r.returnee_tracking_years  # [2, K]
         n = np.floor(people / w + rng.random(people.shape)).astype(np.int64)
@@ -266,7 +277,7 @@ class MigrationModel(mesa.Model):
         # Their time abroad before returning is not known: recorded as none (arrived = returned).
         returned = self.start_year - years_home
         rows = self.migrants.add(corridor=corridor, skill=skill, status=RETURNEE,
-                                 weight=np.full(m, w, np.float32), regular=True,
+                                 weight=w[corridor].astype(np.float32), regular=True,
                                  returned=returned, arrived=returned)
         # Their barriers as at return, kept since (no programme before the start).
         draw_barriers(self, rows, rng)

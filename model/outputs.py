@@ -192,7 +192,7 @@ def calibration_table(model) -> pd.DataFrame:
     """Simulated versus published figures for the start year.
 
     - remittances received in the first simulated year (formal channels, which is what WDI
-      records) against WDI 2019 for the 20 largest recipients in the world;
+      records) against WDI in the start year for the 20 largest recipients in the world;
     - corridor stocks at mid-2020 (after simulating from the start year) against UN DESA 2020,
       for the 30 largest corridors, and the total;
     - the average remittance price (SDG 10.c.1) against the mean of the RPW corridors.
@@ -200,12 +200,13 @@ def calibration_table(model) -> pd.DataFrame:
     c, k, w = model.countries, model.corridors, model.world
     spy = model.steps_per_year
     rows = []
-    wdi = w.countries["remittances_received_usd_2019"].to_numpy(float)
+    wdi = w.countries["remittances_received_usd"].to_numpy(float)
+    wdi_year = 2019 if model.cfg.world.name == "custom" else min(model.start_year, 2019)
     first_year = np.sum(model.history["formal_received_by_origin"][:spy], axis=0)
     for i in np.argsort(-np.nan_to_num(wdi))[:20]:
         if np.isfinite(wdi[i]) and wdi[i] > 0:
             rows.append(("remittances_received_usd", c.iso3[i], first_year[i], wdi[i],
-                         "World Bank WDI BX.TRF.PWKR.CD.DT, 2019"))
+                         f"World Bank WDI BX.TRF.PWKR.CD.DT, {wdi_year}"))
     mid2020 = int(round((2020.5 - model.start_year) * spy))  # steps until 1 July 2020
     if 0 < mid2020 <= len(model.history["stock_by_corridor"]):
         stock = model.history["stock_by_corridor"][mid2020 - 1]

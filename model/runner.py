@@ -76,7 +76,8 @@ def describe(cfg: DictConfig | MigrationConfig) -> str:
     from model.world.loader import load_world
 
     mcfg = to_config(cfg)
-    world = load_world(mcfg.world.name, mcfg.world.path, mcfg.start_year)
+    world = load_world(mcfg.world.name, mcfg.world.path, mcfg.start_year, mcfg.world.trend,
+                       mcfg.world.migrants)
     countries, corridors = CountryArrays(world.countries, mcfg), CorridorArrays(world.corridors,
                                                                                 mcfg)
     agents = check_world_size(corridors, countries, mcfg)

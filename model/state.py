@@ -93,6 +93,8 @@ class CorridorArrays:
         distance_km: population-weighted distance (CEPII).
         high_skill_share: tertiary share of the corridor's migrants (OECD DIOC, see SOURCES.md).
         stock0: people in the corridor at the start (for the network effect).
+        agent_weight: people each migrant agent of the corridor stands for (set by the model:
+            `people_per_agent`, or fewer where `min_agents_per_corridor` needs more agents).
         trend_per_year: 2015-2020 change of the UN DESA stock, people per year.
         recognition_share: share of skilled arrivals whose credentials are recognised.
         recruitment_months: worker-paid recruitment cost in months of wages ([2, K] by skill).

@@ -168,3 +168,36 @@ def test_remittances_from_counts_equal_the_sum_over_migrants():
     from_counts = m.countries.remit_share[m.corridors.o] * np.einsum(
         "jk,jak->k", m.earnings, cells)
     np.testing.assert_allclose(per_migrant, from_counts, rtol=1e-6, atol=1.0)
+
+
+def test_small_corridors_get_the_fewest_agents_and_their_arrivals_the_same_weight(tmp_path):
+    """A corridor of 72 people at 1,000 people per agent is 10 agents of 7.2 people (not one
+    agent whose departure empties it); its arrivals stand for 7.2 people each too, and the
+    large corridors keep agents of (about) 1,000."""
+    from model.population import ABROAD as abroad
+    from tests.toy_world import corridor_index, toy_model
+
+    m = toy_model(tmp_path, people_per_agent=1000.0, min_agents_per_corridor=10, end_year=2021)
+    k = m.corridors
+    i = corridor_index(m, "IND", "ARE")
+    assert k.agent_weight[i] == pytest.approx(1000.0)
+    # Shrink one corridor by hand in a fresh model: the public route is a corridor file.
+    path = tmp_path / "small.csv"
+    path.write_text("origin,destination,stock\nIND,ARE,1200000\nIND,PHL,72\nPHL,ARE,600000\n")
+    small = MigrationModel(world="custom", world_path=str(path), people_per_agent=1000.0,
+                           min_agents_per_corridor=10, end_year=2021, progress=False, rng=1)
+    j = corridor_index(small, "IND", "PHL")
+    pop = small.migrants
+    rows = (pop.corridor == j) & (pop.status == abroad)
+    assert rows.sum() == 10
+    np.testing.assert_allclose(pop.weight[rows], 7.2, rtol=1e-6)
+    assert small.corridors.agent_weight[j] == pytest.approx(7.2)
+    small.run()
+    pop = small.migrants
+    arrived = (pop.corridor == j) & (pop.arrived > 2019.0) & (pop.status == abroad)
+    np.testing.assert_allclose(pop.weight[arrived], 7.2, rtol=1e-6)
+    # With one agent at least, the same corridor is one agent of 72 people.
+    one = MigrationModel(world="custom", world_path=str(path), people_per_agent=1000.0,
+                         min_agents_per_corridor=1, end_year=2019, progress=False, rng=1)
+    rows = (one.migrants.corridor == j) & (one.migrants.status == abroad)
+    assert rows.sum() == 1 and one.migrants.weight[rows][0] == pytest.approx(72.0)

@@ -213,7 +213,7 @@ def test_a_cohort_abroad_after_a_year_is_counted_from_the_migrants_at_the_end(ta
     abroad = pop.status == ABROAD
     arrived_2019 = (pop.arrived > 2019.0) & (pop.arrived <= 2020.0 + 1e-9)
     assert table["abroad_after_1y"][0] == pytest.approx(
-        float(pop.weight[abroad & arrived_2019].sum()), rel=1e-12)
+        float(pop.weight[abroad & arrived_2019].sum(dtype=float)), rel=1e-12)
     assert list(table["arrival_year"]) == [2019, 2020]
     assert np.isnan(table["abroad_after_1y"][1])  # 2021 lies beyond the run
     assert np.isnan(table["share_abroad_after_3y"]).all()

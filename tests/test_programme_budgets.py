@@ -1,6 +1,8 @@
 """Every programme works through money (issue 10's gates): in a whole model run, with the same
 seed, a zero budget gives the baseline, and doubling the budget raises the programme's effect on
-its outcome by more than nothing and by less than double.
+its outcome by more than nothing and by less than double - except a transfer paid out in full
+(remittance matching while its budget binds), whose effect on household income is the money
+itself and doubles with it (within 10%).
 
 The facility's six themes are checked the same way on the units each theme buys, from the
 facility's own budget (donor grants) and on its unit rule `facility_themes.bought`.
@@ -33,7 +35,9 @@ PROGRAMMES = [
      "reintegration_rate", +1, ()),
     ("cheaper_remittances", "budget_usd_per_year", 2e8, {}, "remittance_price_pct", -1, ()),
     ("cheaper_remittances", "budget_usd_per_year", 2e8, {}, "account_share", +1, ()),
-    ("employer_crisis_support", "budget_usd_per_year", 2e10,
+    # A budget of the order of the need (1e11 USD a year for the pandemic year), where the
+    # retention rule's diminishing returns show above the noise of one seed's job losses.
+    ("employer_crisis_support", "budget_usd_per_year", 1e11,
      {"recovery_share": 0.0, "cost_usd_per_corridor_year": 0.0}, "employment_rate", +1,
      (PANDEMIC,)),
     ("remittance_matching", "budget_usd", 2e8, {"programme_years": 3.0}, "household_income_usd",
@@ -52,7 +56,10 @@ def test_twice_the_money_less_than_twice_the_effect_and_none_without_it(
     twice = _outcome(policy, {**settings, key: 2 * budget}, outcome, shocks) - base
     assert zero == pytest.approx(base, rel=1e-12, abs=1e-12)
     assert sign * once > 0, (once, twice)
-    assert sign * once < sign * twice < 2 * sign * once, (once, twice)
+    if policy == "remittance_matching":  # the matches are paid in full: twice the money
+        assert twice / once == pytest.approx(2.0, rel=0.1), (once, twice)
+    else:
+        assert sign * once < sign * twice < 2 * sign * once, (once, twice)
 
 
 def test_each_theme_buys_units_at_its_cost_with_diminishing_returns():

@@ -18,7 +18,7 @@ import pytest
 from model.world.loader import DATA_DIR, load_world, shipped_corridors, shipped_countries
 from tests.conftest import ROOT, SHARED_DATA, shared_file
 
-SHIPPED_TABLES = ("countries.csv", "corridors.csv")
+SHIPPED_TABLES = ("countries.csv", "corridors.csv", "country_years.csv", "prices.csv")
 
 # /work/shared/data/FACTS.md, "Top 30 migration corridors by migrant stock, mid-2020" (UN DESA).
 TOP30_CORRIDORS = [
@@ -325,3 +325,101 @@ def test_shipped_files_are_not_copies_of_shared_data():
     assert {p.name for p in shipped} >= {*SHIPPED_TABLES, "SOURCES.md"}
     copies = [(p.name, shared[h]) for p in shipped if (h := sha256(p)) in shared]
     assert not copies, f"shipped files identical to publishers' files: {copies}"
+
+
+# --------------------------------------------------------------------------
+# 5. Start years 2010-2020, the trend window and economic migrants
+# --------------------------------------------------------------------------
+def _by_pair(world) -> pd.DataFrame:
+    return world.corridors.set_index(["origin", "destination"])
+
+
+def test_a_2010_start_takes_the_2010_estimate_and_the_2010_2015_trend():
+    cor = _by_pair(load_world("global", None, 2010))
+    row = cor.loc[("MEX", "USA")]
+    assert row["stock"] == row["stock_2010"]
+    assert row["trend_per_year"] == pytest.approx((row["stock_2015"] - row["stock_2010"]) / 5)
+    # Corridors without a 2010 estimate are not in a 2010 world.
+    assert (cor["stock_2010"] > 0).all()
+    mid = _by_pair(load_world("global", None, 2012)).loc[("MEX", "USA")]
+    assert mid["stock"] == pytest.approx(0.6 * row["stock_2010"] + 0.4 * row["stock_2015"])
+
+
+def test_the_trend_before_the_start_uses_no_later_estimate():
+    cor = _by_pair(load_world("global", None, 2015, trend="before"))
+    row = cor.loc[("IND", "ARE")]
+    assert row["stock"] == row["stock_2015"]
+    assert row["trend_per_year"] == pytest.approx((row["stock_2015"] - row["stock_2010"]) / 5)
+    later = _by_pair(load_world("global", None, 2019, trend="before")).loc[("IND", "ARE")]
+    assert later["stock"] == pytest.approx(row["stock_2015"] + 4 * row["trend_per_year"])
+    # A 2010 start's trend is 2005-2010.
+    first = _by_pair(load_world("global", None, 2010, trend="before")).loc[("IND", "ARE")]
+    assert first["trend_per_year"] == pytest.approx((row["stock_2010"] - row["stock_2005"]) / 5)
+
+
+def test_economic_migrants_are_the_stocks_net_of_unhcr_refugees():
+    every = _by_pair(load_world("global", None, 2020))
+    economic = _by_pair(load_world("global", None, 2020, migrants="economic"))
+    syr = economic.loc[("SYR", "TUR")]
+    # UN DESA 3.83 M Syrians in Turkey in 2020, UNHCR 3.6 M of them under protection.
+    assert every.loc[("SYR", "TUR"), "stock"] > 3.8e6
+    assert syr["stock"] == syr["stock_2020"] - syr["refugees_2020"]
+    assert syr["stock"] < 0.3e6
+    assert economic.loc[("MEX", "USA"), "stock"] > 0.98 * every.loc[("MEX", "USA"), "stock"]
+    assert economic["stock"].sum() == pytest.approx(
+        np.maximum(every["stock_2020"] - every["refugees_2020"], 0).sum(), rel=1e-9)
+    # The 2015->2020 change of the economic stock leaves the Syrian flight out.
+    assert syr["trend_per_year"] < 0.1 * every.loc[("SYR", "TUR"), "trend_per_year"]
+
+
+def test_start_year_remittances_and_prices_come_from_that_year():
+    from model.world.loader import corridor_prices, country_years
+
+    world = load_world("default", None, 2012)
+    wdi = country_years().set_index(["iso3", "year"])["remittances_received_usd"]
+    got = world.countries.set_index("iso3")["remittances_received_usd"]
+    assert got["IND"] == wdi[("IND", 2012)] and got["MEX"] == wdi[("MEX", 2012)]
+    later = load_world("default", None, 2020).countries.set_index("iso3")
+    assert later.at["IND", "remittances_received_usd"] == wdi[("IND", 2019)]
+
+    prices = corridor_prices().set_index(["origin", "destination", "year"])["price_pct"]
+    cor = _by_pair(world)
+    assert cor.loc[("MEX", "USA"), "remittance_price_pct"] == prices[("MEX", "USA", 2012)]
+    early = _by_pair(load_world("default", None, 2010))
+    assert early.loc[("MEX", "USA"), "remittance_price_pct"] == prices[("MEX", "USA", 2011)]
+    # 2019 is the shipped column's year: unchanged.
+    w19 = load_world("default", None, 2019).corridors
+    np.testing.assert_array_equal(w19["remittance_price_pct"],
+                                  shipped_corridors().set_index(["origin", "destination"])
+                                  .loc[list(zip(w19["origin"], w19["destination"])),
+                                       "remittance_price_pct"].to_numpy())
+    # Unsurveyed corridors move with the median change of the surveyed ones (prices fell).
+    surveyed = set(zip(*[prices.xs(2012, level="year").reset_index()[c]
+                         for c in ("origin", "destination")]))
+    other = [p for p in cor.index if p not in surveyed]
+    ratio = (cor.loc[other, "remittance_price_pct"]
+             / shipped_corridors().set_index(["origin", "destination"])
+             .loc[other, "remittance_price_pct"])
+    np.testing.assert_allclose(ratio, ratio.iloc[0], rtol=1e-12)
+    assert 1.05 < ratio.iloc[0] < 1.6
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"start_year": 2009}, ["start_year", "2010"]),
+    ({"world_trend": "after"}, ["world.trend", "within, before"]),
+    ({"world_migrants": "refugees"}, ["world.migrants", "all, economic"]),
+])
+def test_bad_start_year_and_world_options_are_refused(overrides, words):
+    from model.config import ConfigError, nest
+
+    with pytest.raises(ConfigError) as err:
+        nest(overrides)
+    assert all(w in str(err.value) for w in words), str(err.value)
+
+
+def test_a_custom_world_refuses_the_shipped_worlds_options(tmp_path):
+    from model.config import ConfigError
+    from tests.toy_world import toy_model
+
+    with pytest.raises(ConfigError, match="shipped worlds"):
+        toy_model(tmp_path, world_migrants="economic")

@@ -218,7 +218,7 @@ def irregular_arrivals_a_year(model) -> np.ndarray:
             * (1.0 - cfg.detection_probability) * model.steps_per_year)
 
 
-def _substituted(k, corridor: np.ndarray, regular: np.ndarray, w: float,
+def _substituted(k, corridor: np.ndarray, regular: np.ndarray, w: np.ndarray,
                  rng: np.random.Generator) -> np.ndarray:
     """Irregular arrivals replaced by regular re-migrants (`corridors.substitute_irregular`,
     people per corridor, set by return-to-job agreements): that many, at random, per corridor."""
@@ -326,7 +326,7 @@ class Emigration(Component):
         scale = (c.potential_migrants[:, k.o]  # [2, K]; shocks: push at origin, entry at dest.
                  * c.emigration_multiplier[k.o] * c.entry_multiplier[k.d])
         p_regular, p_irregular = choice_probabilities(model, expected)
-        w = model.cfg.people_per_agent
+        w = k.agent_weight  # people per agent, by corridor
         applicants = rng.poisson(p_regular * scale / w)
         # Would-be irregular migrants deterred (a programme) stay home; of the rest, the border
         # stops each attempt with `detection_probability`.
@@ -356,20 +356,22 @@ class Emigration(Component):
         recognised = (skill == HIGH) & (rng.random(m) < k.recognition_share[corridor])
         fee = recruitment_cost(model)[skill, corridor]  # regular arrivals owe their recruiter
         debt = np.where(regular, fee, k.travel_cost_usd[corridor] * (cfg.irregular_cost_multiplier - 1.0))
+        # As the agents hold them (float32), so the flows add up to the recounted stocks.
+        people = w[corridor].astype(np.float32)
         model.migrants.add(corridor=corridor, skill=skill, status=ABROAD, arrived=model.now() + model.dt,
-                           weight=np.full(m, w, np.float32), regular=regular,
+                           weight=people, regular=regular,
                            recognised=recognised, has_account=rng.random(m) < access,
                            debt=debt)
         f = model.flows
         new = np.arange(model.migrants.n - m, model.migrants.n)
         start_accrual(model, new)
         model.tallies.add(model.migrants, new)
-        f["arrivals"] += np.bincount(corridor, np.full(m, w), len(k.o))
-        f["arrivals_irregular"] += np.bincount(corridor, np.where(regular, 0.0, w), len(k.o))
+        f["arrivals"] += np.bincount(corridor, people, len(k.o))
+        f["arrivals_irregular"] += np.bincount(corridor, np.where(regular, 0.0, people), len(k.o))
         # SDG 10.7.1: recruitment cost borne by the worker in months of earnings at destination.
         earn = expected[skill, corridor]
-        f["recruitment_cost_usd"][0] += float((np.where(regular, fee, 0.0) * w).sum())
-        f["recruitment_earnings_usd"][0] += float((np.where(regular, earn, 0.0) * w).sum())
-        f["arrival_debt_usd"][0] += float(debt.sum() * w)
-        f["arrivals_poorer_origins"][0] += float(c.poorer[k.o[corridor]].sum() * w)
+        f["recruitment_cost_usd"][0] += float((np.where(regular, fee, 0.0) * people).sum())
+        f["recruitment_earnings_usd"][0] += float((np.where(regular, earn, 0.0) * people).sum())
+        f["arrival_debt_usd"][0] += float((debt * people).sum())
+        f["arrivals_poorer_origins"][0] += float((c.poorer[k.o[corridor]] * people).sum())
         events.arrivals = new

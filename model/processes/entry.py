@@ -129,11 +129,12 @@ def accrue_quota(model) -> None:
     k.quota_left = np.minimum(k.quota_left + yearly * model.dt, yearly)
 
 
-def ration(k, corridor: np.ndarray, w: float, rng: np.random.Generator) -> np.ndarray:
+def ration(k, corridor: np.ndarray, w: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Which regular applicants (rows of `corridor`) get a visa: per corridor, as many agents as
     the quota has room for (stochastically rounded, so a quota smaller than one agent still
     admits its share over time), chosen at random among the corridor's applicants. The admitted
-    use up their room (`quota_left`, people), which can end below zero by less than one agent."""
+    use up their room (`quota_left`, people), which can end below zero by less than one agent.
+    `w`: people per agent, by corridor."""
     applicants = np.bincount(corridor, minlength=len(k.o))
     room = np.floor(np.maximum(k.quota_left, 0.0) / w + rng.random(len(k.o))).astype(np.int64)
     admitted = np.minimum(applicants, room)

@@ -52,6 +52,7 @@ STANDARD_FILES: dict[str, str] = {
     "wdi_unemployment": "wdi_unemployment_2000_2023.csv",
     "ilo_earnings": "ilo_avg_monthly_earnings_ppp2021.csv",
     "bilateral_remittances": "wb_bilateral_remittance_2018_long.csv",
+    "unhcr": "unhcr_population_2000_2024.csv",
 }
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "data"
@@ -63,7 +64,8 @@ COUNTRY_COLUMNS = [
     "remittances_paid_usd_2019", "lat", "lon", "in_default", "wage_source",
 ]
 CORRIDOR_COLUMNS = [
-    "origin", "destination", "stock_2015", "stock_2020", "high_skill_share",
+    "origin", "destination", "stock_2005", "stock_2010", "stock_2015", "stock_2020",
+    "refugees_2005", "refugees_2010", "refugees_2015", "refugees_2020", "high_skill_share",
     "skill_source", "remittance_price_pct", "price_source", "distance_km",
     "contiguous", "common_language", "colonial_link", "remittances_usd_2018",
 ]
@@ -379,16 +381,23 @@ def build_countries(paths: dict[str, Path], log: Log) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 # corridors.csv
 # --------------------------------------------------------------------------
+# The UN DESA estimates the model starts from (a start year between two is interpolated) and
+# the one before the earliest start, for a trend that uses only data before the start.
+STOCK_YEARS = (2005, 2010, 2015, 2020)
+# Years of the per-country and per-corridor series (country_years.csv, prices.csv).
+SERIES_YEARS = range(2005, 2021)
+
+
 def load_stocks(path: Path, countries: pd.DataFrame, log: Log) -> pd.DataFrame:
-    """UN DESA stocks 2015 and 2020 for pairs with a 2020 stock > 0."""
+    """UN DESA stocks 2005-2020 for pairs with a 2020 stock > 0."""
     ims = read_csv(path)
-    wide = (ims[ims["year"].isin([2015, 2020])]
+    wide = (ims[ims["year"].isin(STOCK_YEARS)]
             .pivot_table(index=["origin_iso3", "dest_iso3"], columns="year",
                          values="stock", aggfunc="sum")
             .reset_index())
     wide.columns.name = None
     wide = wide.rename(columns={"origin_iso3": "origin", "dest_iso3": "destination",
-                                2015: "stock_2015", 2020: "stock_2020"})
+                                **{y: f"stock_{y}" for y in STOCK_YEARS}})
     wide = wide[wide["stock_2020"].fillna(0) > 0]
     log.set("ims_world_2020", float(wide["stock_2020"].sum()))
     unknown = wide["origin"] == "OOO"
@@ -402,10 +411,67 @@ def load_stocks(path: Path, countries: pd.DataFrame, log: Log) -> pd.DataFrame:
     codes = sorted(set(dropped["origin"]) - known | set(dropped["destination"]) - known)
     log.set("ims_dropped_codes", codes)
     out = wide[keep].copy()
-    out["stock_2015"] = out["stock_2015"].fillna(0).round().astype(int)
-    out["stock_2020"] = out["stock_2020"].round().astype(int)
-    log.set("stock_2015_zero", int((out["stock_2015"] == 0).sum()))
+    for year in STOCK_YEARS:
+        out[f"stock_{year}"] = out[f"stock_{year}"].fillna(0).round().astype(int)
+        log.set(f"stock_{year}_zero", int((out[f"stock_{year}"] == 0).sum()))
+        log.set(f"stock_total_{year}", float(out[f"stock_{year}"].sum()))
     return out
+
+
+def add_refugees(cor: pd.DataFrame, path: Path, log: Log) -> pd.DataFrame:
+    """People in need of international protection per corridor at mid-year (UNHCR).
+
+    UN DESA's stocks count refugees and asylum seekers where they live; the calibration fits
+    economic migration to the stocks net of them (`world.migrants=economic`). UNHCR's counts are
+    end-year stocks, so mid-year Y is the mean of end Y-1 and end Y; counted: refugees, asylum
+    seekers and other people in need of international protection (`oip`, from 2018, mostly
+    Venezuelans abroad). Palestine refugees under UNRWA's mandate are not in UNHCR's figures.
+    """
+    unhcr = read_csv(path)
+    unhcr = unhcr[unhcr["coo_iso"] != unhcr["coa_iso"]]
+    people = (unhcr["refugees"].fillna(0) + unhcr["asylum_seekers"].fillna(0)
+              + unhcr["oip"].fillna(0))
+    table = (pd.DataFrame({"origin": unhcr["coo_iso"], "destination": unhcr["coa_iso"],
+                           "year": unhcr["year"], "people": people})
+             .pivot_table(index=["origin", "destination"], columns="year", values="people",
+                          aggfunc="sum", fill_value=0.0))
+    for year in STOCK_YEARS:
+        # A year before UNHCR's first (2000) or after its last cannot occur: 2005-2020 only.
+        mid = 0.5 * (table[year - 1] + table[year])
+        idx = pd.MultiIndex.from_arrays([cor["origin"], cor["destination"]])
+        values = mid.reindex(idx).fillna(0.0).to_numpy()
+        cor[f"refugees_{year}"] = np.round(values).astype(np.int64)
+        log.set(f"refugees_{year}", float(values.sum()))
+        log.set(f"refugees_{year}_over_stock",
+                int((cor[f"refugees_{year}"] > cor[f"stock_{year}"]).sum()))
+    return cor
+
+
+def build_country_years(path: Path, countries: pd.DataFrame, log: Log) -> pd.DataFrame:
+    """country_years.csv: WDI remittances received and paid per country and year 2005-2019."""
+    rem = read_csv(path)
+    rem = rem[rem["iso3"].isin(set(countries["iso3"])) & rem["year"].isin(SERIES_YEARS)]
+    out = pd.DataFrame({"iso3": rem["iso3"], "year": rem["year"].astype(int),
+                        "remittances_received_usd": round_to(rem["remittances_received_usd"], 1e5),
+                        "remittances_paid_usd": round_to(rem["remittances_paid_usd"], 1e5)})
+    out = out.dropna(subset=["remittances_received_usd", "remittances_paid_usd"], how="all")
+    log.set("country_years_rows", int(len(out)))
+    log.set("country_years_span", (int(out["year"].min()), int(out["year"].max())))
+    return out.sort_values(["iso3", "year"]).reset_index(drop=True)
+
+
+def build_prices(path: Path, corridors: pd.DataFrame, log: Log) -> pd.DataFrame:
+    """prices.csv: the RPW yearly mean price of every surveyed corridor of corridors.csv
+    (origin receives, destination sends), 2011-2020."""
+    yearly = rpw_corridor_year_means(path)
+    out = pd.DataFrame({"origin": yearly["dest_iso3"], "destination": yearly["source_iso3"],
+                        "year": yearly["year"],
+                        "price_pct": yearly["avg_total_cost_pct"].round(2)})
+    known = corridors.set_index(["origin", "destination"]).index
+    out = out[pd.MultiIndex.from_frame(out[["origin", "destination"]]).isin(known)]
+    log.set("prices_rows", int(len(out)))
+    log.set("prices_per_year", out.groupby("year").size().to_dict())
+    return out.sort_values(["origin", "destination", "year"]).reset_index(drop=True)
 
 
 def add_skill_share(cor: pd.DataFrame, countries: pd.DataFrame, paths: dict[str, Path],
@@ -542,6 +608,7 @@ def build_corridors(paths: dict[str, Path], countries: pd.DataFrame, log: Log) -
     cor = add_remittance_price(cor, paths["rpw"], log)
     cor = add_geography(cor, countries, paths["cepii_dist"], log)
     cor = add_bilateral_remittances(cor, paths["bilateral_remittances"], log)
+    cor = add_refugees(cor, paths["unhcr"], log)
     return cor.sort_values(["origin", "destination"])[CORRIDOR_COLUMNS].reset_index(drop=True)
 
 
@@ -678,8 +745,9 @@ recipients of 2019. Economies per region: {", ".join(f"{r} {n}" for r, n in dr.i
 | column | publisher | dataset / series | year | transformation |
 |---|---|---|---|---|
 | origin, destination | UN DESA | International Migrant Stock 2024 | 2020 | ISO3; origin = country of birth (or citizenship) |
-| stock_2015 | UN DESA | International Migrant Stock 2024 (both sexes) | mid-2015 | persons, integer; no estimate -> 0 |
+| stock_2005, stock_2010, stock_2015 | UN DESA | International Migrant Stock 2024 (both sexes) | mid-year | persons, integer; no estimate -> 0 |
 | stock_2020 | UN DESA | International Migrant Stock 2024 (both sexes) | mid-2020 | persons, integer, > 0 |
+| refugees_2005, refugees_2010, refugees_2015, refugees_2020 | UNHCR | Refugee Population Statistics Database (R package `refugees` 2025.12.1): refugees + asylum seekers + other people in need of international protection (`oip`, from 2018) | mid-year | persons, integer: mean of the end-year counts of Y-1 and Y (UNHCR counts end-year stocks; UN DESA mid-year ones); origin = `coo_iso`, destination = `coa_iso`; no entry -> 0 |
 | high_skill_share | OECD | DIOC 2015/16 File A, by country of birth | 2015/16 | tertiary (ISCED 5-8) share of known education, emigrants aged 25+ in OECD countries, by origin; rules below; 3 decimals |
 | skill_source | - | - | - | `dioc_origin_oecd`, `dioc_origin_scaled_non_oecd`, `income_group_median` |
 | remittance_price_pct | World Bank | Remittance Prices Worldwide, `ATCR.CORR` average total cost to send USD 200 | 2019 | percent; RPW sending country = destination, receiving = origin; rules below; 2 decimals |
@@ -696,7 +764,19 @@ UN DESA 2020 world stock {log["ims_world_2020"] / 1e6:.1f} M. Left out: origin `
 {log["ims_unknown_origin_2020"] / 1e6:.2f} M); pairs with an end outside `countries.csv`
 ({log["ims_dropped_rows"]} rows, {log["ims_dropped_stock"] / 1e6:.3f} M people; codes:
 {_list(log["ims_dropped_codes"])}). Pairs without a 2015 estimate: {log["stock_2015_zero"]}
-(stock_2015 = 0; UN DESA "no estimate" is not necessarily zero).
+(stock_2015 = 0; UN DESA "no estimate" is not necessarily zero); without a 2010 estimate:
+{log["stock_2010_zero"]}; without a 2005 estimate: {log["stock_2005_zero"]}. Totals over the
+corridors kept: 2005 {log["stock_total_2005"] / 1e6:.1f} M, 2010 {log["stock_total_2010"] / 1e6:.1f} M,
+2015 {log["stock_total_2015"] / 1e6:.1f} M, 2020 {log["stock_total_2020"] / 1e6:.1f} M.
+
+### Refugees (UNHCR)
+
+People in need of international protection on the corridors: 2005 {log["refugees_2005"] / 1e6:.1f} M,
+2010 {log["refugees_2010"] / 1e6:.1f} M, 2015 {log["refugees_2015"] / 1e6:.1f} M, 2020 {log["refugees_2020"] / 1e6:.1f} M.
+The model subtracts them from the stocks with `world.migrants=economic` (floored at zero: on
+{log["refugees_2020_over_stock"]} corridors in 2020 UNHCR counts more than UN DESA, which estimates
+stocks by country of birth and from censuses, UNHCR by registration). Palestine refugees under
+UNRWA's mandate (about 5.6 M) are not in UNHCR's figures and stay in the stocks.
 
 ### Skill share rules
 
@@ -744,6 +824,31 @@ of the matrix's US$ {log["bilat_total_usd"] / 1e9:.1f} bn (the rest sits on pair
 or with an end outside `countries.csv`). The matrix is a modelled estimate (migrant stocks and
 incomes), not reported flows; China's receipts follow the Oct-2019 KNOMAD figure, well above
 today's WDI series.
+
+## `country_years.csv` (one row per economy and year with a WDI figure, sorted by iso3, year)
+
+| column | publisher | dataset / series | year | transformation |
+|---|---|---|---|---|
+| iso3 | World Bank | WDI | - | ISO3, the economies of `countries.csv` |
+| year | - | - | {log["country_years_span"][0]}-{log["country_years_span"][1]} | calendar year |
+| remittances_received_usd | World Bank | WDI `BX.TRF.PWKR.CD.DT` personal remittances, received | year | current USD, rounded to 1e5; blank = not reported |
+| remittances_paid_usd | World Bank | WDI `BM.TRF.PWKR.CD.DT` personal remittances, paid | year | current USD, rounded to 1e5; blank = not reported |
+
+{log["country_years_rows"]} rows. The model calibrates each origin's remittance share to the
+figure of its start year (2019's for a start in 2020, the table's last year).
+
+## `prices.csv` (one row per surveyed corridor of `corridors.csv` and year, sorted)
+
+| column | publisher | dataset / series | year | transformation |
+|---|---|---|---|---|
+| origin, destination | World Bank | Remittance Prices Worldwide | - | ISO3; RPW receiving country = origin, sending = destination |
+| year | - | - | 2011-2020 | calendar year (2020: Q1-Q3) |
+| price_pct | World Bank | RPW `ATCR.CORR` average total cost to send USD 200 | year | percent, mean of the year's quarters, 2 decimals |
+
+Corridors surveyed per year: {", ".join(f"{y} {n}" for y, n in log["prices_per_year"].items())}.
+A run starting in year Y takes the year's price on these corridors (2011's before 2011); the
+other corridors keep `remittance_price_pct` scaled by the median change between 2019 and Y of
+the corridors surveyed in both years.
 """
     (out / "SOURCES.md").write_text(text, encoding="utf-8")
 
@@ -811,7 +916,11 @@ def report(countries: pd.DataFrame, corridors: pd.DataFrame, out: Path, log: Log
     print(f"mean RPW 2019 price over rpw_2019 corridors: "
           f"{rpw['remittance_price_pct'].mean():.2f} % (n={len(rpw)})")
     check_default_coverage(countries, corridors)
-    for name in ("countries.csv", "corridors.csv", "SOURCES.md"):
+    for year in STOCK_YEARS:
+        print(f"stock {year}: {corridors[f'stock_{year}'].sum() / 1e6:.1f} M, of whom "
+              f"refugees and asylum seekers (UNHCR) {log[f'refugees_{year}'] / 1e6:.1f} M")
+    for name in ("countries.csv", "corridors.csv", "country_years.csv", "prices.csv",
+                 "SOURCES.md"):
         print(f"{name}: {(out / name).stat().st_size / 1024:.0f} KiB")
 
 
@@ -824,6 +933,10 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     countries.to_csv(out / "countries.csv", index=False, lineterminator="\n")
     corridors.to_csv(out / "corridors.csv", index=False, lineterminator="\n")
+    build_country_years(paths["wdi_remittances"], countries, log).to_csv(
+        out / "country_years.csv", index=False, lineterminator="\n")
+    build_prices(paths["rpw"], corridors, log).to_csv(
+        out / "prices.csv", index=False, lineterminator="\n")
     write_sources(out, log)
     report(countries, corridors, out, log)
     return 0

@@ -10,7 +10,16 @@ Presets:
 - `global`: every country and corridor with a UN DESA 2020 stock;
 - a file path (`world=custom world.path=FILE`): a user's corridor table, see `model.world.custom`.
 
-Stocks at the start year are interpolated linearly between the UN DESA 2015 and 2020 estimates.
+Start years 2010-2020. The stock at the start year is interpolated linearly between the UN DESA
+estimates (2010, 2015, 2020) around it, and the corridor's trend is the change over those five
+years (`trend="within"`, the default); `trend="before"` uses only estimates up to the start
+year (the five years before the last estimate at or before it, extrapolated to the start), which
+is what a forecast made at the start could know. `migrants="economic"` takes the UNHCR refugees,
+asylum seekers and other people in need of international protection out of every stock, so that
+flight is not read as a response to wages (the calibration fits on these stocks).
+Remittances received by country are the WDI figure of the start year (2019 for 2020, the last
+in the table); remittance prices are RPW's of the start year (2011's before 2011), see
+`start_prices`.
 """
 
 from __future__ import annotations
@@ -28,8 +37,19 @@ COUNTRY_COLUMNS = ["iso3", "name", "region", "income_group", "population", "gdp_
                    "gdp_per_capita_usd", "wage_low_usd_month", "wage_high_usd_month",
                    "unemployment_pct", "remittances_received_usd_2019",
                    "remittances_paid_usd_2019", "lat", "lon", "in_default"]
-CORRIDOR_COLUMNS = ["origin", "destination", "stock_2015", "stock_2020", "high_skill_share",
-                    "remittance_price_pct", "distance_km", "remittances_usd_2018"]
+CORRIDOR_COLUMNS = ["origin", "destination", "stock_2005", "stock_2010", "stock_2015",
+                    "stock_2020", "refugees_2005", "refugees_2010", "refugees_2015",
+                    "refugees_2020", "high_skill_share", "remittance_price_pct", "distance_km",
+                    "remittances_usd_2018"]
+# UN DESA estimate years in corridors.csv; a run starts between the second and the last.
+STOCK_YEARS = (2005, 2010, 2015, 2020)
+START_YEARS = (2010, 2020)
+TRENDS = ("within", "before")
+MIGRANTS = ("all", "economic")
+# The last year of WDI remittances in country_years.csv, and RPW's first and last years.
+LAST_REMITTANCE_YEAR = 2019
+PRICE_YEARS = (2011, 2020)
+PRICE_REFERENCE_YEAR = 2019  # the year of corridors.csv's remittance_price_pct
 
 
 @dataclass
@@ -62,6 +82,20 @@ def shipped_corridors() -> pd.DataFrame:
 
 
 @cache
+def country_years() -> pd.DataFrame:
+    """WDI remittances received and paid per country and year (`country_years.csv`)."""
+    return _read(DATA_DIR / "country_years.csv",
+                 ["iso3", "year", "remittances_received_usd", "remittances_paid_usd"])
+
+
+@cache
+def corridor_prices() -> pd.DataFrame:
+    """RPW yearly mean price per surveyed corridor (`prices.csv`: origin, destination, year,
+    price_pct)."""
+    return _read(DATA_DIR / "prices.csv", ["origin", "destination", "year", "price_pct"])
+
+
+@cache
 def overqualification() -> pd.DataFrame:
     """Published over-qualification rates of employed tertiary-educated immigrants by
     destination (`overqualification.csv`: iso3, foreign_born_rate, native_born_rate, year,
@@ -84,8 +118,68 @@ def interpolate_stock(s2015: np.ndarray, s2020: np.ndarray, year: int) -> np.nda
     return (1.0 - w) * s2015 + w * s2020
 
 
-def load_world(name: str, path: str | None, start_year: int) -> World:
-    """Build the world of a run. `name` is default, global or custom (then `path` is read)."""
+def corridor_stocks(corridors: pd.DataFrame, migrants: str = "all") -> dict[int, np.ndarray]:
+    """The UN DESA estimate of each year in STOCK_YEARS per corridor; with
+    `migrants="economic"`, net of UNHCR's refugees, asylum seekers and other people in need of
+    international protection (floored at zero: UNHCR's end-year counts averaged to mid-year
+    can exceed a small UN DESA stock)."""
+    out = {}
+    for year in STOCK_YEARS:
+        stock = corridors[f"stock_{year}"].to_numpy(float)
+        if migrants == "economic":
+            stock = np.maximum(stock - corridors[f"refugees_{year}"].to_numpy(float), 0.0)
+        out[year] = stock
+    return out
+
+
+def start_stock_and_trend(stocks: dict[int, np.ndarray], year: int,
+                          trend: str = "within") -> tuple[np.ndarray, np.ndarray]:
+    """(stock at the start year, trend in people a year) per corridor.
+
+    "within": interpolated between the estimates around the start year, with their change as
+    the trend (2015-2020 for a start in 2015-2020); "before": the trend of the five years up to
+    the last estimate at or before the start, extrapolated from that estimate to the start."""
+    if trend == "within":
+        lo = max(y for y in STOCK_YEARS[1:-1] if y <= year)
+        hi = lo + 5
+        per_year = (stocks[hi] - stocks[lo]) / 5.0
+        w = (year - lo) / 5.0
+        return (1.0 - w) * stocks[lo] + w * stocks[hi], per_year
+    lo = max(y for y in STOCK_YEARS[1:] if y <= year)
+    per_year = (stocks[lo] - stocks[lo - 5]) / 5.0
+    return np.maximum(stocks[lo] + per_year * (year - lo), 0.0), per_year
+
+
+def start_remittances(countries: pd.DataFrame, year: int) -> pd.Series:
+    """WDI remittances received by each country in the start year (the last year in the table
+    for later starts); NaN where not reported."""
+    rows = country_years()
+    rows = rows[rows["year"] == min(year, LAST_REMITTANCE_YEAR)]
+    return countries["iso3"].map(rows.set_index("iso3")["remittances_received_usd"])
+
+
+def start_prices(corridors: pd.DataFrame, year: int) -> np.ndarray:
+    """Remittance prices at the start year: RPW's mean of that year on the corridors it
+    surveyed (2011's before 2011, RPW's first year); the others keep the shipped price (2019 or
+    the nearest year, see SOURCES.md) scaled by the median change of the surveyed corridors
+    between 2019 and that year."""
+    y = int(np.clip(year, *PRICE_YEARS))
+    shipped = corridors["remittance_price_pct"].to_numpy(float)
+    if y == PRICE_REFERENCE_YEAR:
+        return shipped
+    prices = corridor_prices().set_index(["origin", "destination", "year"])["price_pct"]
+    both = prices.unstack("year")[[y, PRICE_REFERENCE_YEAR]].dropna()
+    scale = float(np.median(both[y] / both[PRICE_REFERENCE_YEAR])) if len(both) else 1.0
+    idx = pd.MultiIndex.from_arrays([corridors["origin"], corridors["destination"],
+                                     np.full(len(corridors), y)])
+    surveyed = prices.reindex(idx).to_numpy(float)
+    return np.where(np.isfinite(surveyed), surveyed, shipped * scale)
+
+
+def load_world(name: str, path: str | None, start_year: int, trend: str = "within",
+               migrants: str = "all") -> World:
+    """Build the world of a run. `name` is default, global or custom (then `path` is read);
+    `trend` and `migrants` as in the module docstring (shipped worlds only)."""
     countries = shipped_countries()
     corridors = shipped_corridors()
     if name == "default":
@@ -95,13 +189,17 @@ def load_world(name: str, path: str | None, start_year: int) -> World:
         corridors = _custom_corridors(path, countries, corridors)
     corridors = corridors.copy()
     if name != "custom":
-        corridors["stock"] = interpolate_stock(corridors["stock_2015"].to_numpy(float),
-                                               corridors["stock_2020"].to_numpy(float),
-                                               start_year)
-        corridors["trend_per_year"] = (corridors["stock_2020"] - corridors["stock_2015"]) / 5.0
+        stock, per_year = start_stock_and_trend(corridor_stocks(corridors, migrants),
+                                                start_year, trend)
+        corridors["stock"] = stock
+        corridors["trend_per_year"] = per_year
+        corridors["remittance_price_pct"] = start_prices(corridors, start_year)
     corridors = corridors[corridors["stock"] > 0]
     used = pd.unique(pd.concat([corridors["origin"], corridors["destination"]]))
     countries = countries[countries["iso3"].isin(used)].sort_values("iso3").reset_index(drop=True)
+    countries["remittances_received_usd"] = (
+        countries["remittances_received_usd_2019"] if name == "custom"
+        else start_remittances(countries, start_year))
     rates = overqualification().set_index("iso3")["foreign_born_rate"]
     countries["overqualification_rate"] = countries["iso3"].map(rates)  # NaN: not published
     index = pd.Series(np.arange(len(countries)), index=countries["iso3"])
@@ -120,7 +218,8 @@ def _custom_corridors(path: str | None, countries: pd.DataFrame,
     from model.world.custom import read_corridor_file
 
     user = read_corridor_file(path, countries)
-    merged = user.merge(shipped.drop(columns=["stock_2015", "stock_2020"]),
+    merged = user.merge(shipped.drop(columns=[f"{c}_{y}" for c in ("stock", "refugees")
+                                              for y in STOCK_YEARS]),
                         on=["origin", "destination"], how="left", suffixes=("", "_shipped"))
     for col in ("high_skill_share", "remittance_price_pct", "distance_km"):
         if f"{col}_shipped" in merged:
@@ -128,7 +227,8 @@ def _custom_corridors(path: str | None, countries: pd.DataFrame,
         # Pairs the shipped tables do not know get the median of the shipped corridors.
         merged[col] = merged[col].fillna(float(shipped[col].median()))
     merged["remittances_usd_2018"] = merged["remittances_usd_2018"].fillna(0.0)
-    merged["stock_2015"] = merged["stock"]
-    merged["stock_2020"] = merged["stock"]
+    for year in STOCK_YEARS:
+        merged[f"stock_{year}"] = merged["stock"]
+        merged[f"refugees_{year}"] = 0.0
     merged["trend_per_year"] = 0.0
     return merged
