@@ -59,6 +59,19 @@ class WorldConfig:
 
 
 @dataclass
+class SampleConfig:
+    """A design point of a sample file (`python -m model.sensitivity sample`), applied by
+    `model.runner.to_config` before validation: a sweep over `sample.row` runs a whole design
+    on one composed template. Not a model keyword: a row is only a set of other settings."""
+
+    file: str | None = param(None, "file path", label="sample file of design points",
+                             source="a CSV written by python -m model.sensitivity sample: a "
+                             "'row' column and one column per dotted config key")
+    row: int | None = param(None, "", 0, None, label="design point to run (the file's 'row')",
+                            source="e.g. sample.row='range(0,630)' in a multirun")
+
+
+@dataclass
 class MigrationConfig:
     """The whole configuration of one run (Hydra's primary config schema)."""
 
@@ -96,6 +109,7 @@ class MigrationConfig:
     remittances: RemittanceConfig = field(default_factory=RemittanceConfig)
     returns: ReturnConfig = field(default_factory=ReturnConfig)
     emigration: EmigrationConfig = field(default_factory=EmigrationConfig)
+    sample: SampleConfig = field(default_factory=SampleConfig)  # handled apart, like world
 
 
 @dataclass
@@ -114,7 +128,8 @@ class MigrationSchema(MigrationConfig):
     shocks: _ShocksSchema = field(default_factory=_ShocksSchema)
 
 
-# Groups whose fields are flattened into MigrationModel keywords (world is handled apart).
+# Groups whose fields are flattened into MigrationModel keywords (world is handled apart;
+# sample is read by model.runner.to_config and is no keyword).
 GROUPS = tuple(dict.fromkeys(cls.config_key for cls in PROCESSES if cls.config_class))
 TOP_LEVEL = ("seed", "start_year", "end_year", "steps_per_year", "people_per_agent",
              "min_agents_per_corridor", "progress",

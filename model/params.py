@@ -9,18 +9,45 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import field
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+# The calibration's result (`python -m model.calibration export`): the fitted values of the
+# settings declared with `param(..., fit=KEY)` are their defaults.
+FITTED_FILE = Path(__file__).resolve().with_name("fitted.yaml")
 
 
 class ConfigError(ValueError):
     """A configuration value is unknown, of the wrong type or out of its allowed range."""
 
 
+@cache
+def fitted_values(path: Path = FITTED_FILE) -> dict[str, float]:
+    """The fitted values of `model/fitted.yaml` (dotted key -> value); none without the file."""
+    import yaml
+
+    if not path.exists():
+        return {}
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")).get("values") or {})
+
+
 def param(default: Any, unit: str, lo: float | None = None, hi: float | None = None,
-          source: str = "", label: str = ""):
+          source: str = "", label: str = "", fit: str | None = None):
     """A config field that carries its unit, allowed range and source as metadata (a list
-    default is copied for each instance)."""
+    default is copied for each instance).
+
+    `fit`: the setting's dotted key when the calibration fits it; its default is then the
+    fitted value of `model/fitted.yaml` where there is one, and `default` is kept as the prior
+    (the literature's value or an assumption, where the calibration starts from)."""
     meta = {"unit": unit, "lo": lo, "hi": hi, "source": source, "label": label}
+    if fit is not None:
+        meta.update(fit=fit, prior=default)
+        values = fitted_values()
+        if fit in values:
+            default = type(default)(values[fit])
+            meta["source"] = (f"fitted by python -m model.calibration (model/fitted.yaml); "
+                              f"prior {meta['prior']}: {source}")
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata=meta)
     return field(default=default, metadata=meta)

@@ -49,7 +49,7 @@ def unknown_keys(node, schema: type, prefix: str = "") -> list[str]:
 def to_config(cfg: DictConfig | MigrationConfig) -> MigrationConfig:
     """A validated MigrationConfig from a composed Hydra config (or one already built)."""
     if isinstance(cfg, MigrationConfig):
-        return validate(cfg)
+        return _sampled(cfg, validate)
     extra = unknown_keys(cfg, MigrationSchema)
     if extra:
         raise ConfigError(f"unknown setting(s) {', '.join(extra)}; see model/config.py or the "
@@ -58,7 +58,17 @@ def to_config(cfg: DictConfig | MigrationConfig) -> MigrationConfig:
     if not OmegaConf.is_missing(cfg, "world") and OmegaConf.get_type(cfg) is not MigrationSchema:
         # A plain DictConfig (e.g. loaded from a run's config.yaml): type it by merging.
         node = OmegaConf.merge(OmegaConf.structured(MigrationSchema), cfg)
-    return from_schema(OmegaConf.to_object(node))
+    return _sampled(OmegaConf.to_object(node), from_schema)
+
+
+def _sampled(cfg, finish):
+    """`finish(cfg)` (the validation), after the values of the design point `sample.row` of
+    `sample.file` have been applied (`model.sensitivity.apply_sample`: read once per process)."""
+    if cfg.sample.file is None and cfg.sample.row is None:
+        return finish(cfg)
+    from model.sensitivity import apply_sample
+
+    return apply_sample(cfg, finish)
 
 
 def build_model(cfg: DictConfig | MigrationConfig) -> MigrationModel:

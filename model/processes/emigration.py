@@ -60,20 +60,22 @@ class EmigrationConfig:
         0.6, "utility per log point", 0.0, 5.0,
         label="weight of log expected earnings gain in the destination choice",
         source="Ortega and Peri (2013) Migration Studies 1(1): elasticity of bilateral flows "
-               "to destination income around 0.6-0.7")
+               "to destination income around 0.6-0.7", fit="emigration.income_elasticity")
     cost_sensitivity: float = param(
         0.5, "utility per year of home earnings", 0.0, 10.0,
         label="weight of log(1 + migration cost in years of home earnings) in the choice",
-        source="assumption; corridor constants are calibrated so it only shapes responses")
+        source="assumption; corridor constants are calibrated so it only shapes responses",
+        fit="emigration.cost_sensitivity")
     network_elasticity: float = param(
         0.4, "utility per log point", 0.0, 2.0,
         label="weight of log diaspora size (relative to start) in the choice",
         source="Beine, Docquier and Ozden (2011) JDE 95(1): diaspora elasticities of "
-               "bilateral migration of roughly 0.3-0.5")
+               "bilateral migration of roughly 0.3-0.5", fit="emigration.network_elasticity")
     trend_half_life_years: float = param(
         5.0, "years", 0.1, 1000.0, label="half-life of the 2015-2020 corridor trends",
         source="assumption: bilateral surges fade (e.g. Venezuela-Colombia grew 50-fold in "
-               "2015-2020, UN DESA); 1000 keeps the trend for ever")
+               "2015-2020, UN DESA); 1000 keeps the trend for ever",
+               fit="emigration.trend_half_life_years")
     recruitment_cost_months_low: float = param(
         4.0, "months of destination earnings", 0.0, 36.0,
         label="worker-paid recruitment cost, low-skilled",
@@ -98,12 +100,14 @@ class EmigrationConfig:
         0.2, "probability", 0.0, 0.99, label="chance that an irregular entry attempt is stopped",
         source="assumption to be fitted: US DHS (2017) 'Efforts by DHS to Estimate Southwest "
                "Border Security' puts the interdiction rate of attempts at 55-80%, but most "
-               "stopped migrants try again, so the chance that a migrant fails for good is lower")
+               "stopped migrants try again, so the chance that a migrant fails for good is lower",
+               fit="emigration.detection_probability")
     channel_nesting: float = param(
         0.5, "dissimilarity", 0.05, 1.0,
         label="nesting of a corridor's regular and irregular channels (1: no nesting)",
         source="to be fitted (no published estimate of channel substitution; 0.5 makes a "
-               "cheaper regular channel draw mostly on the corridor's irregular entrants)")
+               "cheaper regular channel draw mostly on the corridor's irregular entrants)",
+               fit="emigration.channel_nesting")
     removal_rate: float = param(
         0.02, "per year", 0.0, 1.0, label="hazard that an irregular migrant abroad is removed",
         source="US DHS Yearbook of Immigration Statistics 2019 (Table 39): about 360 thousand "

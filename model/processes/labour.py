@@ -46,7 +46,8 @@ class LabourConfig:
     job_loss_rate: float = param(
         0.16, "per year", 0.0, 2.0, label="job-loss hazard of employed migrants",
         source="assumption in the range of OECD employment-to-unemployment flows "
-               "(Elsby, Hobijn and Sahin 2013, REStat 95(2): 1-5% a quarter)")
+               "(Elsby, Hobijn and Sahin 2013, REStat 95(2): 1-5% a quarter)",
+               fit="labour.job_loss_rate")
     migrant_unemployment_ratio: float = param(
         1.4, "ratio", 0.5, 5.0, label="migrant / native unemployment rate",
         source="OECD/EU (2018) Settling In: foreign-born unemployment about 1.4x native-born "

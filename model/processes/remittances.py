@@ -73,7 +73,7 @@ class RemittanceConfig:
     price_sensitivity: float = param(
         0.15, "per percentage point", 0.0, 2.0, label="logit slope of channel choice on price",
         source="assumption consistent with Freund and Spatafora (2008): a 1 pp higher cost "
-               "lowers recorded remittances by a few percent")
+               "lowers recorded remittances by a few percent", fit="remittances.price_sensitivity")
     informal_price_pct: float = param(
         3.0, "% of amount", 0.0, 30.0, label="cost of informal channels (hawala, couriers)",
         source="assumption (World Bank 2006, Global Economic Prospects ch. 4: informal "

@@ -42,13 +42,15 @@ class ReturnConfig:
     return_rate_settled: float = param(
         0.02, "per year", 0.0, 1.0, label="return hazard of long-settled migrants",
         source="Dustmann and Gorlach (2016) JEL 54(1) and OECD (2008) International Migration "
-               "Outlook: 20-50% of new immigrants leave within five years, far fewer later")
+               "Outlook: 20-50% of new immigrants leave within five years, far fewer later",
+               fit="returns.return_rate_settled")
     return_rate_new: float = param(
         0.10, "per year", 0.0, 2.0, label="extra return hazard of recent arrivals",
-        source="as above: with the decay below, 29% of an arrival cohort leaves within 5 years")
+        source="as above: with the decay below, 29% of an arrival cohort leaves within 5 years",
+        fit="returns.return_rate_new")
     return_decay_years: float = param(
         3.0, "years", 0.1, 50.0, label="time over which the extra hazard of newcomers fades",
-        source="assumption fitted to the five-year figure above")
+        source="assumption fitted to the five-year figure above", fit="returns.return_decay_years")
     unemployed_return_multiplier: float = param(
         2.0, "ratio", 1.0, 20.0, label="return hazard of the unemployed / employed",
         source="Bijwaard, Schluter and Wahba (2014) REStat 96(3): unemployment spells raise "

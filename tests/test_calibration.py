@@ -1,0 +1,155 @@
+"""The calibration and the out-of-sample validation: metrics on hand-made cases, the fitted
+defaults, and the calibration command end to end on a small world with few trials."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import yaml
+
+from model.calibration import (
+    FIT_RANGES,
+    Simulated,
+    Window,
+    ard,
+    check_ranges,
+    fitted_fields,
+    naive_scores,
+    priors,
+    scores,
+)
+from model.params import FITTED_FILE, default_of, fitted_values
+from tests.conftest import ROOT
+
+
+def _window(start, end, remittances=None) -> Window:
+    k = len(start)
+    return Window(start=2010, end=2015, stock_start=np.asarray(start, float),
+                  stock_end=np.asarray(end, float),
+                  remittances=np.asarray(remittances if remittances is not None
+                                         else np.ones((1, 5)), float),
+                  origin_region=np.array(["A"] * k), destination_region=np.array(["B"] * k),
+                  countries=np.array(["X"]), corridors=np.array([f"c{i}" for i in range(k)]))
+
+
+def test_ard_is_the_sum_of_absolute_errors_over_the_sum_of_observations():
+    assert ard([1.0, 2.0, 3.0], [2.0, 2.0, 2.0]) == pytest.approx(2.0 / 6.0)
+    # Missing observations are left out of both sums.
+    assert ard([1.0, 100.0], [2.0, np.nan]) == pytest.approx(0.5)
+    # A scale of its own (the observed change) for changes.
+    assert ard([3.0], [1.0], scale=[-4.0]) == pytest.approx(0.5)
+    assert np.isnan(ard([1.0], [0.0]))
+
+
+def test_the_scores_of_a_forecast_and_the_naive_ones_by_hand():
+    # Two corridors: 100 -> 150 (+50) and 200 -> 180 (-20); 2005 stocks 50 and 220.
+    obs = _window([100, 200], [150, 180], remittances=[[11.0, 12.0, 13.0, 14.0, 15.0]])
+    sim = Simulated(np.array([140.0, 190.0]), np.array([[10.0, 12.0, 14.0, 16.0, 18.0]]))
+    s = scores(sim, obs)
+    # Changes: sim +40 and -10 against +50 and -20: (10 + 10) / 70.
+    assert s["ard_change"] == pytest.approx(20.0 / 70.0)
+    assert s["ard_stock"] == pytest.approx(20.0 / 330.0)
+    assert s["ard_remit"] == pytest.approx((1 + 0 + 1 + 2 + 3) / 65.0)
+    naive = naive_scores(obs, start_year_remittances=np.array([10.0]),
+                         earlier_remittances=np.array([5.0]), earlier_stock=np.array([50.0, 220.0]))
+    assert naive["unchanged"]["ard_change"] == pytest.approx(1.0)  # no change, by definition
+    assert naive["unchanged"]["ard_remit"] == pytest.approx((1 + 2 + 3 + 4 + 5) / 65.0)
+    # The trend: +50 and -20 a five years, continued: exactly the observed 2015 stocks.
+    assert naive["trend"]["ard_change"] == pytest.approx(0.0)
+    # Remittances 10 + 1 a year: 11..15, exactly the observed ones.
+    assert naive["trend"]["ard_remit"] == pytest.approx(0.0)
+
+
+def test_the_retention_penalty_by_hand():
+    from model.calibration import penalty, retention
+
+    # No returns: everyone stays; 5 x (1.0 - 0.8) = 1.0.
+    none = {"returns.return_rate_settled": 0.0, "returns.return_rate_new": 0.0,
+            "returns.return_decay_years": 3.0}
+    assert retention(none) == pytest.approx(1.0)
+    assert penalty(none) == pytest.approx(1.0)
+    # A constant hazard of 0.1 a year: exp(-0.5) = 0.607 stays, inside 50-80%.
+    flat = {**none, "returns.return_rate_settled": 0.1}
+    assert retention(flat) == pytest.approx(np.exp(-0.5))
+    assert penalty(flat) == 0.0
+    # Newcomers' extra hazard 0.2 fading over 2 years: 0.2 x 2 x (1 - exp(-2.5)) more.
+    new = {**none, "returns.return_rate_new": 0.2, "returns.return_decay_years": 2.0}
+    assert retention(new) == pytest.approx(np.exp(-0.4 * (1 - np.exp(-2.5))))
+
+
+def test_every_fitted_setting_has_a_search_range_inside_its_declared_range():
+    check_ranges()
+    assert len(FIT_RANGES) >= 10
+    groups = {key.split(".")[0] for key in FIT_RANGES}
+    assert groups == {"emigration", "remittances", "returns", "labour"}
+
+
+def test_the_defaults_are_the_fitted_values_and_the_priors_are_kept():
+    values = fitted_values(FITTED_FILE)
+    fields = fitted_fields()
+    for key, f in fields.items():
+        if key in values:
+            assert default_of(f) == pytest.approx(values[key]), key
+            assert "fitted by python -m model.calibration" in f.metadata["source"]
+        else:
+            assert default_of(f) == f.metadata["prior"]
+    assert priors()["emigration.income_elasticity"] == 0.6  # Ortega and Peri (2013)
+
+
+def test_a_fitted_file_of_our_own_gives_its_values(tmp_path):
+    path = tmp_path / "fitted.yaml"
+    path.write_text(yaml.safe_dump({"values": {"emigration.income_elasticity": 0.9}}))
+    assert fitted_values(path) == {"emigration.income_elasticity": 0.9}
+    assert fitted_values(tmp_path / "none.yaml") == {}
+
+
+@pytest.mark.slow
+def test_the_calibration_command_fits_resumes_and_exports(tmp_path):
+    """Three trials on the default world at 50,000 people per agent, resumed to four by a
+    second process on the same SQLite study, then exported."""
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    common = ["--storage", storage, "--study", "t", "--world", "default",
+              "--people-per-agent", "50000"]
+
+    def command(*args):
+        return subprocess.run([sys.executable, "-m", "model.calibration", *args, *common],
+                              cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+    first = command("fit", "--trials", "3", "--seeds", "1", "--sampler-seed", "0")
+    assert first.returncode == 0, first.stderr
+    assert "3 trials" in first.stdout
+    second = command("fit", "--trials", "4", "--seeds", "1")
+    assert second.returncode == 0, second.stderr
+    assert "4 trials" in second.stdout
+
+    import optuna
+
+    study = optuna.load_study(study_name="t", storage=storage)
+    assert len(study.trials) == 4
+    # The first trial is the priors (clipped to the search ranges).
+    first_trial = study.trials[0]
+    for key, value in priors().items():
+        low, high, _ = FIT_RANGES[key]
+        assert first_trial.params[key] == pytest.approx(np.clip(value, low, high))
+    for t in study.trials:
+        assert t.value == pytest.approx(t.user_attrs["ard_change"] + t.user_attrs["ard_remit"]
+                                        + t.user_attrs["penalty"])
+
+    out = tmp_path / "fitted.yaml"
+    done = command("export", "--seeds", "1,2", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    doc = yaml.safe_load(out.read_text())
+    best = min(study.trials, key=lambda t: t.value)
+    assert doc["values"] == {k: pytest.approx(best.params[k], abs=1e-6) for k in FIT_RANGES}
+    assert doc["loss"]["seeds"] == [1, 2]
+    assert doc["study"]["trials"] == 4
+    for key, spread in doc["spread"].items():
+        assert spread["min"] <= spread["best"] <= spread["max"]
+    assert doc["loss"]["naive_unchanged"]["ard_change"] == pytest.approx(1.0)
+    # An existing fitted file is never overwritten without --overwrite.
+    again = command("export", "--seeds", "1", "--out", str(out))
+    assert again.returncode != 0 and "--overwrite" in again.stderr
+    assert yaml.safe_load(out.read_text()) == doc
