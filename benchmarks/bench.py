@@ -103,7 +103,8 @@ def case_sweep(jobs: int, root: Path = ROOT, batch_size: int | None = SWEEP_BATC
         start = time.perf_counter()
         subprocess.run([sys.executable, "run.py", "-m", "hydra/launcher=joblib",
                         f"hydra.launcher.n_jobs={workers}", *batch, f"seed=range(1,{jobs + 1})",
-                        "figures=false", "progress=false", f"hydra.sweep.dir={out}"],
+                        "figures=false", "tables=none", "progress=false",
+                        f"hydra.sweep.dir={out}"],
                        cwd=root, check=True, capture_output=True)
         wall = time.perf_counter() - start
         timings = [json.loads(p.read_text()) for p in out.glob("*/timing.json")]

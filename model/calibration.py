@@ -36,9 +36,10 @@ change; `ard_stock`, the same errors over the 2015 stocks, is reported beside.
 
 The study is Optuna's TPE sampler on a resumable study in SQLite, which several processes can
 share (start the same command several times; on a cluster, point `--storage` at a database
-server, see the README). `export` writes `model/fitted.yaml`: the best values, the data vintage,
-the loss and fit statistics re-evaluated on more seeds, and the spread of the values over the
-best trials.
+server, see the README). `export` writes `model/fitted.yaml`: the best values found, which of
+them the data identify (`identification`: a setting whose prior does as well, within twice the
+standard error over seeds, keeps its prior as default), the data vintage, the loss and fit
+statistics re-evaluated on more seeds, and the spread of the values over the best trials.
 """
 
 from __future__ import annotations
@@ -232,10 +233,10 @@ def loss(values: dict[str, float], seeds: list[int], settings: dict | None = Non
     per_seed = [scores(simulate(values, s, settings=settings), obs) for s in seeds]
     mean = {k: float(np.mean([p[k] for p in per_seed])) for k in per_seed[0]}
     extra = penalty(values)
+    each = [p["ard_change"] + p["ard_remit"] + extra for p in per_seed]
     return {"loss": mean["ard_change"] + mean["ard_remit"] + extra, **mean, "penalty": extra,
-            "retention_5y": retention(values),
-            "loss_sd_over_seeds": float(np.std([p["ard_change"] + p["ard_remit"]
-                                                for p in per_seed]))}
+            "retention_5y": retention(values), "loss_sd_over_seeds": float(np.std(each)),
+            "loss_per_seed": each}
 
 
 def naive_scores(obs: Window, start_year_remittances: np.ndarray,
@@ -322,7 +323,11 @@ def export(study, seeds: list[int], path: Path = FITTED_FILE, settings: dict | N
     if path.exists() and not overwrite:
         raise ConfigError(f"{path} exists; pass --overwrite to replace the fitted defaults")
     best = best_trials(study)
-    values = {k: float(best[0].params[k]) for k in FIT_RANGES}
+    found = {k: float(best[0].params[k]) for k in FIT_RANGES}
+    profile = identification(found, seeds, settings)
+    # Only what the data pin down replaces its prior: a setting whose prior value does as well
+    # (within twice the standard error of the paired difference over seeds) keeps the prior.
+    values = {k: (found[k] if profile[k]["identified"] else priors()[k]) for k in FIT_RANGES}
     fitted = loss(values, seeds, settings)
     prior = loss(priors(), seeds, settings)
     world = {**FIT_SETTINGS, **(settings or {})}["world"]
@@ -367,14 +372,36 @@ def export(study, seeds: list[int], path: Path = FITTED_FILE, settings: dict | N
                   "best_trials_for_spread": len(best), "seeds_per_trial":
                   study.user_attrs.get("seeds")},
         "spread": spread,
-        "values": {k: round(v, 6) for k, v in values.items()},
+        "identification": profile,
+        "found": {k: round(v, 6) for k, v in found.items()},
+        # The defaults (model.params.param(fit=KEY)): the identified values only.
+        "values": {k: round(found[k], 6) for k in FIT_RANGES if profile[k]["identified"]},
     }
     path.write_text(yaml.safe_dump(doc, sort_keys=False, width=100), encoding="utf-8")
     return doc
 
 
+def identification(found: dict[str, float], seeds: list[int],
+                   settings: dict | None = None) -> dict[str, dict]:
+    """For each fitted setting, the loss with it at its prior (the others at the values found)
+    minus the loss at the values found, paired by seed: identified when the prior is worse by
+    more than twice the standard error of that difference."""
+    base = loss(found, seeds, settings)["loss_per_seed"]
+    prior = priors()
+    out = {}
+    for key, (low, high, _) in FIT_RANGES.items():
+        alt = loss({**found, key: float(np.clip(prior[key], low, high))}, seeds,
+                   settings)["loss_per_seed"]
+        diff = np.asarray(alt) - np.asarray(base)
+        se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
+        out[key] = {"prior": prior[key], "loss_change_at_prior": round(float(diff.mean()), 5),
+                    "standard_error": round(se, 5),
+                    "identified": bool(diff.mean() > 2.0 * se and diff.mean() > 0)}
+    return out
+
+
 def _rounded(d: dict) -> dict:
-    return {k: round(float(v), 5) for k, v in d.items()}
+    return {k: round(float(v), 5) for k, v in d.items() if not isinstance(v, list)}
 
 
 def _seeds(text: str) -> list[int]:

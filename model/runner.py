@@ -102,8 +102,9 @@ def describe(cfg: DictConfig | MigrationConfig) -> str:
         f"  world      {where}: {len(countries.iso3)} countries, {len(corridors.o)} corridors, "
         f"{stock.sum():,.0f} people abroad",
         f"  agents     {agents:,} migrant agents at the start ({mcfg.people_per_agent:g} "
-        f"{'person' if mcfg.people_per_agent == 1 else 'people'} each; returnees followed at "
-        "home come on top)",
+        f"{'person' if mcfg.people_per_agent == 1 else 'people'} each, fewer where a corridor "
+        f"needs {mcfg.min_agents_per_corridor} at least; returnees followed at home come on "
+        "top)",
         f"  steps      {steps} ({mcfg.start_year} to the end of {mcfg.end_year}, "
         f"{mcfg.steps_per_year} a year), seed {mcfg.seed}",
         f"  policies   {policies or 'none'}",

@@ -320,7 +320,8 @@ def sweep_command(out: Path, rows: int, seeds: list[int], policies: list[str],
     if policies:
         args.append("policies=" + ",".join(["[]", *(f"[{p}]" for p in policies)]))
     keys = {o.split("=", 1)[0] for o in overrides}
-    defaults = {"people_per_agent": "5000", "figures": "false", "progress": "false"}
+    defaults = {"people_per_agent": "5000", "figures": "false", "tables": "none",
+                "progress": "false"}
     args += [f"{k}={v}" for k, v in defaults.items() if k not in keys] + list(overrides)
     args += [f"hydra.sweep.dir={out.resolve() / ('noise' if noise_seeds else 'runs')}",
              "hydra/launcher=joblib", "hydra.launcher.batch_size=4"]

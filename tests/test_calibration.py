@@ -143,7 +143,14 @@ def test_the_calibration_command_fits_resumes_and_exports(tmp_path):
     assert done.returncode == 0, done.stderr
     doc = yaml.safe_load(out.read_text())
     best = min(study.trials, key=lambda t: t.value)
-    assert doc["values"] == {k: pytest.approx(best.params[k], abs=1e-6) for k in FIT_RANGES}
+    assert doc["found"] == {k: pytest.approx(best.params[k], abs=1e-6) for k in FIT_RANGES}
+    # The defaults are the identified values; the others keep their priors.
+    ident = doc["identification"]
+    assert set(ident) == set(FIT_RANGES)
+    assert doc["values"] == {k: doc["found"][k] for k in FIT_RANGES if ident[k]["identified"]}
+    for key, row in ident.items():
+        assert row["identified"] == (row["loss_change_at_prior"] > 2 * row["standard_error"]
+                                     and row["loss_change_at_prior"] > 0)
     assert doc["loss"]["seeds"] == [1, 2]
     assert doc["study"]["trials"] == 4
     for key, spread in doc["spread"].items():
@@ -153,3 +160,33 @@ def test_the_calibration_command_fits_resumes_and_exports(tmp_path):
     again = command("export", "--seeds", "1", "--out", str(out))
     assert again.returncode != 0 and "--overwrite" in again.stderr
     assert yaml.safe_load(out.read_text()) == doc
+
+
+def test_the_validation_tables_by_hand():
+    """Three corridors, two regions: the headline ARDs, the 100 largest (all three here) and
+    the breakdown by region and by size, against numbers computed by hand."""
+    from model.validation import breakdown, metrics
+
+    obs = _window([100.0, 2000.0, 50_000.0], [150.0, 1800.0, 60_000.0],
+                  remittances=[[10.0, 10.0, 10.0, 10.0]])
+    obs.destination_region = np.array(["A", "A", "B"])
+    f = {"obs": obs,
+         "model": Simulated(np.array([140.0, 1900.0, 58_000.0]), np.full((1, 4), 11.0)),
+         "unchanged": Simulated(obs.stock_start.copy(), np.full((1, 4), 10.0)),
+         "trend": Simulated(np.array([200.0, 1600.0, 70_000.0]), np.full((1, 4), 12.0))}
+    head = metrics(f).set_index("forecast")
+    total = 150.0 + 1800.0 + 60_000.0
+    assert head.at["model", "ard_stock_2020_all"] == pytest.approx((10 + 100 + 2000) / total)
+    assert head.at["model", "ard_stock_2020_top100"] == head.at["model", "ard_stock_2020_all"]
+    # Changes: observed +50, -200, +10,000; model +40, -100, +8,000.
+    assert head.at["model", "ard_change_2015_2020"] == pytest.approx((10 + 100 + 2000) / 10_250)
+    assert head.at["unchanged", "ard_change_2015_2020"] == pytest.approx(1.0)
+    assert head.at["model", "ard_remittances_2016_2019"] == pytest.approx(0.1)
+    assert head.at["trend", "ard_remittances_2016_2019"] == pytest.approx(0.2)
+    region = breakdown(f, "destination_region").set_index("group")
+    assert region.at["A", "corridors"] == 2
+    assert region.at["A", "ard_change_model"] == pytest.approx((10 + 100) / 250)
+    assert region.at["B", "ard_change_trend"] == pytest.approx(1.0)  # +20,000 for +10,000
+    size = breakdown(f, "size").set_index("group")
+    assert list(size.index) == ["<1k", "1k-10k", "10k-100k"]
+    assert size.at["1k-10k", "ard_stock_unchanged"] == pytest.approx(200 / 1800)

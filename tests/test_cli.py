@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -46,6 +47,16 @@ def test_run_folder_holds_the_contract_files(run_dir):
     corridors = pd.read_csv(run_dir / "corridors.csv")
     assert len(corridors) == summary["corridors"]
     assert corridors["stock_end"].sum() == pytest.approx(ts["migrant_stock"].iloc[-1], rel=1e-6)
+    # The analysis tables, written by default as Parquet.
+    series = pd.read_parquet(run_dir / "corridor_timeseries.parquet")
+    assert len(series) == 12 * len(corridors)
+    last = series[series["step"] == 12]
+    assert last["stock"].sum() == pytest.approx(ts["migrant_stock"].iloc[-1], rel=1e-6)
+    roles = pd.read_parquet(run_dir / "country_roles.parquet")
+    assert set(roles["role"]) == {"origin", "destination"}
+    cohorts = pd.read_parquet(run_dir / "cohorts.parquet")
+    assert list(cohorts["arrival_year"]) == [2019, 2020, 2021]
+    assert 0.5 < cohorts["share_abroad_after_1y"].iloc[0] <= 1.0
 
 
 def test_an_earlier_run_folder_is_never_overwritten(run_dir):
@@ -189,7 +200,12 @@ def test_validate_only_prints_what_would_run_and_writes_nothing(tmp_path):
                   "pandemic 2020.25-2020.75", "facility   off"):
         assert words in text, text
     agents = int(text.split("agents")[1].split("migrant")[0].replace(",", ""))
-    assert 79_000 < agents < 80_000  # 158 M people abroad at 2,000 each, rounded up per corridor
+    # 158 M people abroad at 2,000 each, rounded up per corridor, and at least 10 a corridor.
+    from model.world.loader import load_world
+
+    stock = load_world("default", None, 2019).corridors["stock"].to_numpy()
+    assert agents == int(np.maximum(np.ceil(stock / 2000), 10).sum())
+    assert 79_000 < agents < 90_000
     assert not out.exists()
     bad = tmp_path / "eu.csv"
     bad.write_text("origin;destination;stock\nIND;ARE;3.400\n")

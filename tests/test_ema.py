@@ -77,9 +77,12 @@ def test_levers_act_on_base_policies_from_constants():
 # --- parameters and the model object -----------------------------------------------------------
 
 def test_uncertainty_from_config_uses_a_band_around_the_default_clipped_to_the_range():
+    from model.config import flat_defaults
+
     p = uncertainty_from_config("income_elasticity")
     assert isinstance(p, RealParameter)
-    assert (p.lower_bound, p.upper_bound, p.default) == pytest.approx((0.3, 0.9, 0.6))
+    d = flat_defaults()["income_elasticity"]  # the fitted default
+    assert (p.lower_bound, p.upper_bound, p.default) == pytest.approx((0.5 * d, 1.5 * d, d))
     p = uncertainty_from_config("formal_share_initial", 0.5, 2.0)  # 1.4 > hi = 0.99
     assert (p.lower_bound, p.upper_bound) == pytest.approx((0.35, 0.99))
     f = field_meta()["formal_share_initial"][1]

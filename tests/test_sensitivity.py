@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from model.config import ConfigError
+from model.params import default_of
 from model.runner import build_model, to_config
 from model.sensitivity import (
     BASELINE,
@@ -44,7 +45,8 @@ def test_bounds_are_half_to_one_and_a_half_times_the_default_within_the_declared
     assert "labour.job_loss_rate" in params and "seed" not in params
     assert all(name.split(".")[0] in ("labour", "remittances", "returns", "emigration")
                for name in params)
-    assert bounds_of(params["labour.job_loss_rate"]) == (0.08, 0.24)
+    d = default_of(params["labour.job_loss_rate"])  # the fitted default
+    assert bounds_of(params["labour.job_loss_rate"]) == pytest.approx((0.5 * d, 1.5 * d))
     assert bounds_of(params["remittances.formal_share_initial"]) == (0.35, 0.99)  # declared hi
     assert bounds_of(params["returns.unemployed_return_multiplier"]) == (1.0, 3.0)  # declared lo
     assert bounds_of(params["labour.native_wage_elasticity"]) == (-0.4, 0.4)  # default 0
@@ -241,7 +243,8 @@ def test_morris_gives_the_one_parameter_an_outcome_depends_on_the_largest_mu_sta
     assert (folder / "sensitivity_effects.png").exists()
     mu = indices[indices["index"] == "mu_star"].set_index(["scenario", "outcome", "parameter"])
     stock = mu.loc[(BASELINE, "migrant_stock_end"), "value"]
-    width = 0.24 - 0.08  # the range of job_loss_rate: mu* of a linear effect is slope x range
+    lo, hi = bounds_of(behavioural_parameters()[a])
+    width = hi - lo  # the range of job_loss_rate: mu* of a linear effect is slope x range
     assert stock[a] == pytest.approx(1e6 * width, rel=1e-6)
     assert stock[b] < 1e-6 * stock[a] and stock[c] < 1e-6 * stock[a]
     returns = mu.loc[(BASELINE, "returns_total"), "value"]
@@ -306,7 +309,9 @@ def test_the_seed_noise_floor_is_reported_and_flags_what_lies_within_it(tmp_path
     folder = tmp_path / "m"
     sample("morris", folder, trajectories=6, params=PARAMS)
     a, b, _ = PARAMS
-    # Effect of a: 1000 per unit of job_loss_rate (mu* = 160); of b: 1 per unit (mu* ~ 0.6).
+    # Effect of a: 1000 per unit of job_loss_rate (mu* = 1000 x its range); of b: 1 per unit.
+    lo, hi = bounds_of(behavioural_parameters()[a])
+    mu_a = f"{1000 * (hi - lo):.3g}"
     fake_sweep(folder, lambda x, s, seed: {"returns_total": 1000 * x[a] + x[b]})
     noise = pd.DataFrame({"job": [str(i) for i in range(4)], "status": "ok", "seed": [1, 2, 3, 4],
                           "overrides": [f"seed={i}" for i in range(1, 5)],
@@ -320,7 +325,7 @@ def test_the_seed_noise_floor_is_reported_and_flags_what_lies_within_it(tmp_path
     assert floor == pytest.approx(2 * sd / (np.sqrt(np.pi) * 2 / 3))
     line = next(line for line in lines if "returns_total" in line)
     assert f"(seed noise {floor:.3g})" in line
-    assert f"{a} 160" in line and f"{a} 160 +-0 (within" not in line
+    assert f"{a} {mu_a}" in line and f"{a} {mu_a} +-0 (within" not in line
     assert f"{b} " in line and "(within seed noise)" in line.split(b)[1]
 
 

@@ -119,12 +119,21 @@ def test_every_sweep_overlay_composes(overlay, compose):
 
 
 def test_oat_options_each_move_one_parameter(compose):
+    """Every option of conf/oat/ sets one parameter to half or one and a half times its current
+    default (fitted ones included), and leaves the rest."""
+    from model.config import flatten
     from model.runner import to_config
 
-    base = to_config(compose())
-    low = to_config(compose(["+oat=income_elasticity_low"]))
-    assert low.emigration.income_elasticity == pytest.approx(base.emigration.income_elasticity / 2)
-    assert low.labour == base.labour
+    base = flatten(to_config(compose()))
+    files = sorted((ROOT / "conf" / "oat").glob("*_*.yaml"))
+    assert len(files) == 12
+    for path in files:
+        name, side = path.stem.rsplit("_", 1)
+        moved = flatten(to_config(compose([f"+oat={path.stem}"])))
+        factor = {"low": 0.5, "high": 1.5}[side]
+        assert moved[name] == pytest.approx(factor * base[name], rel=1e-5), path.name
+        assert {k: v for k, v in moved.items() if k != name} == \
+            {k: v for k, v in base.items() if k != name}, path.name
 
 
 @pytest.mark.slow
