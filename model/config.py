@@ -81,7 +81,7 @@ class MigrationConfig:
     start_year: int = param(2019, "year", 2010, 2020, label="first simulated year",
                             source="stocks interpolated between the UN DESA 2010, 2015 and 2020 "
                             "estimates; WDI remittances and RPW prices of that year")
-    end_year: int = param(2030, "year", 2015, 2100, label="horizon (simulated through its end)",
+    end_year: int = param(2030, "year", 2010, 2100, label="horizon (simulated through its end)",
                           source="SDG horizon")
     steps_per_year: int = param(4, "steps per year", 1, 52, label="time step",
                                 source="default: a quarter")

@@ -423,3 +423,8 @@ def test_a_custom_world_refuses_the_shipped_worlds_options(tmp_path):
 
     with pytest.raises(ConfigError, match="shipped worlds"):
         toy_model(tmp_path, world_migrants="economic")
+
+
+def test_a_world_is_named_by_its_preset():
+    assert load_world("default", None, 2019).name == "default"
+    assert load_world("global", None, 2015, trend="before").name == "global"
