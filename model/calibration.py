@@ -239,10 +239,11 @@ def loss(values: dict[str, float], seeds: list[int], settings: dict | None = Non
             "loss_per_seed": each}
 
 
-def naive_scores(obs: Window, start_year_remittances: np.ndarray,
-                 earlier_remittances: np.ndarray, earlier_stock: np.ndarray) -> dict:
-    """The scores of the two naive forecasts from the window's start: unchanged, and the
-    previous five years' trend continued (linear, stocks floored at zero)."""
+def naive_forecasts(obs: Window, start_year_remittances: np.ndarray,
+                    earlier_remittances: np.ndarray,
+                    earlier_stock: np.ndarray) -> dict[str, Simulated]:
+    """The two naive forecasts from the window's start: unchanged, and the previous five
+    years' trend continued (linear, stocks floored at zero)."""
     span = obs.end - obs.start
     years = np.arange(1, obs.remittances.shape[1] + 1)
     unchanged = Simulated(obs.stock_start.copy(),
@@ -250,7 +251,26 @@ def naive_scores(obs: Window, start_year_remittances: np.ndarray,
     slope = (start_year_remittances - earlier_remittances) / 5.0
     trend = Simulated(np.maximum(obs.stock_start + (obs.stock_start - earlier_stock) * span / 5, 0),
                       start_year_remittances[:, None] + slope[:, None] * years[None, :])
-    return {"unchanged": scores(unchanged, obs), "trend": scores(trend, obs)}
+    return {"unchanged": unchanged, "trend": trend}
+
+
+def naive_scores(obs: Window, start_year_remittances: np.ndarray,
+                 earlier_remittances: np.ndarray, earlier_stock: np.ndarray) -> dict:
+    """The scores of `naive_forecasts`."""
+    forecasts = naive_forecasts(obs, start_year_remittances, earlier_remittances, earlier_stock)
+    return {name: scores(sim, obs) for name, sim in forecasts.items()}
+
+
+def naive_inputs(world: str, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the naive forecasts from `start` need, on the world a run from `start` builds: WDI
+    remittances of the start year and of five years before (0 where not reported), and the
+    economic stocks five years before."""
+    from model.world.loader import corridor_stocks, load_world, start_remittances
+
+    w = load_world(world, None, start, "before", "economic")
+    start_year = np.nan_to_num(w.countries["remittances_received_usd"].to_numpy(float))
+    before = np.nan_to_num(start_remittances(w.countries, start - 5).to_numpy(float))
+    return start_year, before, corridor_stocks(w.corridors, "economic")[start - 5]
 
 
 # ----------------------------------------------------------------------------- the study
@@ -318,8 +338,6 @@ def export(study, seeds: list[int], path: Path = FITTED_FILE, settings: dict | N
     import optuna
     import yaml
 
-    from model.world.loader import corridor_stocks, load_world, start_remittances
-
     if path.exists() and not overwrite:
         raise ConfigError(f"{path} exists; pass --overwrite to replace the fitted defaults")
     best = best_trials(study)
@@ -331,12 +349,7 @@ def export(study, seeds: list[int], path: Path = FITTED_FILE, settings: dict | N
     fitted = loss(values, seeds, settings)
     prior = loss(priors(), seeds, settings)
     world = {**FIT_SETTINGS, **(settings or {})}["world"]
-    obs = observed(FIT_START, FIT_END, world)
-    w = load_world(world, None, FIT_START, "before", "economic")
-    earlier = corridor_stocks(w.corridors, "economic")[FIT_START - 5]
-    r0 = np.nan_to_num(w.countries["remittances_received_usd"].to_numpy(float))
-    r_before = np.nan_to_num(start_remittances(w.countries, FIT_START - 5).to_numpy(float))
-    naive = naive_scores(obs, r0, r_before, earlier)
+    naive = naive_scores(observed(FIT_START, FIT_END, world), *naive_inputs(world, FIT_START))
     spread = {}
     for key, (low, high, log) in FIT_RANGES.items():
         xs = np.array([t.params[key] for t in best])

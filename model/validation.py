@@ -34,7 +34,8 @@ from model.calibration import (
     Simulated,
     ard,
     fitted_fields,
-    naive_scores,
+    naive_forecasts,
+    naive_inputs,
     observed,
     scores,
     simulate,
@@ -69,25 +70,13 @@ def fitted_values() -> dict[str, float]:
 
 def forecasts(seeds: list[int], settings: dict | None = None) -> dict:
     """The model's 2015->2020 forecast (mean over seeds) and the two naive ones."""
-    from model.world.loader import corridor_stocks, load_world, start_remittances
-
     world = {**FIT_SETTINGS, **(settings or {})}["world"]
     obs = observed(START, END, world)
     runs = [simulate(fitted_values(), s, START, END, settings) for s in seeds]
     model = Simulated(np.mean([r.stock_end for r in runs], axis=0),
                       np.mean([r.remittances for r in runs], axis=0))
-    w = load_world(world, None, START, "before", "economic")
-    earlier = corridor_stocks(w.corridors, "economic")[START - 5]
-    r0 = w.countries["remittances_received_usd"].to_numpy(float)
-    r_before = start_remittances(w.countries, START - 5).to_numpy(float)
-    years = obs.remittances.shape[1]
-    unchanged = Simulated(obs.stock_start.copy(), np.repeat(r0[:, None], years, axis=1))
-    trend = Simulated(np.maximum(2 * obs.stock_start - earlier, 0.0),
-                      r0[:, None] + (r0 - r_before)[:, None] / 5.0 * np.arange(1, years + 1))
-    per_seed = [scores(r, obs) for r in runs]
-    return {"obs": obs, "model": model, "unchanged": unchanged, "trend": trend,
-            "per_seed": per_seed, "earlier": earlier,
-            "naive": naive_scores(obs, np.nan_to_num(r0), np.nan_to_num(r_before), earlier)}
+    return {"obs": obs, "model": model, **naive_forecasts(obs, *naive_inputs(world, START)),
+            "per_seed": [scores(r, obs) for r in runs]}
 
 
 def metrics(f: dict) -> pd.DataFrame:
