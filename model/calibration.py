@@ -290,6 +290,24 @@ def open_study(storage: str, name: str, seed: int | None = None):
                                direction="minimize", sampler=sampler)
 
 
+def evaluate(trial, seeds: list[int], settings: dict | None = None) -> float:
+    """A trial's loss, its scores kept as the trial's attributes. Settings whose start cannot be
+    calibrated (`entry.ImplausibleStart`: returns so high that replacing them would empty an
+    origin) prune the trial instead of stopping the study and the other workers."""
+    import optuna
+
+    from model.processes.entry import ImplausibleStart
+
+    try:
+        result = loss(_suggest(trial), seeds, settings)
+    except ImplausibleStart as err:
+        trial.set_user_attr("pruned_because", str(err))
+        raise optuna.TrialPruned(str(err)) from None
+    for key, value in result.items():
+        trial.set_user_attr(key, value)
+    return result["loss"]
+
+
 def fit(trials: int, seeds: list[int], storage: str = DEFAULT_STORAGE,
         study_name: str = DEFAULT_STUDY, sampler_seed: int | None = None,
         settings: dict | None = None, progress: bool = True):
@@ -310,10 +328,7 @@ def fit(trials: int, seeds: list[int], storage: str = DEFAULT_STORAGE,
     todo = max(trials - done, 0)
 
     def objective(trial):
-        result = loss(_suggest(trial), seeds, settings)
-        for key, value in result.items():
-            trial.set_user_attr(key, value)
-        return result["loss"]
+        return evaluate(trial, seeds, settings)
 
     stop = optuna.study.MaxTrialsCallback(trials, states=None)
     if todo:

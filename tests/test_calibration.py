@@ -24,6 +24,9 @@ from model.calibration import (
 from model.params import FITTED_FILE, default_of, fitted_values
 from tests.conftest import ROOT
 
+# A small world for real runs in these tests: the default world at 50,000 people per agent.
+SMALL = {"world": "default", "people_per_agent": 50000.0}
+
 
 def _window(start, end, remittances=None) -> Window:
     k = len(start)
@@ -61,6 +64,25 @@ def test_the_scores_of_a_forecast_and_the_naive_ones_by_hand():
     assert naive["trend"]["ard_change"] == pytest.approx(0.0)
     # Remittances 10 + 1 a year: 11..15, exactly the observed ones.
     assert naive["trend"]["ard_remit"] == pytest.approx(0.0)
+
+
+def test_a_trial_without_a_feasible_start_is_pruned_and_a_feasible_one_scored():
+    """Return hazards so high that replacing the returns would empty an origin cannot be
+    calibrated: that trial is pruned (the study and the other workers go on)."""
+    import optuna
+
+    from model.calibration import evaluate, loss
+
+    feasible = {k: float(np.clip(v, FIT_RANGES[k][0], FIT_RANGES[k][1]))
+                for k, v in priors().items()}
+    trial = optuna.trial.FixedTrial(feasible)
+    value = evaluate(trial, [1], SMALL)
+    assert value == pytest.approx(loss(feasible, [1], SMALL)["loss"], rel=1e-12)
+    assert trial.user_attrs["loss"] == value
+    infeasible = {**feasible, "returns.return_rate_new": 1.5, "returns.return_decay_years": 10.0,
+                  "returns.return_rate_settled": 0.08}
+    with pytest.raises(optuna.TrialPruned, match="exceed 50%"):
+        evaluate(optuna.trial.FixedTrial(infeasible), [1], SMALL)
 
 
 def test_the_retention_penalty_by_hand():
@@ -135,6 +157,9 @@ def test_the_calibration_command_fits_resumes_and_exports(tmp_path):
         low, high, _ = FIT_RANGES[key]
         assert first_trial.params[key] == pytest.approx(np.clip(value, low, high))
     for t in study.trials:
+        if t.state == optuna.trial.TrialState.PRUNED:  # settings with no feasible start
+            assert "exceed 50%" in t.user_attrs["pruned_because"]
+            continue
         assert t.value == pytest.approx(t.user_attrs["ard_change"] + t.user_attrs["ard_remit"]
                                         + t.user_attrs["penalty"])
 
@@ -203,8 +228,6 @@ def test_the_validation_tables_by_hand():
     assert worst["stock_2015_k"].tolist() == pytest.approx([50.0, 2.0])
     assert worst["share_of_model_error"].tolist() == pytest.approx([2000 / 2110, 100 / 2110])
 
-
-SMALL = {"world": "default", "people_per_agent": 50000.0}
 
 
 def test_simulate_reads_the_stock_five_years_on_and_each_calendar_years_receipts():

@@ -57,6 +57,11 @@ def channel_costs(model) -> tuple[np.ndarray, np.ndarray]:
     return regular, irregular
 
 
+class ImplausibleStart(ValueError):
+    """The start cannot be calibrated: replacing the outflows the settings imply would need more
+    than half of an origin's potential migrants to leave in a step."""
+
+
 def risk_term(model) -> float:
     """Utility of the irregular channel's risks: log of the chance to get through the border and
     of not being removed within the first year."""
@@ -109,7 +114,7 @@ def calibrate_constants(model, regular_per_year: np.ndarray, irregular_per_year:
     n_c = len(model.countries.iso3)
     total = np.stack([np.bincount(k.o, p_corridor[s], n_c) for s in (LOW, HIGH)])
     if (total >= 0.5).any():
-        raise ValueError("calibrated emigration probabilities exceed 50% a step for some "
+        raise ImplausibleStart("calibrated emigration probabilities exceed 50% a step for some "
                          "origin; the corridor stocks are implausible for its population")
     with np.errstate(divide="ignore", invalid="ignore"):
         pull = np.log(p_corridor) - np.log1p(-total[:, k.o])
