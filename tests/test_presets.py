@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from model.presets import describe, preset_files
+from model.presets import describe, preset_files, title
 from model.runner import run, to_config
 from tests.conftest import ROOT
 
@@ -23,9 +23,10 @@ def test_there_are_the_presets_the_users_need():
 
 
 @pytest.mark.parametrize("path", preset_files(), ids=lambda p: p.stem)
-def test_every_preset_opens_with_goal_command_and_what_to_look_for(path):
+def test_every_preset_opens_with_title_goal_command_and_what_to_look_for(path):
     text = path.read_text()
-    assert text.startswith("# @package _global_\n# Learning goal:")
+    assert text.startswith(f"# @package _global_\n# Title: {title(path)}\n# Learning goal:")
+    assert 10 < len(title(path)) < 60 and title(path) != path.stem
     assert f"+scenario={path.stem}" in text and "# Look for:" in text
     assert len(describe(path)) > 40
 
@@ -55,5 +56,5 @@ def test_every_preset_runs_a_few_steps(name, compose_preset, tmp_path):
 def test_the_listing_names_every_preset():
     out = subprocess.run([sys.executable, "-m", "model.presets"], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
-    for name in PRESETS:
-        assert name in out
+    for path in preset_files():
+        assert path.stem in out and title(path) in out

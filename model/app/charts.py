@@ -1,0 +1,203 @@
+"""The app's figures: the headline indicators against the baseline, and the corridor map.
+
+Plain matplotlib `Figure`s (no pyplot state, safe in a server's threads), built from what the
+model declares: each indicator's label and unit come from its `Indicator` declaration, and the
+map is the run folder's world map (`model.world.basemap`).
+
+A session keeps one `IndicatorChart` and one `CorridorMap` and asks them for a PNG after each
+step. Each is a `Frame`: its still part (axes, ticks, titles, land, the baseline) is drawn once
+and kept as pixels, and only what a step changes (this run's lines, the corridors) is drawn on a
+copy of it. A frame costs a few hundredths of a second instead of half a second, which is what
+keeps a step within a second with several sessions on one laptop.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import numpy as np
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from PIL import Image
+
+from model.indicators import labels, units
+from model.world.basemap import draw_land
+
+# The headline indicators of a workshop (issue 13): migrant stock, remittances, the SDG 10.c.1
+# price and 10.7.1 recruitment cost, brain waste, reintegration, and the facility's funds and
+# members. Labels and units are the indicators' own declarations.
+CHARTS = ("migrant_stock", "remittances_received_usd", "remittance_price_pct",
+          "recruitment_cost_months", "brain_waste_rate", "reintegration_rate",
+          "facility_cash_usd", "facility_members")
+# Units shown in readable magnitudes: (divide by, unit shown).
+SCALES = {"people": (1e6, "million people"), "USD per step": (1e9, "bn USD per step"),
+          "USD": (1e9, "bn USD"), "share": (0.01, "%")}
+CURRENT_COLOUR, BASELINE_COLOUR = "#1f5fa8", "#8c8c8c"
+COVERED_COLOUR, CORRIDOR_COLOUR = "#d9480f", "#3b5b92"
+DPI = 72  # pixels per inch of the frames: 11 inches fill a laptop screen's main column
+MAX_WIDTH = 6.0  # points: the widest corridor
+
+
+def scaled(unit: str) -> tuple[float, str]:
+    """How a unit is shown: the divisor and the unit's text."""
+    return SCALES.get(unit, (1.0, unit))
+
+
+class Frame:
+    """A figure drawn in two layers: the still background once (again after `invalidate`),
+    then the changing `dynamic` artists on a copy of it for every frame."""
+
+    def __init__(self, fig: Figure, dynamic: list[Artist]):
+        self.fig, self.dynamic = fig, dynamic
+        self.canvas = FigureCanvasAgg(fig)
+        self.background = None
+
+    def invalidate(self) -> None:
+        """Redraw the background at the next frame (after limits, texts or the baseline changed)."""
+        self.background = None
+
+    def png(self) -> bytes:
+        """The current frame as PNG bytes."""
+        if self.background is None:
+            for artist in self.dynamic:
+                artist.set_visible(False)
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            for artist in self.dynamic:
+                artist.set_visible(True)
+        self.canvas.restore_region(self.background)
+        for artist in self.dynamic:
+            (artist.axes or self.fig).draw_artist(artist)
+        buffer = self.canvas.buffer_rgba()
+        out = io.BytesIO()
+        Image.frombuffer("RGBA", (buffer.shape[1], buffer.shape[0]), buffer, "raw", "RGBA", 0,
+                         1).convert("RGB").save(out, format="png", compress_level=1)
+        return out.getvalue()
+
+
+class IndicatorChart(Frame):
+    """One small panel per headline indicator: this run so far (solid) and the baseline to its
+    end (dashed), against the year. The y-axes hold both runs; they widen (and the background
+    is redrawn) only when this run leaves them."""
+
+    def __init__(self):
+        fig = Figure(figsize=(11, 5.6), dpi=DPI)
+        fig.subplots_adjust(left=0.055, right=0.99, top=0.88, bottom=0.1, wspace=0.36, hspace=0.62)
+        self.axes = dict(zip(CHARTS, fig.subplots(2, 4).ravel()))
+        self.current, self.base = {}, {}
+        label, unit = labels(), units()
+        for name, ax in self.axes.items():
+            (self.base[name],) = ax.plot([], [], color=BASELINE_COLOUR, ls="--", lw=1.2)
+            (self.current[name],) = ax.plot([], [], color=CURRENT_COLOUR, lw=1.8)
+            ax.set_title("\n".join(textwrap.wrap(label[name], 36)), fontsize=7.5, loc="left")
+            ax.set_ylabel(scaled(unit[name])[1], fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(True, color="0.9", lw=0.6)
+        fig.legend(handles=[Line2D([], [], color=CURRENT_COLOUR, lw=1.8, label="this run"),
+                            Line2D([], [], color=BASELINE_COLOUR, lw=1.2, ls="--",
+                                   label="baseline: the same preset and seed, no policy")],
+                   loc="lower center", ncols=2, fontsize=8, frameon=False)
+        super().__init__(fig, list(self.current.values()))
+        self.shown_base = None
+
+    def values(self, frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """An indicator's years and values in the unit shown."""
+        return (frame["year"].to_numpy(float),
+                frame[name].to_numpy(float) / scaled(units()[name])[0])
+
+    def show(self, current: pd.DataFrame, base: pd.DataFrame | None) -> bytes:
+        """The PNG of these runs (the baseline may be None: not drawn)."""
+        if base is not self.shown_base:
+            self.shown_base = base
+            self.invalidate()
+            for name, ax in self.axes.items():
+                self.base[name].set_data(*self.values(base, name) if base is not None
+                                         else ([], []))
+                ax.set_xlim(*self._years(base if base is not None else current))
+                ax.set_ylim(*self._span(*(self.values(f, name)[1] for f in (base, current)
+                                          if f is not None and len(f))))
+        for name, ax in self.axes.items():
+            years, values = self.values(current, name)
+            self.current[name].set_data(years, values)
+            lo, hi = ax.get_ylim()
+            if len(values) and (values.min() < lo or values.max() > hi):
+                shown = [values] + ([self.values(base, name)[1]] if base is not None else [])
+                ax.set_ylim(*self._span(*shown))
+                self.invalidate()
+        return self.png()
+
+    @staticmethod
+    def _years(frame: pd.DataFrame) -> tuple[float, float]:
+        years = frame["year"].to_numpy(float)
+        return (float(years.min()), float(years.max()) + 0.25) if len(years) else (0.0, 1.0)
+
+    @staticmethod
+    def _span(*arrays: np.ndarray) -> tuple[float, float]:
+        """Limits holding every value, with a margin of a tenth of the range."""
+        values = np.concatenate([a[np.isfinite(a)] for a in arrays] or [np.zeros(1)])
+        lo, hi = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+        margin = 0.1 * (hi - lo) or 0.1 * abs(hi) or 1.0
+        return lo - margin, hi + margin
+
+
+class CorridorMap(Frame):
+    """The corridors on the world map, width by migrant stock, those a policy applies to
+    highlighted, the largest on top; the land is the background."""
+
+    def __init__(self):
+        fig = Figure(figsize=(11, 4.6), dpi=DPI)
+        self.ax = fig.add_axes((0.005, 0.01, 0.99, 0.98))
+        draw_land(self.ax)
+        self.ax.set_xlim(-180, 180)
+        self.ax.set_ylim(-58, 80)
+        self.ax.set_aspect("equal")
+        self.ax.set_xticks([])
+        self.ax.set_yticks([])
+        self.lines = LineCollection([], capstyle="round", zorder=2)
+        self.ax.add_collection(self.lines)
+        self.legend = self.ax.legend(handles=[], loc="lower left")
+        super().__init__(fig, [self.lines, self.legend])
+
+    def show(self, model) -> bytes:
+        """The PNG of the model's corridors now."""
+        segments, stock, covered = corridor_lines(model)
+        top = max(float(stock.max()) if len(stock) else 0.0, 1.0)
+        order = np.argsort(stock, kind="stable")  # big corridors drawn last, on top
+        self.lines.set_segments(segments[order])
+        self.lines.set_linewidths(width(stock[order], top))
+        self.lines.set_colors([to_rgba(COVERED_COLOUR, 0.85) if c else to_rgba(CORRIDOR_COLOUR, 0.35)
+                               for c in covered[order]])
+        handles = [Line2D([], [], color=CORRIDOR_COLOUR, alpha=0.6, lw=float(width(v * top, top)),
+                          label=f"{v * top / 1e6:.2g} million migrants") for v in (1.0, 0.25)]
+        handles.append(Line2D([], [], color=COVERED_COLOUR, lw=3,
+                              label=f"a policy applies ({int(covered.sum())} corridors)"))
+        self.legend.remove()
+        self.legend = self.ax.legend(handles=handles, loc="lower left", fontsize=8,
+                                     framealpha=0.9, title_fontsize=8,
+                                     title="Corridors, origin to destination capital")
+        self.dynamic = [self.lines, self.legend]
+        return self.png()
+
+
+def width(stock: np.ndarray | float, top: float) -> np.ndarray:
+    """A corridor's line width in points: ~ the square root of its stock, so that small
+    corridors stay visible beside the largest."""
+    return 0.15 + MAX_WIDTH * np.sqrt(np.asarray(stock, float) / top)
+
+
+def corridor_lines(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per corridor between located capitals: its segment ((n, 2, 2) lon/lat), its stock now
+    and whether a policy switched on applies to it."""
+    countries = model.world.countries
+    lon, lat = countries["lon"].to_numpy(float), countries["lat"].to_numpy(float)
+    o, d = model.corridors.o, model.corridors.d
+    located = np.isfinite(lon[o]) & np.isfinite(lat[o]) & np.isfinite(lon[d]) & np.isfinite(lat[d])
+    segments = np.stack([np.column_stack([lon[o], lat[o]]), np.column_stack([lon[d], lat[d]])],
+                        axis=1)
+    return segments[located], model.stock_by_corridor()[located], model.covered()[located]

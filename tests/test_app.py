@@ -1,0 +1,269 @@
+"""The browser app's parts without a browser: settings as command lines, the shared baseline,
+the frames of the charts and the map, the world map's land, the tables to download and the
+command that serves it. The page itself is tested in Chromium (tests/test_app_browser.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import socket
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.path import Path as MplPath
+from PIL import Image
+
+from model.app import serve
+from model.app.charts import MAX_WIDTH, CorridorMap, IndicatorChart, width
+from model.app.settings import (
+    Settings,
+    compose,
+    control,
+    number,
+    policy_controls,
+    preset,
+    presets,
+    series_125,
+)
+from model.app.workshop import Session, WorkshopModel, baseline
+from model.outputs import timeseries
+from model.policies import REGISTRY
+from model.runner import to_config
+from model.world.basemap import land_polygons
+from tests.conftest import ROOT
+
+SKILLS = "skills_partnership_uae_india"
+
+
+# ----------------------------------------------------------------- settings and command lines
+
+def test_every_policy_has_a_control_read_from_its_declaration():
+    assert [c.name for c in policy_controls()] == sorted(REGISTRY)
+    for c in policy_controls():
+        cls = REGISTRY[c.name]
+        f = {f.name: f for f in dataclasses.fields(cls.config_class)}[cls.main_parameter]
+        assert (c.label, c.key, c.text, c.unit) == (cls.label, cls.main_parameter,
+                                                    f.metadata["label"], f.metadata["unit"])
+        assert (c.lo, c.hi, c.default) == (f.metadata["lo"], f.metadata["hi"], f.default)
+
+
+def test_sliders_hold_the_default_on_their_grid():
+    # cap_months 0-36 (default 1): a tenth; coupon_pct 0-30 (default 5.625): 0.1 halved twice.
+    assert control("fair_recruitment").step() == pytest.approx(0.1)
+    assert control("diaspora_bonds").step() == pytest.approx(0.025)
+    assert control("skill_recognition").step(0.37) == pytest.approx(0.01)
+    assert control("fair_recruitment").step(1.05) == pytest.approx(0.05)
+    # Budgets (0 to 1e12 USD, default 1e8) are a 1-2-5 series from 1e6 to 1e10 and 0.
+    budget = control("cheaper_remittances")
+    assert budget.values == (0.0, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9, 2e9, 5e9,
+                             1e10)
+    assert control("fair_recruitment").values is None
+    # A default off the series is in it; the series ends at the last 1-2-5 value below 100x.
+    wide = series_125(3e8, 0.0, 1e12)
+    assert wide[:2] == (0.0, 1e6) and wide[-2:] == (1e10, 2e10) and 3e8 in wide
+    assert series_125(1e8, 5e7, 2e9) == (5e7, 1e8, 2e8, 5e8, 1e9, 2e9)
+
+
+def test_numbers_are_written_short_and_read_back_exactly():
+    assert [number(v) for v in (36.0, 5.625, 1e9, 0.1, 2.5e6)] == ["36", "5.625", "1e+09", "0.1",
+                                                                   "2.5e+06"]
+    for v in (1 / 3, 0.8, 123456789.0, 5e-7):
+        assert float(number(v)) == v
+
+
+def test_presets_are_listed_by_title_with_their_own_policies():
+    by_name = {p.name: p for p in presets()}
+    assert by_name[SKILLS].title == "A skills partnership: India to the UAE"
+    assert by_name[SKILLS].policies == {"skill_recognition": 0.8, "fair_recruitment": 1.0}
+    assert by_name["baseline_2019"].policies == {}
+    assert "learning" not in by_name[SKILLS].goal.lower()[:10] and len(by_name[SKILLS].goal) > 40
+    with pytest.raises(ValueError, match="unknown preset 'mars'; allowed: baseline_2019"):
+        preset("mars")
+
+
+def test_settings_become_the_overrides_of_the_command_line():
+    s = Settings.of_preset(SKILLS, 7)
+    assert s.overrides() == [f"+scenario={SKILLS}", "seed=7",
+                             "policies=[fair_recruitment,skill_recognition]"]
+    s = s.switched("fair_recruitment", False).with_value("cheaper_remittances", 1e9) \
+         .with_value("skill_recognition", 0.5)
+    assert s.overrides() == [f"+scenario={SKILLS}", "seed=7",
+                             "policies=[cheaper_remittances,skill_recognition]",
+                             "~policies.fair_recruitment",
+                             "policies.cheaper_remittances.budget_usd_per_year=1e+09",
+                             "policies.skill_recognition.recognised_share_arrivals=0.5"]
+    assert s.command().startswith(f"python run.py +scenario={SKILLS} seed=7 "
+                                  "'policies=[cheaper_remittances,skill_recognition]' "
+                                  "'~policies.fair_recruitment' ")
+    cfg = to_config(compose(s.overrides()))
+    assert set(cfg.policies) == {"cheaper_remittances", "skill_recognition"}
+    # The preset's own settings stay (one corridor), the moved value is applied, the new
+    # policy has its declared defaults.
+    assert cfg.policies["skill_recognition"].corridors == ["IND-ARE"]
+    assert cfg.policies["skill_recognition"].recognised_share_arrivals == 0.5
+    assert cfg.policies["cheaper_remittances"].budget_usd_per_year == 1e9
+    assert cfg.policies["cheaper_remittances"].scope == "all" and cfg.seed == 7
+    base = to_config(compose(s.baseline().overrides()))
+    assert base.policies == {} and base.seed == 7 and base.end_year == 2030
+
+
+def test_switching_a_policy_on_starts_from_the_preset_value_or_the_default():
+    s = Settings.of_preset("return_reintegration_el_salvador")
+    assert s.values == {"return_reintegration": 5e7}
+    assert s.switched("return_reintegration", False).switched("return_reintegration", True) \
+        .values == {"return_reintegration": 5e7}
+    assert s.switched("fair_recruitment", True).values["fair_recruitment"] == 1.0
+
+
+@pytest.mark.slow
+def test_the_command_shown_runs_the_same_simulation(tmp_path):
+    """The command line the app shows, run by run.py, gives the app's run step for step."""
+    s = Settings.of_preset("covid_2020", 3).with_value("cheaper_remittances", 2e9) \
+        .with_value("fair_recruitment", 0.5)
+    out = tmp_path / "cli"
+    subprocess.run([sys.executable, "run.py", *s.overrides(), f"hydra.run.dir={out}",
+                    "progress=false"], cwd=ROOT, check=True, capture_output=True)
+    model = WorkshopModel(Session(s))
+    model.run()
+    cli = pd.read_csv(out / "timeseries.csv")
+    app = timeseries(model)
+    assert len(cli) == len(app) == 20 and list(cli.columns) == list(app.columns)
+    # The CSV holds 10 significant digits.
+    np.testing.assert_allclose(cli.to_numpy(float), app.to_numpy(float), rtol=1e-9)
+    assert json.loads((out / "summary.json").read_text())["overrides"] == [*s.overrides(),
+                                                                          "progress=false"]
+
+
+# ----------------------------------------------------------------- the model, baseline, tables
+
+def test_mesa_reset_rebuilds_from_the_session_and_drops_its_scenario():
+    session = Session(Settings.of_preset(SKILLS, 5))
+    model = WorkshopModel(session, scenario=object())
+    assert model.total_steps == 48 and model.seed == 5
+    assert model.covered().sum() == 1  # the preset's one corridor, IND-ARE
+    session.settings = session.settings.with_value("cheaper_remittances", 1e8)
+    again = WorkshopModel(session)
+    assert again.covered().all() and again.settings is session.settings
+
+
+def test_the_baseline_is_run_once_per_preset_and_seed():
+    s = Settings.of_preset("covid_2020", 4).with_value("cheaper_remittances", 1e9)
+    first = baseline(s)
+    assert baseline(s.switched("cheaper_remittances", False)) is first  # not run again
+    assert baseline(Settings.of_preset("covid_2020", 5)) is not first
+    model = WorkshopModel(Session(s.baseline()))
+    model.run()
+    pd.testing.assert_frame_equal(timeseries(model), first)
+    assert len(first) == 20
+
+
+def test_the_tables_download_holds_the_steps_run_and_the_command(tmp_path):
+    model = WorkshopModel(Session(Settings.of_preset("covid_2020", 2)))
+    for _ in range(3):
+        model.step()
+    archive = zipfile.ZipFile(io.BytesIO(model.tables_zip()))
+    names = set(archive.namelist())
+    assert {"timeseries.csv", "corridors.csv", "corridor_timeseries.parquet", "summary.json",
+            "config.yaml", "command.txt"} <= names
+    assert len(pd.read_csv(archive.open("timeseries.csv"))) == 3
+    summary = json.loads(archive.read("summary.json"))
+    assert summary["status"] == "partial" and summary["steps"] == 3 and summary["seed"] == 2
+    assert archive.read("command.txt").decode() == model.settings.command() + "\n"
+
+
+# ----------------------------------------------------------------- frames
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_a_chart_updated_step_by_step_draws_what_a_full_redraw_draws():
+    model = WorkshopModel(Session(Settings.of_preset("covid_2020", 1)
+                                  .with_value("cheaper_remittances", 5e9)))
+    base = baseline(model.settings)
+    chart = IndicatorChart()
+    for _ in range(6):
+        model.step()
+        kept = chart.show(timeseries(model), base)
+    chart.invalidate()  # the whole figure drawn again, as at a first frame
+    assert np.array_equal(_pixels(kept), _pixels(chart.png()))  # no stale line left behind
+    first = IndicatorChart().show(timeseries(model).iloc[:1], base)
+    assert not np.array_equal(_pixels(kept), _pixels(first))
+    # Every value of both runs lies within its panel.
+    for name, ax in chart.axes.items():
+        lo, hi = ax.get_ylim()
+        for frame in (base, timeseries(model)):
+            values = chart.values(frame, name)[1]
+            assert lo <= values.min() and values.max() <= hi
+
+
+def test_a_chart_widens_its_axis_when_the_run_leaves_it():
+    chart = IndicatorChart()
+    base = pd.DataFrame({"year": [2019.0, 2019.25]} | {n: [1e6, 2e6] for n in chart.axes})
+    chart.show(base.iloc[:1], base)
+    ax = chart.axes["migrant_stock"]
+    assert ax.get_ylim() == pytest.approx((0.9, 2.1))  # 1-2 million, margin a tenth
+    chart.show(base.assign(migrant_stock=[1e6, 4e6]), base)
+    assert ax.get_ylim() == pytest.approx((0.7, 4.3))
+
+
+def test_the_map_draws_corridors_by_stock_and_marks_where_a_policy_applies():
+    assert width(100.0, 100.0) == pytest.approx(0.15 + MAX_WIDTH)
+    assert width(25.0, 100.0) == pytest.approx(0.15 + MAX_WIDTH / 2)  # square root
+    model = WorkshopModel(Session(Settings.of_preset(SKILLS)))
+    frame = CorridorMap()
+    png = frame.show(model)
+    assert _pixels(png).shape == (331, 792, 3)  # 11 x 4.6 inches at 72 dpi
+    texts = [t.get_text() for t in frame.legend.get_texts()]
+    assert texts[-1] == "a policy applies (1 corridors)"
+    stock = model.stock_by_corridor()
+    assert texts[0] == f"{stock.max() / 1e6:.2g} million migrants"
+    widths = frame.lines.get_linewidths()
+    assert max(widths) == pytest.approx(0.15 + MAX_WIDTH)
+    assert len(widths) == int(np.isfinite(model.world.countries["lon"].to_numpy(float))
+                              [model.corridors.o].sum()) or len(widths) <= len(stock)
+
+
+def test_the_land_of_the_world_map_is_where_it_should_be():
+    rings = land_polygons("c", 500.0)
+    assert len(rings) > 100
+    allpts = np.vstack(rings)
+    assert allpts[:, 0].min() >= -180 and allpts[:, 0].max() <= 180
+    assert allpts[:, 1].min() >= -90 and allpts[:, 1].max() <= 90
+
+    def on_land(lon, lat):
+        return any(MplPath(r).contains_point((lon, lat)) for r in rings)
+
+    # Paris, Nairobi, Brasilia and Canberra are on land; the mid-Atlantic and the Indian
+    # Ocean are not.
+    assert all(on_land(*p) for p in [(2.35, 48.86), (36.82, -1.29), (-47.9, -15.8),
+                                     (149.1, -35.3)])
+    assert not any(on_land(*p) for p in [(-30.0, 30.0), (75.0, -20.0)])
+
+
+# ----------------------------------------------------------------- the command that serves it
+
+@pytest.mark.parametrize("argv, message", [
+    (["--port", "80"], "--port 80: allowed 1024 to 65535"),
+    (["--host", "localhost"], "--host 'localhost': must be an IP address"),
+])
+def test_bad_serve_arguments_fail_with_one_line(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        serve.parse(argv)
+    assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_refused_before_the_server_starts(capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(SystemExit):
+            serve.parse(["--port", str(port)])
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    assert serve.parse(["--port", str(port)]).port == port  # free again once closed
