@@ -19,7 +19,7 @@ from matplotlib.path import Path as MplPath
 from PIL import Image
 
 from model.app import serve
-from model.app.charts import MAX_WIDTH, CorridorMap, IndicatorChart, width
+from model.app.charts import MAX_WIDTH, CorridorMap, IndicatorChart, corridor_lines, largest, width
 from model.app.settings import (
     Settings,
     compose,
@@ -225,8 +225,26 @@ def test_the_map_draws_corridors_by_stock_and_marks_where_a_policy_applies():
     assert texts[0] == f"{stock.max() / 1e6:.2g} million migrants"
     widths = frame.lines.get_linewidths()
     assert max(widths) == pytest.approx(0.15 + MAX_WIDTH)
-    assert len(widths) == int(np.isfinite(model.world.countries["lon"].to_numpy(float))
-                              [model.corridors.o].sum()) or len(widths) <= len(stock)
+    _, located, covered = corridor_lines(model)
+    drawn = largest(located, 0.95) | covered
+    assert len(widths) == drawn.sum() and 200 < drawn.sum() < 500  # of 1,173
+    assert located[drawn].sum() >= 0.95 * located.sum()
+    assert frame.legend.get_title().get_text() == (
+        f"The {largest(located, 0.95).sum()} largest corridors (95% of migrants)\n"
+        "(origin to destination capital)")  # IND-ARE is among them
+    model = WorkshopModel(Session(Settings().with_value("cheaper_remittances", 1e8)))
+    frame.show(model)
+    assert len(frame.lines.get_linewidths()) == len(located)  # every corridor: all covered
+    assert f"and {len(located) - largest(located, 0.95).sum()} more a policy applies to" in \
+        frame.legend.get_title().get_text()
+
+
+def test_the_largest_corridors_holding_a_share_are_chosen():
+    stock = np.array([10.0, 50.0, 0.0, 30.0, 10.0])
+    assert largest(stock, 0.5).tolist() == [False, True, False, False, False]
+    assert largest(stock, 0.51).tolist() == [False, True, False, True, False]
+    assert largest(stock, 0.9).tolist() == [True, True, False, True, False]  # ties: file order
+    assert largest(stock, 1.0).tolist() == [True, True, False, True, True]
 
 
 def test_the_land_of_the_world_map_is_where_it_should_be():

@@ -42,6 +42,9 @@ CURRENT_COLOUR, BASELINE_COLOUR = "#1f5fa8", "#8c8c8c"
 COVERED_COLOUR, CORRIDOR_COLOUR = "#d9480f", "#3b5b92"
 DPI = 72  # pixels per inch of the frames: 11 inches fill a laptop screen's main column
 MAX_WIDTH = 6.0  # points: the widest corridor
+# The map draws the largest corridors holding this share of the migrants (and every corridor a
+# policy applies to): the many small ones would be hairlines that cost a third of a frame.
+SHOWN_SHARE = 0.95
 
 
 def scaled(unit: str) -> tuple[float, str]:
@@ -53,8 +56,8 @@ class Frame:
     """A figure drawn in two layers: the still background once (again after `invalidate`),
     then the changing `dynamic` artists on a copy of it for every frame."""
 
-    def __init__(self, fig: Figure, dynamic: list[Artist]):
-        self.fig, self.dynamic = fig, dynamic
+    def __init__(self, fig: Figure, dynamic: list[Artist], fmt: str = "png"):
+        self.fig, self.dynamic, self.format = fig, dynamic, fmt
         self.canvas = FigureCanvasAgg(fig)
         self.background = None
 
@@ -63,7 +66,7 @@ class Frame:
         self.background = None
 
     def png(self) -> bytes:
-        """The current frame as PNG bytes."""
+        """The current frame as image bytes (PNG, or JPEG for a frame made with fmt="jpeg")."""
         if self.background is None:
             for artist in self.dynamic:
                 artist.set_visible(False)
@@ -76,8 +79,12 @@ class Frame:
             (artist.axes or self.fig).draw_artist(artist)
         buffer = self.canvas.buffer_rgba()
         out = io.BytesIO()
-        Image.frombuffer("RGBA", (buffer.shape[1], buffer.shape[0]), buffer, "raw", "RGBA", 0,
-                         1).convert("RGB").save(out, format="png", compress_level=1)
+        image = Image.frombuffer("RGBA", (buffer.shape[1], buffer.shape[0]), buffer, "raw",
+                                 "RGBA", 0, 1).convert("RGB")
+        if self.format == "jpeg":
+            image.save(out, format="jpeg", quality=88)
+        else:
+            image.save(out, format="png", compress_level=1)
         return out.getvalue()
 
 
@@ -162,27 +169,44 @@ class CorridorMap(Frame):
         self.lines = LineCollection([], capstyle="round", zorder=2)
         self.ax.add_collection(self.lines)
         self.legend = self.ax.legend(handles=[], loc="lower left")
-        super().__init__(fig, [self.lines, self.legend])
+        # JPEG: a third of the PNG's bytes for the land's shading, at a third of its time.
+        super().__init__(fig, [self.lines, self.legend], fmt="jpeg")
 
     def show(self, model) -> bytes:
-        """The PNG of the model's corridors now."""
+        """The JPEG of the model's corridors now: the largest, holding SHOWN_SHARE of the
+        migrants, and every corridor a policy applies to."""
         segments, stock, covered = corridor_lines(model)
         top = max(float(stock.max()) if len(stock) else 0.0, 1.0)
-        order = np.argsort(stock, kind="stable")  # big corridors drawn last, on top
+        shown = np.flatnonzero(largest(stock, SHOWN_SHARE) | covered)
+        order = shown[np.argsort(stock[shown], kind="stable")]  # the largest drawn last, on top
         self.lines.set_segments(segments[order])
         self.lines.set_linewidths(width(stock[order], top))
-        self.lines.set_colors([to_rgba(COVERED_COLOUR, 0.85) if c else to_rgba(CORRIDOR_COLOUR, 0.35)
-                               for c in covered[order]])
+        self.lines.set_colors(np.where(covered[order, None], to_rgba(COVERED_COLOUR, 0.85),
+                                       to_rgba(CORRIDOR_COLOUR, 0.35)))
         handles = [Line2D([], [], color=CORRIDOR_COLOUR, alpha=0.6, lw=float(width(v * top, top)),
                           label=f"{v * top / 1e6:.2g} million migrants") for v in (1.0, 0.25)]
         handles.append(Line2D([], [], color=COVERED_COLOUR, lw=3,
                               label=f"a policy applies ({int(covered.sum())} corridors)"))
+        biggest = int(largest(stock, SHOWN_SHARE).sum())
+        title = f"The {biggest} largest corridors ({SHOWN_SHARE:.0%} of migrants)"
+        if len(order) > biggest:
+            title += f"\nand {len(order) - biggest} more a policy applies to"
         self.legend.remove()
         self.legend = self.ax.legend(handles=handles, loc="lower left", fontsize=8,
                                      framealpha=0.9, title_fontsize=8,
-                                     title="Corridors, origin to destination capital")
+                                     title=title + "\n(origin to destination capital)")
         self.dynamic = [self.lines, self.legend]
         return self.png()
+
+
+def largest(stock: np.ndarray, share: float) -> np.ndarray:
+    """Per corridor: True for the largest corridors that together hold `share` of the stock
+    (the one that crosses the share included)."""
+    order = np.argsort(-stock, kind="stable")
+    before = np.cumsum(stock[order]) - stock[order]  # the stock of the larger corridors
+    mask = np.zeros(len(stock), bool)
+    mask[order[before < share * stock.sum()]] = True
+    return mask
 
 
 def width(stock: np.ndarray | float, top: float) -> np.ndarray:

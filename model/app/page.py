@@ -69,7 +69,8 @@ def PolicySwitch(c: PolicyControl, settings: Settings, on_settings):
 def SettingsPanel(settings: Settings, on_settings):
     """Preset, seed and policies: every change rebuilds the run at its start."""
     titles = {p.title: p.name for p in presets()}
-    with solara.Card("Workshop settings"):
+    # At most the sidebar's width: a long preset title would widen the sidebar over the page.
+    with solara.Card("Workshop settings", style={"max-width": "340px"}):
         solara.Select("Preset", value=preset(settings.preset).title, values=list(titles),
                       on_value=lambda t: on_settings(Settings.of_preset(titles[t], settings.seed)))
         solara.InputInt("Seed (empty: the preset's)", value=settings.seed, optional=True,
@@ -109,7 +110,7 @@ def MapView(model: WorkshopModel):
     frame = solara.use_memo(CorridorMap, [])  # this session's map, kept between steps
     image = solara.use_memo(lambda: frame.show(model), [id(model), model.steps])
     with solara.Card("Corridors"):
-        solara.Image(image, width="100%")
+        solara.Image(image, width="100%", format="jpeg")
 
 
 @solara.component
@@ -140,8 +141,10 @@ def values_table(model: WorkshopModel, base) -> str:
         rows.append(f"<tr><td>{html.escape(label[name])}</td><td>{shown}</td>"
                     f"<td class='this-{name}'>{this:,.4g}</td><td>{then:,.4g}</td>"
                     f"<td>{this - then:+,.3g}</td></tr>")
-    return ("<table style='font-size:0.8em'><tr><th>indicator</th><th>unit</th><th>this run</th>"
-            "<th>baseline</th><th>difference</th></tr>" + "".join(rows) + "</table>")
+    return ("<table style='font-size:0.8em; width:100%; table-layout:fixed; text-align:left'>"
+            "<colgroup><col style='width:52%'><col style='width:15%'><col><col><col></colgroup>"
+            "<tr><th>indicator</th><th>unit</th><th>this run</th><th>baseline</th>"
+            "<th>difference</th></tr>" + "".join(rows) + "</table>")
 
 
 @solara.component
@@ -159,7 +162,10 @@ def Page():
             session.settings = new
             model.value = WorkshopModel(session)
         except Exception as err:  # noqa: BLE001 - a participant sees one line, never a traceback
-            log.exception("settings not applied: %s", new)
+            if isinstance(err, ConfigError):  # a value out of its declared range
+                log.warning("settings not applied: %s", err)
+            else:  # a bug: its traceback goes to the server's log
+                log.exception("settings not applied: %s", new)
             session.settings = settings
             message = str(err).splitlines()[0] if str(err) else type(err).__name__
             set_error(f"not applied ({'setting' if isinstance(err, ConfigError) else 'error'}): "
@@ -172,7 +178,7 @@ def Page():
               play_interval=200)
     with solara.Sidebar():
         SettingsPanel(settings, apply)
-    with solara.Column(style={"max-width": "1200px"}):
+    with solara.Column(style={"max-width": "1200px", "width": "100%"}):
         StatusCard(model.value, error)
         MapView(model.value)
         ChartsView(model.value)

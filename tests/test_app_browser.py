@@ -1,0 +1,290 @@
+"""The workshop app in a real headless Chromium (Debian's, driven by Playwright), served by the
+real `python -m model.app` command: the page loads with no console errors, presets, policies,
+their sliders and the seed change the run and its charted values (checked against the same run
+made in Python), stepping advances, reset returns to the start, the tables download, and two
+browsers at once keep their own runs. Screenshots go to outputs/browser_tests/.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model.app.settings import Settings, preset
+from model.app.workshop import Session, WorkshopModel
+from model.outputs import timeseries
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without the network flags Chromium keeps calling Google's hosts, which this machine refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+SHOTS = ROOT / "outputs" / "browser_tests"
+WAIT_MS = 60_000  # a first page builds the model and the baseline: seconds on a busy machine
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The app served by its own command on a free port of 127.0.0.1."""
+    if not Path(CHROMIUM).exists():
+        message = ("Debian's chromium is not installed (apt-get install chromium; .ci/run "
+                   "installs it)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("app") / "server.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "model.app", "--port", str(port)],
+                                  cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180  # the first start may fetch Solara's front end from npm
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    problems = [line for line in log.read_text().splitlines()
+                if "Traceback" in line or "Could not load URL" in line]
+    assert not problems, f"the server logged errors:\n{log.read_text()[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class App:
+    """One browser context (its own session) on the app, with the page's errors collected."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1900},
+                                           accept_downloads=True)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
+                     else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(url, timeout=WAIT_MS)
+        self.wait_step(0)
+
+    def wait_step(self, n: int) -> None:
+        self.page.locator(".step-status", has_text=f"Step {n} of ").wait_for(timeout=WAIT_MS)
+
+    def step(self, times: int = 1) -> None:
+        for _ in range(times):
+            now = self.steps()
+            self.page.get_by_role("button", name="Step", exact=True).click()
+            self.wait_step(now + 1)
+
+    def steps(self) -> int:
+        return int(self.page.locator(".step-status").inner_text().split()[1])
+
+    def command(self) -> str:
+        return self.page.locator(".run-command").inner_text()
+
+    def wait_command(self, text: str) -> None:
+        self.page.locator(".run-command", has_text=text).wait_for(timeout=WAIT_MS)
+
+    def value(self, indicator: str) -> str:
+        return self.page.locator(f".this-{indicator}").inner_text()
+
+    def choose_preset(self, name: str) -> None:
+        self.page.locator(".v-select", has_text="Preset").click()
+        self.page.get_by_role("option", name=preset(name).title).click()
+        self.wait_command(f"+scenario={name}")
+        self.wait_step(0)
+
+    def switch(self, label: str) -> None:
+        self.page.locator("label", has_text=label).first.click()
+
+    def images(self) -> list[str]:
+        return [img.get_attribute("src") for img in self.page.locator("img").all()]
+
+    def screenshot(self, name: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+    def check_clean(self) -> None:
+        assert "Traceback" not in self.page.inner_text("body")
+        assert self.errors == []
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def app(browser, app_url):
+    a = App(browser, app_url)
+    yield a
+    a.close()
+
+
+def expected(settings: Settings, steps: int, indicator: str) -> str:
+    """An indicator after `steps` steps of the same settings run in Python, as the page's
+    table writes it."""
+    from model.app.charts import scaled
+    from model.indicators import units
+
+    model = WorkshopModel(Session(settings))
+    for _ in range(steps):
+        model.step()
+    value = timeseries(model)[indicator].iloc[-1] / scaled(units()[indicator])[0]
+    return f"{value:,.4g}"
+
+
+def test_the_page_loads_without_errors_and_steps(app):
+    assert app.command() == "python run.py +scenario=baseline_2019"
+    assert "No step run yet" in app.page.inner_text("body")
+    before = app.images()
+    app.step(2)
+    assert app.page.locator(".step-status").inner_text() == "Step 2 of 48 (year 2019.50)"
+    assert app.page.get_by_text("Time: 2.0").is_visible()  # Mesa's own step counter
+    assert app.images() != before  # the map and the charts were drawn again
+    assert app.value("migrant_stock") == expected(Settings(), 2, "migrant_stock")
+    print("screenshot:", app.screenshot("app_default"))
+    app.check_clean()
+
+
+def test_a_preset_and_a_policy_change_the_charted_values(app):
+    app.choose_preset("remittances_in_crisis")
+    app.step(6)
+    crisis = Settings.of_preset("remittances_in_crisis")
+    assert app.value("remittance_price_pct") == expected(crisis, 6, "remittance_price_pct")
+    assert app.value("remittances_received_usd") == expected(crisis, 6,
+                                                             "remittances_received_usd")
+    app.switch("cheaper remittances")  # the preset's own policy, off
+    app.wait_step(0)
+    assert "'~policies.cheaper_remittances'" in app.command()
+    app.step(6)
+    off = crisis.switched("cheaper_remittances", False)
+    assert app.value("remittance_price_pct") == expected(off, 6, "remittance_price_pct")
+    assert app.value("remittance_price_pct") != expected(crisis, 6, "remittance_price_pct")
+    print("screenshot:", app.screenshot("app_remittances_in_crisis"))
+    app.check_clean()
+
+
+def test_a_slider_and_the_seed_change_the_run(app):
+    app.switch("fair recruitment")
+    app.wait_command("'policies=[fair_recruitment]'")
+    app.page.locator(".value-fair_recruitment").wait_for(timeout=WAIT_MS)
+    thumb = app.page.locator(".v-slider__thumb-container").first
+    thumb.focus()
+    thumb.press("ArrowRight")  # one step of the slider: 0.1 month
+    app.wait_command("policies.fair_recruitment.cap_months=1.1")
+    seed = app.page.get_by_label("Seed (empty: the preset's)")
+    seed.fill("7")
+    seed.press("Enter")
+    app.wait_command("seed=7")
+    assert app.command() == ("python run.py +scenario=baseline_2019 seed=7 "
+                             "'policies=[fair_recruitment]' "
+                             "policies.fair_recruitment.cap_months=1.1")
+    app.step(3)
+    chosen = Settings("baseline_2019", 7, {"fair_recruitment": 1.1})
+    assert app.value("recruitment_cost_months") == expected(chosen, 3, "recruitment_cost_months")
+    app.check_clean()
+
+
+def test_a_bad_seed_is_refused_with_one_line_and_the_run_kept(app):
+    app.step(2)
+    seed = app.page.get_by_label("Seed (empty: the preset's)")
+    seed.fill("-5")
+    seed.press("Enter")
+    app.page.get_by_text("not applied (setting): seed = -5 is out of range: allowed 0").wait_for(
+        timeout=WAIT_MS)
+    assert app.steps() == 2 and app.command() == "python run.py +scenario=baseline_2019"
+    app.step(1)
+    assert app.value("migrant_stock") == expected(Settings(), 3, "migrant_stock")
+    app.check_clean()
+
+
+def test_reset_returns_to_the_start_with_the_same_settings(app):
+    app.switch("skill recognition")
+    app.wait_command("skill_recognition")
+    app.step(3)
+    command = app.command()
+    app.page.get_by_role("button", name="Reset", exact=True).click()
+    app.wait_step(0)
+    assert app.command() == command and "No step run yet" in app.page.inner_text("body")
+    app.step(1)
+    assert app.value("brain_waste_rate") == expected(
+        Settings("baseline_2019", None, {"skill_recognition": 0.8}), 1, "brain_waste_rate")
+    app.check_clean()
+
+
+def test_the_tables_download_with_the_steps_run(app):
+    app.step(3)
+    with app.page.expect_download(timeout=WAIT_MS) as download:
+        app.page.get_by_text("Download the run's tables").click()
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert len(pd.read_csv(archive.open("timeseries.csv"))) == 3
+    assert archive.read("command.txt").decode().strip() == app.command()
+    app.check_clean()
+
+
+def test_two_browsers_at_once_keep_their_own_runs(browser, app_url):
+    first, second = App(browser, app_url), App(browser, app_url)
+    try:
+        first.switch("skill recognition")
+        first.wait_command("skill_recognition")
+        first.step(3)
+        second.step(1)
+        first.page.reload()  # a reload is a new session: back to the defaults
+        first.wait_step(0)
+        assert first.command() == "python run.py +scenario=baseline_2019"
+        assert second.steps() == 1 and second.command() == "python run.py +scenario=baseline_2019"
+        assert second.value("migrant_stock") == expected(Settings(), 1, "migrant_stock")
+        first.switch("cheaper remittances")
+        first.wait_command("cheaper_remittances")
+        first.step(6)  # into 2020, when the policy starts
+        second.step(5)
+        assert (first.steps(), second.steps()) == (6, 6)
+        assert "cheaper_remittances" not in second.command()
+        cheaper = Settings("baseline_2019", None, {"cheaper_remittances": 1e8})
+        assert first.value("remittance_price_pct") == expected(cheaper, 6, "remittance_price_pct")
+        assert second.value("remittance_price_pct") == expected(Settings(), 6,
+                                                                "remittance_price_pct")
+        assert first.value("remittance_price_pct") != second.value("remittance_price_pct")
+        first.check_clean()
+        second.check_clean()
+    finally:
+        first.close()
+        second.close()
