@@ -285,3 +285,20 @@ def test_a_port_in_use_is_refused_before_the_server_starts(capsys):
             serve.parse(["--port", str(port)])
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
     assert serve.parse(["--port", str(port)]).port == port  # free again once closed
+
+
+def test_without_the_app_extra_the_command_says_what_to_install():
+    # Solara made unimportable, as in an environment installed without the `app` extra.
+    code = ("import sys; sys.modules['solara'] = None\n"
+            "from model.app.serve import main\n"
+            f"main(['--port', '{_free_port()}'])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1 and done.stderr.strip() == (
+        "error: the app needs solara, which the project's app extra installs: "
+        ".venv/bin/pip install -e '.[app]'")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

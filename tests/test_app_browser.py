@@ -223,6 +223,19 @@ def test_a_slider_and_the_seed_change_the_run(app):
     app.check_clean()
 
 
+def test_run_plays_steps_until_paused(app):
+    app.page.get_by_role("button", name="▶", exact=True).click()
+    app.wait_step(3)
+    app.page.get_by_role("button", name="❚❚", exact=True).click()
+    app.page.get_by_role("button", name="▶", exact=True).wait_for(timeout=WAIT_MS)
+    time.sleep(1.0)  # a step under way when pausing may still land
+    paused = app.steps()
+    time.sleep(1.5)  # at the play interval of 0.2 s, seven more steps if it were still playing
+    assert app.steps() == paused >= 3
+    assert app.value("migrant_stock") == expected(Settings(), paused, "migrant_stock")
+    app.check_clean()
+
+
 def test_a_bad_seed_is_refused_with_one_line_and_the_run_kept(app):
     app.step(2)
     seed = app.page.get_by_label("Seed (empty: the preset's)")

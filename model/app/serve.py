@@ -15,8 +15,6 @@ import os
 import socket
 import sys
 
-from model.app import assets
-
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 PAGE_MODULE = "model.app.page"  # a module, not the package: Solara would list its modules as pages
 
@@ -50,6 +48,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Fetch what is missing, then replace this process with the Solara server."""
     args = parse(sys.argv[1:] if argv is None else argv)
+    try:
+        from model.app import assets  # imports Solara: the app's extra
+    except ModuleNotFoundError as err:
+        package = (err.name or "solara").split(".")[0]
+        sys.exit(f"error: the app needs {package}, which the project's app extra installs: "
+                 ".venv/bin/pip install -e '.[app]'")
     try:
         assets.ensure()
     except RuntimeError as err:
