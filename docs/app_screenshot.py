@@ -3,8 +3,9 @@
     python docs/app_screenshot.py
 
 Serves the app with its own command, opens it in Debian's headless Chromium, chooses the preset
-"Remittances in a crisis", raises the cheaper-remittances budget one notch, steps two years and
-takes the page.
+"South-South corridors in Africa" (the global world, cheaper remittances and fair recruitment
+among 24 African countries), raises the cheaper-remittances budget one notch, steps into 2022
+and takes the page.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from model.app.settings import preset  # noqa: E402
 from tests.test_app_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "app.png"
-PRESET = "remittances_in_crisis"
-STEPS = 8
+PRESET = "south_south_africa"
+STEPS = 12
 
 
 def main() -> None:
