@@ -302,3 +302,54 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# ----------------------------------------------------------------- gaps found by mutation testing
+
+def test_the_series_stops_at_a_hundred_times_the_default():
+    assert series_125(1.99e8, 0.0, 1e12)[-1] == 1e10  # 2e10 is over 100 x 1.99e8
+
+
+def test_the_chart_is_png_and_the_map_jpeg_each_with_its_panels():
+    model = WorkshopModel(Session(Settings.of_preset("covid_2020", 1)))
+    model.step()
+    chart = IndicatorChart()
+    assert chart.show(timeseries(model), baseline(model.settings))[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(chart.fig.axes) == len(chart.axes) == 8
+    assert CorridorMap().show(model)[:2] == b"\xff\xd8"
+
+
+def test_the_background_is_kept_while_the_run_stays_within_the_axes():
+    chart = IndicatorChart()
+    base = pd.DataFrame({"year": [2019.0, 2019.25, 2019.5]} | {n: [1e6, 2e6, 3e6]
+                                                                for n in chart.axes})
+    chart.show(base.iloc[:1], base)
+    kept, limits = chart.background, chart.axes["migrant_stock"].get_ylim()
+    chart.show(base.iloc[:2], base)
+    assert chart.background is kept and chart.axes["migrant_stock"].get_ylim() == limits
+
+
+def test_flat_series_get_a_margin_of_a_tenth_or_one():
+    assert IndicatorChart._span(np.array([5.0, 5.0])) == pytest.approx((4.5, 5.5))
+    assert IndicatorChart._span(np.zeros(2)) == (-1.0, 1.0)
+
+
+def test_the_map_shows_the_whole_inhabited_world_and_a_true_legend():
+    model = WorkshopModel(Session(Settings.of_preset(SKILLS)))
+    frame = CorridorMap()
+    pixels = _pixels(frame.show(model))
+    box = frame.ax.get_position()
+    assert 0 <= box.y0 and box.y1 <= 1 and 0 <= box.x0 and box.x1 <= 1
+    lo, hi = frame.ax.get_ylim()
+    ends = corridor_lines(model)[0]
+    assert lo <= ends[..., 1].min() and ends[..., 1].max() <= hi  # Canberra and Oslo inside
+    # A land pixel no corridor crosses (Greenland, 42W 72N) is the land's colour.
+    x, y = frame.ax.transData.transform((-42.0, 72.0))
+    land = pixels[pixels.shape[0] - int(y), int(x)]
+    assert np.abs(land.astype(int) - [0xe6, 0xe6, 0xe1]).max() < 12
+    top = corridor_lines(model)[1].max()
+    handles = frame.legend.legend_handles[:2]
+    assert [h.get_linewidth() for h in handles] == pytest.approx([0.15 + MAX_WIDTH,
+                                                                  0.15 + MAX_WIDTH / 2])
+    assert [t.get_text() for t in frame.legend.get_texts()][1] == \
+        f"{0.25 * top / 1e6:.2g} million migrants"
