@@ -225,7 +225,10 @@ def test_a_slider_and_the_seed_change_the_run(app):
 
 def test_run_plays_steps_until_paused(app):
     app.page.get_by_role("button", name="▶", exact=True).click()
-    app.wait_step(3)
+    # At least three steps: playing, it may be past step 3 before the page is looked at.
+    app.page.wait_for_function(
+        "() => parseInt(document.querySelector('.step-status').innerText.split(' ')[1]) >= 3",
+        timeout=WAIT_MS)
     app.page.get_by_role("button", name="❚❚", exact=True).click()
     app.page.get_by_role("button", name="▶", exact=True).wait_for(timeout=WAIT_MS)
     time.sleep(1.0)  # a step under way when pausing may still land
