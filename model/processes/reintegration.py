@@ -19,8 +19,12 @@ training, job placement, start-up grants) adds `economic_support_rate` to the ha
 `support_years` after return (`supported`). The process itself never reads a policy.
 
 Returnees are followed for `returnee_tracking_years`, after which they count as part of the home
-population: checked once a year, their weight drops to 0 and their rows are compacted away
-when enough have gathered.
+population: checked every step, their weight drops to 0 and their rows are compacted away when
+enough have gathered. The check is made every step, not once a year, because the followed cohort
+must always be the returnees of the last `returnee_tracking_years`: checked yearly, it grew by a
+year's returnees, the oldest and most often reintegrated, before losing them all in one step, and
+the reintegration rate rose and fell by 3-4 points with the calendar (a yearly saw-tooth of the
+bookkeeping, not of reintegration).
 """
 
 from __future__ import annotations
@@ -104,7 +108,8 @@ class Reintegration(Component):
               Field("distressed", bool, "returnee in psychosocial distress"),
               Field("supported", bool, "returnee receiving economic reintegration support"))
     indicators = (
-        Indicator("returnees", "people", "returnees followed at home",
+        Indicator("returnees", "people", "returnees followed at home (home for less than "
+                  "returns.returnee_tracking_years, at the end of the step)",
                   lambda model: model.tallies.people(off=S_ABROAD)),
         Indicator("reintegration_rate", "share", "followed returnees who are reintegrated",
                   _reintegration_rate,
@@ -115,12 +120,14 @@ class Reintegration(Component):
                           "reintegration_rate", "end"),)
 
     def run(self, model, events: StepEvents) -> None:
-        """New returnees draw their barriers; returnees may reintegrate; old returnees leave the
-        arrays yearly."""
+        """New returnees draw their barriers; returnees may reintegrate; returnees past the
+        follow-up stop counting (every step)."""
         pop, cfg = model.migrants, model.cfg.returns
         rng = model.streams["reintegration"]
         draw_barriers(model, events.returned, rng)
-        home = np.flatnonzero(pop.status == RETURNEE)
+        # Followed returnees only: rows past the follow-up (weight 0) wait for compaction, and
+        # drawing for them would tie everyone's luck to when compaction happens.
+        home = np.flatnonzero((pop.status == RETURNEE) & (pop.weight > 0))
         # One draw per returnee, reintegrated or not, so that a programme that changes who
         # reintegrates leaves everyone else's luck as it was (common random numbers).
         u = rng.random(len(home))
@@ -136,16 +143,17 @@ class Reintegration(Component):
         new = home[u < p]
         with model.tallies.changing(pop, new, ("reintegrated",)):
             pop.reintegrated[new] = True
-        if model.steps % model.steps_per_year == 0:
-            # Returnees past the follow-up stop counting (weight 0); their rows are compacted away
-            # only once they are a tenth of all rows, since compaction rewrites every array.
-            home = np.flatnonzero(pop.status == RETURNEE)
-            years_home = model.now() + model.dt - pop.returned[home]
-            old = home[years_home >= cfg.returnee_tracking_years - 1e-9]
-            with model.tallies.changing(pop, old, ("weight",)):
-                pop.weight[old] = 0.0
-            if np.count_nonzero(pop.weight == 0) > 0.1 * pop.n:
-                keep = pop.weight > 0
-                # This step's returnees (all kept) move to their new rows, for later hooks.
-                events.returned = (np.cumsum(keep) - 1)[events.returned]
-                pop.keep(keep)
+        # Returnees whose follow-up ends by the end of this step stop counting (weight 0),
+        # every step, so the followed cohort is always the last `returnee_tracking_years` of
+        # returns (module docstring). Their rows are compacted away only once they are a tenth
+        # of all rows, since compaction rewrites every array.
+        home = np.flatnonzero((pop.status == RETURNEE) & (pop.weight > 0))
+        years_home = model.now() + model.dt - pop.returned[home]
+        old = home[years_home >= cfg.returnee_tracking_years - 1e-9]
+        with model.tallies.changing(pop, old, ("weight",)):
+            pop.weight[old] = 0.0
+        if np.count_nonzero(pop.weight == 0) > 0.1 * pop.n:
+            keep = pop.weight > 0
+            # This step's returnees (all kept) move to their new rows, for later hooks.
+            events.returned = (np.cumsum(keep) - 1)[events.returned]
+            pop.keep(keep)
