@@ -18,6 +18,12 @@ into `run_dir/figures`:
    (remittances received by country, corridor stocks in 2020), log-log.
 7. `flows.png`: arrivals and returns per calendar year, and stranded migrants.
 
+A run with a policy or shock draws its same-seed baseline beside it (grey, dashed, labelled
+"baseline (same seed)") in the time-series figures, and its map marks the corridors its
+policies cover (orange): `model.baseline` writes those inputs into `figures/`
+(`baseline_timeseries.csv`, `baseline_country_timeseries.csv`, `covered_corridors.csv`) and says
+what the baseline is; a folder without them gets the figures of the run alone.
+
 A figure whose inputs are missing or empty is skipped (logged, no file, no error).
 Figures are built on `matplotlib.figure.Figure` objects, not pyplot, so there is no
 global state, nothing opens a window, and several runs can be plotted in one process.
@@ -39,6 +45,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from model.baseline import (BASELINE_COLOUR, BASELINE_COUNTRIES, BASELINE_LABEL,
+                            BASELINE_TIMESERIES, COVERED_COLOUR, COVERED_FILE, describe_summary)
 from model.catalogue import policy_labels
 from model.figures import read_csv, save, steps_per_year
 from model.world.basemap import draw_land
@@ -61,6 +69,10 @@ REGION_COLOURS = {
     "Sub-Saharan Africa": "#e377c2",
 }
 OTHER_COLOUR = "#7f7f7f"
+CORRIDOR_COLOUR = "#3b5b92"
+# Covered corridors beyond the largest drawn as arrows up to this many; more (a policy covering
+# every corridor of the global world) as straight lines, thousands of arrows being slow to draw.
+MAX_COVERED_ARROWS = 100
 
 
 # --------------------------------------------------------------------------- helpers
@@ -144,10 +156,41 @@ def _title_run(summary: dict) -> str:
     return ", ".join(parts)
 
 
-def _suptitle(fig: Figure, title: str, summary: dict) -> None:
-    """Figure title with the run description on a smaller second line."""
+def _suptitle(fig: Figure, title: str, summary: dict, baseline: bool = False) -> None:
+    """Figure title with the run description on a second line, and, when the figure draws the
+    baseline, what the baseline is on a third, smaller line."""
     run = _title_run(summary)
     fig.suptitle(title + (f"\n{run}" if run else ""), fontsize=12)
+    if baseline:
+        # Under the two 12-point lines of the title (0.45 inch from the top of the figure).
+        y = 0.98 - (0.45 if run else 0.25) / fig.get_figheight()
+        fig.text(0.5, y, f"Dashed: {BASELINE_LABEL}, {describe_summary(summary)}",
+                 ha="center", va="top", fontsize=8.5, color="0.3")
+
+
+def _baseline(ax, base: pd.DataFrame | None, column: str, scale: float = 1.0,
+              label: bool = True, index: float | None = None, **kw) -> bool:
+    """Draw the baseline's `column` (times `scale`, or as an index to `index` = 100) as a grey
+    dashed line under the run's; False when there is no baseline or no such column. The line's
+    gid is "baseline:<column>" (what the tests look for); `label=False` leaves it out of the
+    legend (a second baseline line on the same axes)."""
+    if not _has(base, "year", column):
+        return False
+    values = base[column].to_numpy(float) * scale
+    if index is not None:
+        values = 100.0 * values / index
+    # On top of the run's line: dashes let a run that matches its baseline show through.
+    kw = {"color": BASELINE_COLOUR, "ls": "--", "lw": 1.5, "zorder": 2.5, **kw}
+    (line,) = ax.plot(base["year"], values, label=BASELINE_LABEL if label else "_nolegend_", **kw)
+    line.set_gid(f"baseline:{column}")
+    return True
+
+
+def _max(*series) -> float:
+    """The largest value of the series that exist (NaN ignored), 0 when none."""
+    values = [float(np.nanmax(np.asarray(v, float))) for v in series
+              if v is not None and len(v)]
+    return max(values, default=0.0)
 
 
 def _year_axis(ax, label: str = "Year") -> None:
@@ -204,8 +247,10 @@ def _overlap(a, b) -> bool:
 # --------------------------------------------------------------------------- figures
 
 def plot_stocks_by_region(ts: pd.DataFrame | None, countries: pd.DataFrame,
-                          summary: dict, path: Path) -> Path | None:
-    """Stacked area: migrants living in each destination region, millions, per step."""
+                          summary: dict, path: Path,
+                          base: pd.DataFrame | None = None) -> Path | None:
+    """Stacked area: migrants living in each destination region, millions, per step; the
+    baseline's total (all regions) as a dashed line over the stack."""
     columns = [c for c in (ts.columns if ts is not None else []) if c.startswith("stock_in_")]
     if not _has(ts, "year") or not columns:
         return None
@@ -217,22 +262,32 @@ def plot_stocks_by_region(ts: pd.DataFrame | None, countries: pd.DataFrame,
     ax = fig.add_subplot()
     ax.stackplot(ts["year"], *(ts[c].fillna(0) for c in columns), labels=labels,
                  colors=colours, alpha=0.85)
+    drawn = False
+    if _has(base, "year", *columns):
+        base = base.assign(stock_in_all=base[columns].fillna(0).sum(axis=1))
+        drawn = _baseline(ax, base, "stock_in_all", lw=2.0, zorder=3)
     ax.yaxis.set_major_formatter(_scaled(1e6))
     ax.set_ylabel("Migrants living in the region (millions of people)")
     ax.set_xlim(ts["year"].min(), ts["year"].max())
     _year_axis(ax, "Year (quarterly steps)")
     # Reverse so the legend order matches the visual top-to-bottom order of the stack.
     handles, names = ax.get_legend_handles_labels()
+    if drawn:  # the baseline's line at the bottom of the legend, under the regions
+        k = names.index(BASELINE_LABEL)
+        handles = [handles[k]] + handles[:k] + handles[k + 1:]
+        names = [f"{BASELINE_LABEL},\nall regions"] + names[:k] + names[k + 1:]
     ax.legend(handles[::-1], names[::-1], title="Destination region", loc="upper left",
               bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=9, frameon=False)
-    _suptitle(fig, "International migrants by destination region", summary)
-    fig.subplots_adjust(left=0.08, right=0.68, top=0.87, bottom=0.11)
+    fig.subplots_adjust(left=0.08, right=0.68, top=0.84 if drawn else 0.87, bottom=0.11)
+    _suptitle(fig, "International migrants by destination region", summary, drawn)
     return save(fig, path)
 
 
 def plot_remittances_top_recipients(cts: pd.DataFrame | None, countries: pd.DataFrame,
-                                    summary: dict, path: Path) -> Path | None:
-    """Formal remittances received per calendar year, US$ billions, top recipients."""
+                                    summary: dict, path: Path,
+                                    base: pd.DataFrame | None = None) -> Path | None:
+    """Formal remittances received per calendar year, US$ billions, top recipients; each
+    one's baseline (`base`: the baseline's country timeseries) dashed in its colour."""
     if not _has(cts, "year", "iso3", "remittances_formal_usd"):
         return None
     annual = _annual_sum(cts, "remittances_formal_usd", by="iso3")
@@ -240,6 +295,8 @@ def plot_remittances_top_recipients(cts: pd.DataFrame | None, countries: pd.Data
     top = totals[totals > 0].sort_values(ascending=False).head(TOP_RECIPIENTS).index
     if len(top) == 0:
         return None
+    base_annual = (_annual_sum(base, "remittances_formal_usd", by="iso3")
+                   if _has(base, "year", "iso3", "remittances_formal_usd") else None)
     fig = Figure(figsize=(10, 5.5))
     ax = fig.add_subplot()
     colours = [f"C{i}" for i in range(len(top))]
@@ -252,23 +309,38 @@ def plot_remittances_top_recipients(cts: pd.DataFrame | None, countries: pd.Data
         partial = rows[~rows["complete"]]
         ax.plot(partial["calendar_year"], partial["remittances_formal_usd"], "o",
                 mfc="white", color=colour, markersize=5)
+        if base_annual is not None:
+            # In the country's own colour: ten grey lines could not be told apart.
+            rows = base_annual[base_annual["iso3"] == iso3]
+            (line,) = ax.plot(rows["calendar_year"], rows["remittances_formal_usd"],
+                              color=colour, ls="--", lw=1.1, alpha=0.8, label="_nolegend_",
+                              zorder=2.5)
+            line.set_gid(f"baseline:remittances_formal_usd:{iso3}")
     ax.yaxis.set_major_formatter(_scaled(1e9))
     ax.set_ylabel("Formal remittances received\n(US$ billions per year)")
     ax.set_ylim(bottom=0)
     _year_axis(ax, "Calendar year (sum of the quarterly steps of the year)")
-    ax.legend(title=f"Top {len(top)} recipients\n(by total over the run)", loc="upper left",
-              bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=9, frameon=False)
+    handles, names = ax.get_legend_handles_labels()
+    if base_annual is not None:
+        handles.append(Line2D([], [], color=BASELINE_COLOUR, ls="--", lw=1.1))
+        names.append(f"dashed, in each colour:\n{BASELINE_LABEL}")
+    ax.legend(handles, names, title=f"Top {len(top)} recipients\n(by total over the run)",
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=9,
+              frameon=False)
     note = "Open circles: year only partly simulated, scaled to a full year." \
         if (~annual["complete"]).any() else ""
     if note:
         fig.text(0.01, 0.01, note, fontsize=7, color="0.35")
-    _suptitle(fig, "Formal remittances received, largest recipients", summary)
-    fig.subplots_adjust(left=0.1, right=0.74, top=0.87, bottom=0.13)
+    drawn = base_annual is not None
+    fig.subplots_adjust(left=0.1, right=0.74, top=0.84 if drawn else 0.87, bottom=0.13)
+    _suptitle(fig, "Formal remittances received, largest recipients", summary, drawn)
     return save(fig, path)
 
 
-def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
-    """Three panels: SDG 10.c.1 price, SDG 10.7.1 recruitment cost, SDG 17.3.2 % of GDP."""
+def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path,
+                        base: pd.DataFrame | None = None) -> Path | None:
+    """Three panels: SDG 10.c.1 price, SDG 10.7.1 recruitment cost, SDG 17.3.2 % of GDP;
+    each with the baseline (`base`) dashed."""
     panels = [c for c in ("remittance_price_pct", "recruitment_cost_months",
                           "remittances_pct_gdp") if _has(ts, "year", c)]
     if not panels:
@@ -288,7 +360,10 @@ def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
                    label="SDG ceiling: no corridor above 5%")
         ax.axhline(SDG_PRICE_TARGET_PCT, color="C2", ls="-.", lw=1.5,
                    label="SDG target: 3% on average")
-        top = max(float(ts["remittance_price_pct"].max()), SDG_CORRIDOR_CEILING_PCT)
+        _baseline(ax, base, "remittance_price_pct")
+        top = max(_max(ts["remittance_price_pct"],
+                       base["remittance_price_pct"] if _has(base, "remittance_price_pct")
+                       else None), SDG_CORRIDOR_CEILING_PCT)
         ax.set_ylim(0, top * 1.35)  # head room for the legend above the lines
         ax.legend(fontsize=7, loc="upper right")
     ax.set_title("SDG 10.c.1: remittance cost", fontsize=10)
@@ -300,21 +375,28 @@ def plot_sdg_indicators(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
             (axes[2], "remittances_pct_gdp", "C4", "SDG 17.3.2: remittances received",
              "% of GDP (low- and middle-income countries)")):
         if column in panels:
-            ax.plot(years, ts[column], color=colour)
-            ax.set_ylim(0, float(ts[column].max()) * 1.2 or 1)
+            ax.plot(years, ts[column], color=colour, label="this run")
+            if _baseline(ax, base, column):
+                ax.legend(fontsize=7, loc="lower right")
+            ax.set_ylim(0, _max(ts[column], base[column] if _has(base, column) else None)
+                        * 1.2 or 1)
         ax.set_title(title, fontsize=10)
         ax.set_ylabel(ylabel)
     for ax in axes:
         _year_axis(ax)
-    _suptitle(fig, "SDG indicators on migration and remittances", summary)
-    fig.subplots_adjust(left=0.05, right=0.99, top=0.8, bottom=0.12, wspace=0.28)
+    drawn = _has(base, "year")
+    fig.subplots_adjust(left=0.05, right=0.99, top=0.77 if drawn else 0.8, bottom=0.12,
+                        wspace=0.28)
+    _suptitle(fig, "SDG indicators on migration and remittances", summary, drawn)
     return save(fig, path)
 
 
 def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path,
                      corridors: pd.DataFrame | None = None,
-                     countries: pd.DataFrame | None = None) -> Path | None:
-    """Brain-waste and employment rates of migrants over time (%), and, from corridors.csv,
+                     countries: pd.DataFrame | None = None,
+                     base: pd.DataFrame | None = None) -> Path | None:
+    """Brain-waste and employment rates of migrants over time (%), each with the baseline
+    (`base`) dashed, and, from corridors.csv,
     brain waste by destination at the end against the rate each destination is set to (its
     published over-qualification rate, or the fallback where none is published)."""
     if not _has(ts, "year", "brain_waste_rate"):
@@ -324,14 +406,19 @@ def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path,
     fig = Figure(figsize=(15 if by_destination else 10, 4.6))
     axes = fig.subplots(1, 3 if by_destination else 2)
     ax = axes[0]
-    ax.plot(ts["year"], 100 * ts["brain_waste_rate"], color="C3")
-    ax.set_ylim(0, max(100 * float(ts["brain_waste_rate"].max()) * 1.25, 1))
+    ax.plot(ts["year"], 100 * ts["brain_waste_rate"], color="C3", label="this run")
+    if _baseline(ax, base, "brain_waste_rate", scale=100):
+        ax.legend(fontsize=8, loc="lower left")
+    ax.set_ylim(0, max(100 * _max(ts["brain_waste_rate"], base["brain_waste_rate"]
+                                  if _has(base, "brain_waste_rate") else None) * 1.25, 1))
     ax.set_title("Brain waste: tertiary-educated migrants\nemployed below their skill level",
                  fontsize=10)
     ax.set_ylabel("% of employed tertiary-educated migrants")
     ax = axes[1]
     if "employment_rate" in ts.columns:
-        ax.plot(ts["year"], 100 * ts["employment_rate"], color="C0")
+        ax.plot(ts["year"], 100 * ts["employment_rate"], color="C0", label="this run")
+        if _baseline(ax, base, "employment_rate", scale=100):
+            ax.legend(fontsize=8, loc="lower left")
         ax.set_ylim(0, 100)
     ax.set_title("Employment rate of migrants", fontsize=10)
     ax.set_ylabel("% of migrants in employment")
@@ -339,8 +426,10 @@ def plot_brain_waste(ts: pd.DataFrame | None, summary: dict, path: Path,
         _year_axis(ax)
     if by_destination:
         _brain_waste_by_destination(axes[2], corridors, countries)
-    _suptitle(fig, "Use of migrants' skills", summary)
-    fig.subplots_adjust(left=0.06, right=0.98, top=0.76, bottom=0.12, wspace=0.35)
+    drawn = _has(base, "year", "brain_waste_rate")
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.73 if drawn else 0.76, bottom=0.12,
+                        wspace=0.35)
+    _suptitle(fig, "Use of migrants' skills", summary, drawn)
     return save(fig, path)
 
 
@@ -378,18 +467,54 @@ def _node_sizes(cts: pd.DataFrame | None, corridors: pd.DataFrame) -> pd.Series:
     return corridors.groupby("destination")["stock_end"].sum()
 
 
+def _covered_policies(corridors: pd.DataFrame, covered: pd.DataFrame | None) -> pd.Series:
+    """Per row of `corridors`: the policies covering it ("a+b", from covered_corridors.csv),
+    "" where none does."""
+    if not _has(covered, "origin", "destination", "policies"):
+        return pd.Series("", index=corridors.index)
+    by_pair = dict(zip(zip(covered["origin"], covered["destination"]),
+                       covered["policies"].astype(str)))
+    return pd.Series([by_pair.get(pair, "") for pair in
+                      zip(corridors["origin"], corridors["destination"])], index=corridors.index)
+
+
+def _covered_label(policies: pd.Series) -> str:
+    """Legend text of the covered corridors: how many, and which policy covers how many."""
+    labels = policy_labels()
+    count: dict[str, int] = {}
+    for names in policies[policies != ""]:
+        for name in names.split("+"):
+            count[name] = count.get(name, 0) + 1
+    total = int((policies != "").sum())
+    same = len(set(count.values())) == 1
+    parts = [labels.get(n, n) + ("" if same else f" ({c:,})") for n, c in count.items()]
+    return (f"a policy applies ({total:,} corridor{'s' if total != 1 else ''}):\n"
+            + "\n".join(parts))
+
+
 def plot_corridor_network(corridors: pd.DataFrame | None, cts: pd.DataFrame | None,
-                          countries: pd.DataFrame, summary: dict, path: Path) -> Path | None:
-    """Largest corridors at the end of the run, as arrows between capitals on a lon/lat map."""
+                          countries: pd.DataFrame, summary: dict, path: Path,
+                          covered: pd.DataFrame | None = None) -> Path | None:
+    """Largest corridors at the end of the run, as arrows between capitals on a lon/lat map;
+    the corridors a policy covers (`covered`: covered_corridors.csv) in orange, the largest
+    among them and every other one they cover (arrows, or straight lines beyond
+    MAX_COVERED_ARROWS). Each arrow's gid is "corridor:O-D" or "covered:O-D"."""
     if not _has(corridors, "origin", "destination", "stock_end") or "lat" not in countries:
         return None
     located = set(countries.dropna(subset=["lat", "lon"]).index)
-    top = corridors[corridors["origin"].isin(located) & corridors["destination"].isin(located)
-                    & (corridors["stock_end"] > 0)]
+    drawable = corridors[corridors["origin"].isin(located)
+                         & corridors["destination"].isin(located)]
+    policies = _covered_policies(drawable, covered)
+    top = drawable[drawable["stock_end"] > 0]
     # Stable sort: ties keep file order, so the selection never changes between calls.
     top = top.sort_values("stock_end", ascending=False, kind="mergesort").head(TOP_CORRIDORS)
     if top.empty:
         return None
+    # A policy applying everywhere would turn the map into an orange web: then only the largest
+    # are drawn (all orange) and the title says so.
+    everywhere = bool((policies != "").all())
+    extra = drawable[(policies != "") & ~drawable.index.isin(top.index) & (not everywhere)]
+    extra = extra.sort_values("stock_end", kind="mergesort")  # the largest drawn last, on top
     fig = Figure(figsize=(13, 6.8))
     ax = fig.add_subplot()
     ax.set_xlim(-180, 180)
@@ -402,16 +527,36 @@ def plot_corridor_network(corridors: pd.DataFrame | None, cts: pd.DataFrame | No
     ax.set_xlabel("Longitude (degrees)")
     ax.set_ylabel("Latitude (degrees)")
     width_scale = 7.0 / float(top["stock_end"].max())  # widest arrow = 7 points
-    for row in top.itertuples():
+    if len(extra) > MAX_COVERED_ARROWS:
+        from matplotlib.collections import LineCollection
+
+        ends = [[(countries.at[o, "lon"], countries.at[o, "lat"]),
+                 (countries.at[d, "lon"], countries.at[d, "lat"])]
+                for o, d in zip(extra["origin"], extra["destination"])]
+        lines = LineCollection(ends, colors=COVERED_COLOUR, alpha=0.5, zorder=1.8,
+                               linewidths=np.maximum(0.3, extra["stock_end"] * width_scale))
+        lines.set_gid("covered:lines")
+        ax.add_collection(lines)
+    arrows = [(row, False) for row in extra.itertuples()] if len(extra) <= MAX_COVERED_ARROWS \
+        else []
+    arrows += [(row, True) for row in top.iloc[::-1].itertuples()]  # the largest last, on top
+    for row, largest in arrows:
         start = (countries.at[row.origin, "lon"], countries.at[row.origin, "lat"])
         end = (countries.at[row.destination, "lon"], countries.at[row.destination, "lat"])
+        hit = policies.at[row.Index] != ""
         # Curved arrows so A->B and B->A do not overlap and long arrows do not hide nodes.
-        ax.add_patch(FancyArrowPatch(
+        arrow = FancyArrowPatch(
             start, end, connectionstyle="arc3,rad=0.2", arrowstyle="-|>",
             mutation_scale=8 + 6 * row.stock_end * width_scale / 7,
-            lw=max(0.4, row.stock_end * width_scale), color="#3b5b92", alpha=0.5,
-            shrinkA=4, shrinkB=6, zorder=2))
-    nodes = sorted(set(top["origin"]) | set(top["destination"]))
+            lw=max(0.4, row.stock_end * width_scale),
+            color=COVERED_COLOUR if hit else CORRIDOR_COLOUR, alpha=0.8 if hit else 0.5,
+            shrinkA=4, shrinkB=6, zorder=(2.5 if hit else 2) if largest else 1.9)
+        arrow.set_gid(f"{'covered' if hit else 'corridor'}:{row.origin}-{row.destination}")
+        ax.add_patch(arrow)
+    nodes = set(top["origin"]) | set(top["destination"])
+    if len(extra) <= TOP_CORRIDORS:  # a few covered corridors: name their countries too
+        nodes |= set(extra["origin"]) | set(extra["destination"])
+    nodes = sorted(nodes)
     sizes = _node_sizes(cts, corridors).reindex(nodes).fillna(0)
     area = 20 + 600 * np.sqrt(sizes / max(float(sizes.max()), 1.0))  # area ~ sqrt: readable range
     regions = [countries.at[n, "region"] if "region" in countries else "" for n in nodes]
@@ -429,9 +574,13 @@ def plot_corridor_network(corridors: pd.DataFrame | None, cts: pd.DataFrame | No
                              markerfacecolor=REGION_COLOURS.get(r, OTHER_COLOUR), label=r)
                       for r in sorted(set(regions))]
     reference = float(top["stock_end"].max())
-    width_handles = [Line2D([], [], color="#3b5b92", alpha=0.6, lw=max(0.4, v * width_scale),
+    width_handles = [Line2D([], [], color=CORRIDOR_COLOUR, alpha=0.6,
+                            lw=max(0.4, v * width_scale),
                             label=f"{_trim(v / 1e6, 1)} million migrants")
                      for v in (reference, reference / 2, reference / 5)]
+    if (policies != "").any():
+        width_handles.append(Line2D([], [], color=COVERED_COLOUR, alpha=0.8, lw=3,
+                                    label=_covered_label(policies)))
     legend = ax.legend(handles=region_handles, title="Region (dot area ~ immigrants)",
                        loc="lower left", fontsize=7, title_fontsize=8, framealpha=0.9)
     ax.add_artist(legend)
@@ -439,8 +588,12 @@ def plot_corridor_network(corridors: pd.DataFrame | None, cts: pd.DataFrame | No
               fontsize=7, title_fontsize=8, framealpha=0.9)
     end = summary.get("end_year")
     when = f" at the end of {end}" if end else " at the end of the run"
+    more = (f",\nand the {len(extra):,} other{'s' if len(extra) != 1 else ''} a policy covers "
+            "(orange)" if len(extra) else "")
+    if everywhere:
+        more = f";\na policy covers every corridor (orange; {len(drawable):,} on the map)"
     _suptitle(fig, f"Largest {len(top)} migration corridors by migrant stock{when}"
-                   " (origin → destination, between capitals)", summary)
+                   f" (origin → destination, between capitals){more}", summary)
     return save(fig, path)
 
 
@@ -531,9 +684,10 @@ def plot_calibration(calib: pd.DataFrame | None, summary: dict, path: Path) -> P
     return save(fig, path)
 
 
-def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path,
+               base: pd.DataFrame | None = None) -> Path | None:
     """Arrivals, and returns and removals, per calendar year (bars), and stranded migrants per
-    step."""
+    step; the baseline's (`base`) net flow per year and stranded migrants dashed."""
     if not _has(ts, "year", "inflows", "returns"):
         return None
     inflows = _annual_sum(ts, "inflows")
@@ -554,6 +708,16 @@ def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | Non
     net = inflows["inflows"] - returns["returns"].to_numpy() - removals
     ax.plot(inflows["calendar_year"], net, color="black", marker="o", markersize=3,
             label="Net (arrivals - departures)")
+    base_net = None
+    if _has(base, "year", "inflows", "returns"):
+        yearly = _annual_sum(base, "inflows").assign(
+            net=lambda f: f["inflows"] - _annual_sum(base, "returns")["returns"].to_numpy()
+            - (_annual_sum(base, "removals")["removals"].to_numpy() if "removals" in base
+               else 0.0))
+        base_net = yearly["net"].to_numpy()
+        _baseline(ax, yearly.rename(columns={"calendar_year": "year"}), "net", marker="o",
+                  markersize=3, label=True)
+        ax.lines[-1].set_label(f"Net, {BASELINE_LABEL}")
     ax.axhline(0, color="black", lw=0.6)
     ax.yaxis.set_major_formatter(_scaled(1e6))
     ax.set_ylabel("Millions of people per year")
@@ -561,15 +725,20 @@ def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | Non
                  + ("; partial years scaled up)" if (~inflows["complete"]).any() else ")"),
                  fontsize=10)
     # Head room above the bars for the legend, so it hides no bar.
-    ax.set_ylim(min(0.0, float(net.min()) * 1.2),
+    ax.set_ylim(min(0.0, float(net.min()) * 1.2,
+                    float(base_net.min()) * 1.2 if base_net is not None else 0.0),
                 max(float(inflows["inflows"].max()),
                     float((returns["returns"].to_numpy() + removals).max())) * 1.35)
     ax.legend(fontsize=8, loc="upper center", ncol=2)
     _year_axis(ax, "Calendar year")
     ax = axes[1]
     if "stranded" in ts.columns:
-        ax.plot(ts["year"], ts["stranded"], color="C3")
-        if float(ts["stranded"].abs().max()) == 0:
+        ax.plot(ts["year"], ts["stranded"], color="C3", label="this run")
+        if _baseline(ax, base, "stranded"):
+            ax.legend(fontsize=8, loc="upper right")
+        stranded_max = _max(ts["stranded"].abs(),
+                            base["stranded"].abs() if _has(base, "stranded") else None)
+        if stranded_max == 0:
             # A flat line at 0 looks like a bug; say it explicitly.
             ax.text(0.5, 0.62, "No stranded migrants in this run", ha="center",
                     va="center", transform=ax.transAxes, color="0.3")
@@ -581,8 +750,10 @@ def plot_flows(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | Non
     ax.set_ylabel("Thousands of people")
     ax.set_title("Stranded migrants\n(want to return but cannot until borders reopen)", fontsize=10)
     _year_axis(ax, "Year (quarterly steps)")
-    _suptitle(fig, "Migration flows", summary)
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.78, bottom=0.12, wspace=0.28)
+    drawn = _has(base, "year", "inflows")
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.75 if drawn else 0.78, bottom=0.12,
+                        wspace=0.28)
+    _suptitle(fig, "Migration flows", summary, drawn)
     return save(fig, path)
 
 
@@ -598,12 +769,16 @@ def _read_summary(run_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def plot_shock_recovery(ts: pd.DataFrame | None, summary: dict, path: Path) -> Path | None:
+def plot_shock_recovery(ts: pd.DataFrame | None, summary: dict, path: Path,
+                        base: pd.DataFrame | None = None) -> Path | None:
     """Headline indicators indexed to their level in the year before the first shock, with the
-    shocks' dates shaded: how deep each indicator fell and how fast it came back."""
+    shocks' dates shaded: how deep each indicator fell and how fast it came back. The baseline
+    (`base`; without the shocks when the run has no policy) dashed in each indicator's colour,
+    indexed to the run's own level, so the gap is the shock's (or the policy's) effect."""
     shocks = summary.get("shocks") or []
     if not shocks or not _has(ts, "year", "employment_rate", "remittances_formal_usd"):
         return None
+    baseline = base  # `base` is each indicator's level before the shock below
     first = min(e["start"] for e in shocks)
     before = ts[(ts["year"] >= first - 1.0) & (ts["year"] < first)]
     if before.empty:
@@ -619,12 +794,21 @@ def plot_shock_recovery(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
             base = float(before[column].mean())
             if base:
                 ax.plot(ts["year"], 100.0 * ts[column] / base, color=colour, label=label)
+                _baseline(ax, baseline, column, index=base, color=colour, lw=1.1,
+                          label=False)
     ax.axhline(100.0, color="grey", lw=0.8)
     ax.set_ylabel("Index, year before the shock = 100")
     ax.set_title("Depth and recovery", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
+    handles, names = ax.get_legend_handles_labels()
+    drawn = _has(baseline, "year")
+    if drawn:
+        handles.append(Line2D([], [], color=BASELINE_COLOUR, ls="--", lw=1.1))
+        names.append(f"dashed, in each colour: {BASELINE_LABEL}")
+    ax.legend(handles, names, fontsize=8, loc="lower right")
     if "stranded" in ts.columns:
-        ax2.plot(ts["year"], ts["stranded"] / 1e6, color="C3")
+        ax2.plot(ts["year"], ts["stranded"] / 1e6, color="C3", label="this run")
+        if _baseline(ax2, baseline, "stranded", scale=1e-6):
+            ax2.legend(fontsize=8, loc="upper right")
     ax2.set_ylabel("Millions of people")
     ax2.set_title("Stranded migrants (want to return but cannot)", fontsize=10)
     for a in (ax, ax2):
@@ -632,8 +816,9 @@ def plot_shock_recovery(ts: pd.DataFrame | None, summary: dict, path: Path) -> P
             a.axvspan(e["start"], e["end"], color="0.85", zorder=0)
         _year_axis(a)
     kinds = ", ".join(sorted({e["kind"] for e in shocks}))
-    _suptitle(fig, f"Shocks ({kinds}; shaded) and recovery", summary)
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.12, wspace=0.25)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.77 if drawn else 0.8, bottom=0.12,
+                        wspace=0.25)
+    _suptitle(fig, f"Shocks ({kinds}; shaded) and recovery", summary, drawn)
     return save(fig, path)
 
 
@@ -775,33 +960,45 @@ def plot_partnerships(ts: pd.DataFrame | None, summary: dict, path: Path) -> Pat
     return save(fig, path)
 
 
+def _by_year(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A timeseries table in the order of its `year` column (as it is, without one)."""
+    if frame is not None and "year" in frame.columns:
+        return frame.sort_values("year", kind="mergesort").reset_index(drop=True)
+    return frame
+
+
 def make_figures(run_dir: Path) -> list[Path]:
     """Write the PNG figures of a run into `run_dir/figures` and return their paths.
 
-    Figures whose inputs are missing or empty are skipped; the others are still written.
+    Figures whose inputs are missing or empty are skipped; the others are still written. The
+    baseline and the covered corridors are drawn when `model.baseline` wrote their tables into
+    `figures/` (`model.baseline.run_figures` does, then calls this).
     """
     run_dir = Path(run_dir)
     out = run_dir / "figures"
     out.mkdir(parents=True, exist_ok=True)
-    ts = read_csv(run_dir / "timeseries.csv")
-    if ts is not None and "year" in ts.columns:
-        ts = ts.sort_values("year", kind="mergesort").reset_index(drop=True)
+    ts = _by_year(read_csv(run_dir / "timeseries.csv"))
+    base = _by_year(read_csv(out / BASELINE_TIMESERIES))
+    base_cts = read_csv(out / BASELINE_COUNTRIES)
+    covered = read_csv(out / COVERED_FILE)
     cts = read_csv(run_dir / "country_timeseries.csv")
     corridors = read_csv(run_dir / "corridors.csv")
     calib = read_csv(run_dir / "calibration.csv")
     summary = _read_summary(run_dir)
     countries = _countries()
     jobs: list[tuple[str, Callable[[Path], Path | None]]] = [
-        ("stocks_by_region.png", lambda p: plot_stocks_by_region(ts, countries, summary, p)),
+        ("stocks_by_region.png",
+         lambda p: plot_stocks_by_region(ts, countries, summary, p, base)),
         ("remittances_top_recipients.png",
-         lambda p: plot_remittances_top_recipients(cts, countries, summary, p)),
-        ("sdg_indicators.png", lambda p: plot_sdg_indicators(ts, summary, p)),
-        ("brain_waste.png", lambda p: plot_brain_waste(ts, summary, p, corridors, countries)),
+         lambda p: plot_remittances_top_recipients(cts, countries, summary, p, base_cts)),
+        ("sdg_indicators.png", lambda p: plot_sdg_indicators(ts, summary, p, base)),
+        ("brain_waste.png",
+         lambda p: plot_brain_waste(ts, summary, p, corridors, countries, base)),
         ("corridor_network.png",
-         lambda p: plot_corridor_network(corridors, cts, countries, summary, p)),
+         lambda p: plot_corridor_network(corridors, cts, countries, summary, p, covered)),
         ("calibration.png", lambda p: plot_calibration(calib, summary, p)),
-        ("flows.png", lambda p: plot_flows(ts, summary, p)),
-        ("shock_recovery.png", lambda p: plot_shock_recovery(ts, summary, p)),
+        ("flows.png", lambda p: plot_flows(ts, summary, p, base)),
+        ("shock_recovery.png", lambda p: plot_shock_recovery(ts, summary, p, base)),
         ("facility.png", lambda p: plot_facility(ts, summary, p)),
         ("partnerships.png", lambda p: plot_partnerships(ts, summary, p)),
     ]

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import matplotlib.image as mpimg
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -202,3 +203,308 @@ def test_annual_sum_by_country() -> None:
                                              (1500.0, "1,500"), (0.0, "0")])
 def test_tick_numbers_are_trimmed(value: float, expected: str) -> None:
     assert _trim(value) == expected
+
+
+# --------------------------------------------------------------------------- the baseline
+
+# Real small runs (tests/conftest.py FAST: the default world to 2020, 5,000 people per agent)
+# through `model.runner.run`, as `python run.py` makes them. The figures' artists are read just
+# before each PNG is saved: the data of every line and arrow the tests look for carries a gid
+# ("baseline:<column>", "covered:O-D", "corridor:O-D").
+SMALL = ["end_year=2020", "people_per_agent=5000", "progress=false"]
+UAE_INDIA = ["+scenario=skills_partnership_uae_india", *SMALL]
+
+
+def _compose(overrides: list[str]):
+    """The config `python run.py OVERRIDES` runs (presets registered)."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from model.config import register_configs
+    from model.presets import register_presets
+    from tests.conftest import ROOT
+
+    register_configs()
+    register_presets()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base=None):
+            return compose(config_name="config", overrides=overrides)
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def _artists(fig) -> dict:
+    """What a figure draws that the tests check: lines and arrows by gid, legend texts."""
+    lines, patches, legends = {}, [], []
+    for ax in fig.axes:
+        for line in ax.lines:
+            if line.get_gid():
+                assert line.get_gid() not in lines, f"two lines with gid {line.get_gid()}"
+                lines[line.get_gid()] = (np.asarray(line.get_xdata(), float),
+                                         np.asarray(line.get_ydata(), float))
+        patches += [p.get_gid() for p in ax.patches if p.get_gid()]
+        patches += [c.get_gid() for c in ax.collections if c.get_gid()]
+        for legend in [ax.get_legend(), *[a for a in ax.artists if hasattr(a, "get_texts")]]:
+            if legend is not None:
+                legends += [t.get_text() for t in legend.get_texts()]
+    return {"lines": lines, "patches": patches, "legends": legends}
+
+
+def _run(overrides: list[str], out: Path) -> tuple[dict, dict]:
+    """Run a config into `out`; return its summary and, per figure file, `_artists`."""
+    import model.plots as plots
+    from model.runner import run
+
+    drawn, real = {}, plots.save
+
+    def recording_save(fig, path):
+        drawn[Path(path).name] = _artists(fig)
+        return real(fig, path)  # the real PNG is still written
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plots, "save", recording_save)
+        summary = run(_compose(overrides), out_dir=out)
+    return summary, drawn
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """The UAE-India preset with its baseline, the same without it (figures_baseline=false),
+    and a separate run of the baseline itself (same seed, no policy): name -> (folder,
+    summary, figures' artists, baseline runs logged)."""
+    import logging
+
+    out, found = tmp_path_factory.mktemp("baseline_runs"), {}
+    for name, overrides in (("preset", UAE_INDIA), ("off", [*UAE_INDIA, "figures_baseline=false"]),
+                            ("baseline", SMALL)):
+        records, logger = [], logging.getLogger("model.baseline")
+        handler, level = logging.Handler(), logger.level
+        handler.emit = records.append
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)  # the baseline's run is logged at INFO
+        try:
+            summary, drawn = _run(overrides, out / name)
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        found[name] = (out / name, summary, drawn,
+                       [r for r in records if "baseline" in r.getMessage()])
+    return found
+
+
+def test_the_baseline_drawn_is_the_same_seed_run_without_the_policies(runs) -> None:
+    folder, summary, drawn, logged = runs["preset"]
+    assert summary["end_year"] == 2020 and set(summary["policies"]) == {"skill_recognition",
+                                                                       "fair_recruitment"}
+    assert len(logged) == 1  # one baseline run for every figure
+    separate = pd.read_csv(runs["baseline"][0] / "timeseries.csv")
+    own = pd.read_csv(folder / "timeseries.csv")
+    assert len(separate) == len(own) == 8
+    checks = [("sdg_indicators.png", "remittance_price_pct", 1.0),
+              ("sdg_indicators.png", "recruitment_cost_months", 1.0),
+              ("sdg_indicators.png", "remittances_pct_gdp", 1.0),
+              ("brain_waste.png", "brain_waste_rate", 100.0),
+              ("brain_waste.png", "employment_rate", 100.0),
+              ("flows.png", "stranded", 1.0)]
+    for figure, column, scale in checks:
+        x, y = drawn[figure]["lines"][f"baseline:{column}"]
+        np.testing.assert_array_equal(x, separate["year"].to_numpy(float))
+        np.testing.assert_array_equal(y, separate[column].to_numpy(float) * scale)
+        assert "baseline (same seed)" in drawn[figure]["legends"], figure
+    # The total of the stocks by region, drawn over the stack.
+    x, y = drawn["stocks_by_region.png"]["lines"]["baseline:stock_in_all"]
+    regions = [c for c in separate.columns if c.startswith("stock_in_")]
+    np.testing.assert_allclose(y, separate[regions].sum(axis=1), rtol=1e-12)
+    # And it is not the run itself: the policies moved what the figure compares.
+    moved = np.abs(own["brain_waste_rate"] - separate["brain_waste_rate"]).max()
+    assert moved > 1e-4, "the run and its baseline should differ once the policies start"
+    assert (own["year"] < 2020).sum() == 4
+    before = own["year"] < 2020  # the policies start in 2020: the same seed, the same draws
+    np.testing.assert_array_equal(own.loc[before, "brain_waste_rate"],
+                                  separate.loc[before, "brain_waste_rate"])
+
+
+def test_the_baseline_of_each_top_recipient_is_its_own_remittances(runs) -> None:
+    _, _, drawn, _ = runs["preset"]
+    lines = drawn["remittances_top_recipients.png"]["lines"]
+    separate = pd.read_csv(runs["baseline"][0] / "country_timeseries.csv")
+    countries = [gid.rsplit(":", 1)[1] for gid in lines]
+    assert len(countries) == 10 and "IND" in countries
+    for iso3 in countries:
+        _, y = lines[f"baseline:remittances_formal_usd:{iso3}"]
+        rows = separate[separate["iso3"] == iso3]
+        # Two calendar years of four quarters each: the yearly sums.
+        expected = rows.groupby(np.floor(rows["year"]).astype(int))["remittances_formal_usd"].sum()
+        np.testing.assert_allclose(y, expected.to_numpy(), rtol=1e-12)
+
+
+def test_no_baseline_without_a_policy_or_shock_or_when_switched_off(runs) -> None:
+    for name in ("off", "baseline"):
+        folder, _, drawn, logged = runs[name]
+        assert logged == [], name
+        assert not (folder / "figures" / "baseline_timeseries.csv").exists(), name
+        assert not any(gid.startswith("baseline:") for figure in drawn.values()
+                       for gid in figure["lines"]), name
+        assert not any("baseline" in text for figure in drawn.values()
+                       for text in figure["legends"]), name
+        assert len(drawn) == 7, name  # every figure is still drawn
+    # Switched off, the run is the same run: the same numbers as with its baseline.
+    pd.testing.assert_frame_equal(pd.read_csv(runs["off"][0] / "timeseries.csv"),
+                                  pd.read_csv(runs["preset"][0] / "timeseries.csv"))
+
+
+def test_the_map_marks_exactly_the_corridors_the_policies_cover(runs) -> None:
+    from model.runner import build_model
+
+    model = build_model(_compose(UAE_INDIA))
+    iso3, k = model.countries.iso3, model.corridors
+    expected = set()
+    for policy in model.policies:
+        expected |= {f"{iso3[k.o[c]]}-{iso3[k.d[c]]}" for c in np.flatnonzero(policy.covered)}
+    assert expected == {"IND-ARE"}
+    patches = runs["preset"][2]["corridor_network.png"]["patches"]
+    marked = {gid.split(":", 1)[1] for gid in patches if gid.startswith("covered:")}
+    assert marked == expected
+    legend = " ".join(runs["preset"][2]["corridor_network.png"]["legends"])
+    assert "a policy applies (1 corridor)" in legend
+    assert "skill recognition" in legend and "fair recruitment" in legend
+    # The baseline's map marks nothing and draws the same 40 corridors, all plain.
+    plain = runs["baseline"][2]["corridor_network.png"]["patches"]
+    assert len(plain) == len(patches) == 40
+    assert all(gid.startswith("corridor:") for gid in plain)
+    assert "corridor:IND-ARE" in plain
+    assert (runs["preset"][0] / "figures" / "corridor_network.png").read_bytes() != \
+        (runs["baseline"][0] / "figures" / "corridor_network.png").read_bytes()
+
+
+def _config(**changes):
+    """A validated MigrationConfig of the small runs, with `changes` (model keywords)."""
+    from model.config import nest
+
+    return nest({"end_year": 2020, "people_per_agent": 5000.0, "progress": False, **changes})
+
+
+def test_what_the_baseline_switches_off() -> None:
+    from model.baseline import baseline_config, describe, interventions
+
+    assert baseline_config(_config()) is None  # nothing on: the run is its own baseline
+    covid = [{"kind": "pandemic", "start": 2020.25, "end": 2020.75}]
+    # A policy, with a shock: the policy goes, the shock stays (the crisis without the policy).
+    cfg = _config(policies=["skill_recognition"], shocks=covid, seed=7,
+                  facility={"enabled": True}, agreements={"enabled": True})
+    base = baseline_config(cfg)
+    assert interventions(cfg) == ["skill_recognition", "facility", "agreements"]
+    assert base.policies == {} and not base.facility.enabled and not base.agreements.enabled
+    assert len(base.shocks.timeline) == 1 and base.shocks.timeline == cfg.shocks.timeline
+    assert (base.seed, base.end_year, base.people_per_agent, base.world) == \
+        (7, 2020, 5000.0, cfg.world)
+    assert not base.figures and cfg.policies and cfg.facility.enabled  # cfg left as it was
+    assert describe(interventions(cfg), True) == ("the same run without skill recognition, "
+                                                  "facility, agreements; shocks kept")
+    # A shock alone: the baseline is the world without it.
+    shock = _config(shocks=covid)
+    assert baseline_config(shock).shocks.timeline == [] and len(shock.shocks.timeline) == 1
+    assert describe([], True) == "the same run without its shocks"
+
+
+@pytest.mark.parametrize("setting, sweep, expected", [
+    (None, False, True), (None, True, False),     # automatic: single runs only
+    (True, True, True), (False, False, False)])
+def test_figures_baseline_setting_and_sweeps(setting, sweep, expected) -> None:
+    from model.baseline import wanted
+
+    assert wanted(_config(policies=["fair_recruitment"], figures_baseline=setting),
+                  sweep) is expected
+    # Never without figures, nor for a run that switches nothing on.
+    assert not wanted(_config(policies=["fair_recruitment"], figures=False,
+                              figures_baseline=True), sweep)
+    assert not wanted(_config(figures_baseline=True), sweep)
+
+
+def test_a_bad_figures_baseline_value_is_named() -> None:
+    from model.baseline import wanted
+    from model.params import ConfigError
+
+    with pytest.raises(ConfigError, match="figures_baseline = 'yes'"):
+        wanted(_config(policies=["fair_recruitment"], figures_baseline="yes"), False)
+
+
+# Synthetic corridors between real countries (capitals from the shipped table): 45 corridors,
+# so that some covered corridors fall outside the 40 largest the map draws anyway.
+MAP_COUNTRIES = ["MEX", "USA", "IND", "ARE", "PHL", "SAU", "CHN", "DEU", "TUR", "GBR"]
+
+
+def _map_folder(tmp_path: Path, covered: list[tuple[str, str, str]]) -> Path:
+    pairs = [(o, d) for o in MAP_COUNTRIES for d in MAP_COUNTRIES if o != d][:45]
+    run_dir = _write_run(tmp_path / "run")
+    corridors = pd.DataFrame([{"origin": o, "destination": d, "stock_start": 1e6 * (50 - i),
+                               "stock_end": 1e6 * (50 - i)} for i, (o, d) in enumerate(pairs)])
+    corridors.to_csv(run_dir / "corridors.csv", index=False)
+    (run_dir / "figures").mkdir()
+    pd.DataFrame(covered, columns=["origin", "destination", "policies"]).to_csv(
+        run_dir / "figures" / "covered_corridors.csv", index=False)
+    return run_dir
+
+
+def _map_artists(run_dir: Path) -> dict:
+    import model.plots as plots
+
+    drawn, real = {}, plots.save
+
+    def recording_save(fig, path):
+        drawn[Path(path).name] = _artists(fig)
+        return real(fig, path)
+
+    from model.figures import read_csv
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plots, "save", recording_save)
+        plots.plot_corridor_network(read_csv(run_dir / "corridors.csv"), None, plots._countries(),
+                                    {}, run_dir / "map.png",
+                                    read_csv(run_dir / "figures" / "covered_corridors.csv"))
+    return drawn["map.png"]
+
+
+def test_covered_corridors_outside_the_largest_are_drawn_too(tmp_path: Path) -> None:
+    pairs = [(o, d) for o in MAP_COUNTRIES for d in MAP_COUNTRIES if o != d][:45]
+    # One of the largest by two policies, two beyond the 40 largest by one of them.
+    covered = [(*pairs[0], "skill_recognition+fair_recruitment"),
+               (*pairs[42], "fair_recruitment"), (*pairs[44], "fair_recruitment")]
+    drawn = _map_artists(_map_folder(tmp_path, covered))
+    marked = {g.split(":", 1)[1] for g in drawn["patches"] if g.startswith("covered:")}
+    assert marked == {f"{o}-{d}" for o, d, _ in covered}
+    plain = [g for g in drawn["patches"] if g.startswith("corridor:")]
+    assert len(plain) == 39 and len(marked) + len(plain) == 42
+    legend = "\n".join(drawn["legends"])
+    assert "a policy applies (3 corridors)" in legend
+    assert "skill recognition (1)" in legend and "fair recruitment (3)" in legend
+
+
+def test_a_policy_covering_every_corridor_colours_the_largest_only(tmp_path: Path) -> None:
+    pairs = [(o, d) for o in MAP_COUNTRIES for d in MAP_COUNTRIES if o != d][:45]
+    drawn = _map_artists(_map_folder(tmp_path, [(o, d, "cheaper_remittances")
+                                                for o, d in pairs]))
+    assert len(drawn["patches"]) == 40 and all(g.startswith("covered:") for g in drawn["patches"])
+    assert "a policy applies (45 corridors):\ncheaper remittances" in drawn["legends"]
+
+
+@pytest.mark.slow
+def test_a_sweep_skips_the_baseline_unless_asked(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    sweep = tmp_path / "sweep"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "-m", "policies=[fair_recruitment]",
+         "figures_baseline=null,true", *SMALL, "tables=none", f"hydra.sweep.dir={sweep}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    auto, forced = sweep / "0", sweep / "1"
+    assert (auto / "figures" / "sdg_indicators.png").exists()
+    assert not (auto / "figures" / "baseline_timeseries.csv").exists()
+    assert (auto / "figures" / "covered_corridors.csv").exists()
+    base = pd.read_csv(forced / "figures" / "baseline_timeseries.csv")
+    assert len(base) == 8 and base["policy_cost_employers_usd"].sum() == 0
