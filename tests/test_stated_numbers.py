@@ -1,0 +1,477 @@
+"""What the texts say a run shows, computed from the run: the numbers in the presets' learning
+goals and in the README are claims, each checked here against the run it describes, within a
+tolerance stated beside it, so text and output cannot drift apart.
+
+A claim names its file, a phrase found there verbatim (line breaks and comment marks folded to
+single spaces), a function that measures the same quantity in the run's own output files (in
+the phrase's unit) and an absolute tolerance. The stated number is the first number in the
+phrase unless the claim gives it. Every number in a preset's header must belong to a claim of
+that preset (`test_every_number_in_a_preset_header_is_claimed`): an output measured from the
+run, or an input read from the composed config.
+
+When a mechanism changes, these tests name the sentences to rewrite and the new values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def folded(path: str) -> str:
+    """A file's text with comment marks and line breaks folded to single spaces."""
+    text = (ROOT / path).read_text()
+    text = re.sub(r"(?m)^#\s?", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def first_number(phrase: str) -> float:
+    return float(NUMBER.search(phrase).group().replace(",", ""))
+
+
+# --- the runs the texts describe (each run once, into a temporary folder, as run.py would) ----
+
+@dataclass
+class Run:
+    """A finished run's folder: the files a user reads."""
+
+    folder: Path
+
+    @property
+    def ts(self) -> pd.DataFrame:
+        return pd.read_csv(self.folder / "timeseries.csv")
+
+    @property
+    def summary(self) -> dict:
+        return json.loads((self.folder / "summary.json").read_text())
+
+    def table(self, name: str) -> pd.DataFrame:
+        path = self.folder / name
+        return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+
+
+RUNS = {
+    "default": [],
+    "covid_2020": ["+scenario=covid_2020"],
+    "return_reintegration_el_salvador": ["+scenario=return_reintegration_el_salvador"],
+    "sdg_targets_2030": ["+scenario=sdg_targets_2030"],
+}
+
+
+def compose(overrides: list[str]):
+    """The run's config as run.py composes it (figures off: the numbers are in the tables)."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from model.config import register_configs
+    from model.presets import register_presets
+
+    register_configs()
+    register_presets()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base=None):
+            return hydra_compose(config_name="config",
+                                 overrides=[*overrides, "progress=false", "figures=false"])
+    finally:
+        GlobalHydra.instance().clear()
+
+
+@cache
+def run(name: str) -> Run:
+    import tempfile
+
+    from model.runner import run as run_config
+
+    folder = Path(tempfile.mkdtemp(prefix=f"stated-{name}-")) / "run"
+    run_config(compose(RUNS[name]), out_dir=folder)
+    return Run(folder)
+
+
+@cache
+def built(name: str):
+    """The model as the run builds it, before its first step."""
+    from model.model import MigrationModel
+
+    return MigrationModel(_config=composed(name))
+
+
+@cache
+def composed(name: str):
+    from model.runner import to_config
+    return to_config(compose(RUNS.get(name, [f"+scenario={name}"])))
+
+
+# --- measures, each in the unit its phrase uses ------------------------------------------------
+
+def shock_row(name: str, column: str) -> dict:
+    """summary.json's recovery record of the first shock event for one indicator."""
+    return run(name).summary["shocks"][0]["recovery"][column]
+
+
+def yearly(ts: pd.DataFrame, column: str) -> pd.Series:
+    return ts.assign(y=np.floor(ts["year"]).astype(int)).groupby("y")[column].sum()
+
+
+def stock_fall_2020_pct(name: str) -> float:
+    """The stock's fall in 2020 from its highest to its lowest quarter, in %."""
+    s = run(name).ts.query("year >= 2020 and year < 2021")["migrant_stock"]
+    return 100 * (1 - s.min() / s.max())
+
+
+def arrivals_fall_pct(name: str) -> float:
+    """Arrivals in the lockdown's deepest quarter against the same quarter without the shock."""
+    shocked = run(name).ts.set_index("step")["inflows"]
+    base = run("default").ts.set_index("step")["inflows"]
+    step = shocked.idxmin()
+    return 100 * (1 - shocked[step] / base[step])
+
+
+@cache
+def lmic_formal_growth_pct(year: int) -> float:
+    """Formal remittances received by low- and middle-income countries in `year` against the
+    year before, in %, in the covid_2020 timeline from 2019, mean of seeds 1-3 (as
+    tests/test_gates.py, which checks the directions)."""
+    from tests.test_gates import SEEDS, _covid_timeline
+
+    from model import MigrationModel
+
+    growth = []
+    for seed in SEEDS:
+        m = MigrationModel(shocks=_covid_timeline(), start_year=2019, end_year=2021, rng=seed,
+                           progress=False)
+        m.run()
+        ts = m.datacollector.get_model_vars_dataframe()
+        years = np.floor(ts["year"].to_numpy() + 1e-9).astype(int)
+        received = np.array(m.history["formal_received_by_origin"])[:, ~m.countries.high_income]
+        growth.append(received[years == year].sum() / received[years == year - 1].sum() - 1)
+    return 100 * float(np.mean(growth))
+
+
+def calibration(quantity: str) -> pd.DataFrame:
+    table = run("default").table("calibration.csv")
+    return table[table["quantity"] == quantity]
+
+
+def corridor_stocks_2020() -> pd.DataFrame:
+    rows = calibration("corridor_stock_2020")
+    return rows[rows["item"] != "all corridors"]
+
+
+def off_pct(rows: pd.DataFrame) -> pd.Series:
+    return 100 * (rows["ratio"] - 1).abs()
+
+
+def covered_returns_share(name: str) -> float:
+    """Returnees enrolled per returnee of the covered corridors, over the programme's years."""
+    r = run(name)
+    cfg = composed(name).policies["return_reintegration"]
+    ct = r.table("corridor_timeseries.parquet")
+    pairs = {tuple(c.split("-")) for c in cfg.corridors}
+    on = ct[[(o, d) in pairs for o, d in zip(ct["origin"].astype(str),
+                                             ct["destination"].astype(str))]]
+    on = on[on["year"] >= cfg.start_year]
+    supported = r.ts.query("year >= @cfg.start_year")["returnees_supported"].sum()
+    return supported / on["returns"].sum()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number a text states about a run, and how to measure it there."""
+
+    file: str
+    phrase: str
+    measure: Callable[[], float]
+    tolerance: float
+    stated: float | None = None   # when the phrase's first number is not the claim's
+    why: str = ""
+
+    @property
+    def value(self) -> float:
+        return first_number(self.phrase) if self.stated is None else self.stated
+
+
+COVID = "scenarios/covid_2020.yaml"
+SALVADOR = "scenarios/return_reintegration_el_salvador.yaml"
+SDG = "scenarios/sdg_targets_2030.yaml"
+BASELINE = "scenarios/baseline_2019.yaml"
+GOVERNANCE = "scenarios/facility_governance.yaml"
+ABOUT = "'about' a whole number: within one unit"
+
+CLAIMS = [
+    # baseline_2019: the default run (the preset sets only the defaults)
+    Claim(BASELINE, "prices stay near 7%", lambda: run("default").ts["remittance_price_pct"].agg(
+        lambda s: s.iloc[(s - 7).abs().argmax()]), 0.5,
+        why="every quarter's average price within half a point of 7%"),
+    Claim(BASELINE, "far from the 3% target", lambda: __import__(
+        "model.plots", fromlist=["x"]).SDG_PRICE_TARGET_PCT, 0.0),
+    # covid_2020
+    Claim(COVID, "employment of migrants falls by about 14 points",
+          lambda: 100 * (shock_row("covid_2020", "employment_rate")["before"]
+                         - shock_row("covid_2020", "employment_rate")["worst"]), 1.0, why=ABOUT),
+    Claim(COVID, "from 89% to 75%",
+          lambda: 100 * shock_row("covid_2020", "employment_rate")["before"], 0.5,
+          why="the mean of the year before the shock, rounded"),
+    Claim(COVID, "to 75%, and is back", stated=75,
+          measure=lambda: 100 * shock_row("covid_2020", "employment_rate")["worst"],
+          tolerance=0.5, why="the lowest quarter, rounded"),
+    Claim(COVID, "is back about a year after the shock", stated=1,
+          measure=lambda: shock_row("covid_2020", "employment_rate")["years_to_recover"],
+          tolerance=0.5, why="within 2% of the level before, in years after the event's end"),
+    Claim(COVID, "arrivals fall by 70% in the lockdown", lambda: arrivals_fall_pct("covid_2020"),
+          5.0, why="against the same quarter of the same-seed baseline; 'by 70%' is rounded to "
+          "tens"),
+    Claim(COVID, "up to about 1.8 M stranded",
+          lambda: run("covid_2020").ts["stranded"].max() / 1e6, 0.1, why=ABOUT),
+    Claim(COVID, "a stock that falls by about 1%", lambda: stock_fall_2020_pct("covid_2020"),
+          0.5, why="highest to lowest quarter of 2020, rounded to a whole %"),
+    Claim(COVID, "more returns in 2020 than in 2019", stated=1, tolerance=0.0,
+          measure=lambda: float(yearly(run("covid_2020").ts, "returns")[2020]
+                                > yearly(run("covid_2020").ts, "returns")[2019])),
+    # return_reintegration_el_salvador
+    Claim(SALVADOR, "50 M USD a year", tolerance=0.0,
+          measure=lambda: composed("return_reintegration_el_salvador")
+          .policies["return_reintegration"].budget_usd_per_year / 1e6),
+    Claim(SALVADOR, "enrols about 29% of the returnees of the three corridors", tolerance=1.0,
+          measure=lambda: 100 * covered_returns_share("return_reintegration_el_salvador"),
+          why="returnees enrolled per returnee of the covered corridors, 2020-2030; " + ABOUT),
+    # south_south_africa
+    Claim("scenarios/south_south_africa.yaml", "(the global world, 2,000 people per agent)",
+          tolerance=0.0, measure=lambda: composed("south_south_africa").people_per_agent),
+    # sdg_targets_2030
+    Claim(SDG, "costs at 3% (10.c.1)", lambda: __import__(
+        "model.plots", fromlist=["x"]).SDG_PRICE_TARGET_PCT, 0.0),
+    Claim(SDG, "with 5 bn USD a year", tolerance=0.0, measure=lambda: composed(
+        "sdg_targets_2030").policies["cheaper_remittances"].budget_usd_per_year / 1e9),
+    Claim(SDG, "capped at a month's earnings", stated=1, tolerance=0.0,
+          measure=lambda: composed("sdg_targets_2030").policies["fair_recruitment"].cap_months),
+    Claim(SDG, "the price falls, but not to 3%", tolerance=0.0, stated=1,
+          measure=lambda: float(3 < run("sdg_targets_2030").ts["remittance_price_pct"].iloc[-1]
+                                < run("default").ts["remittance_price_pct"].iloc[-1])),
+    # facility_governance: a sweep; its numbers are the sweep's own size
+    Claim(GOVERNANCE, "Four designs, five seeds each", stated=4, tolerance=0.0,
+          measure=lambda: len(sweep_grid()) / len(set(sweep_grid()["seed"]))),
+    Claim(GOVERNANCE, "five seeds each", stated=5, tolerance=0.0,
+          measure=lambda: len(set(sweep_grid()["seed"]))),
+    Claim(GOVERNANCE, "(20 runs;", tolerance=0.0, measure=lambda: len(sweep_grid())),
+    # README: the quickstart's default run
+    Claim("README.md", "60 countries, 1,173 corridors",
+          lambda: run("default").summary["countries"], 0.0),
+    Claim("README.md", "1,173 corridors, about 181,000 migrant agents", stated=1173,
+          tolerance=0.0, measure=lambda: run("default").summary["corridors"]),
+    Claim("README.md", "about 181,000 migrant agents of 1,000 people each", tolerance=500,
+          measure=lambda: built("default").migrants.n,
+          why="the agents the run's log reports when the world is built, to the thousand"),
+    Claim("README.md", "48 quarterly steps from 2019 to 2030", tolerance=0.0,
+          measure=lambda: run("default").summary["steps"]),
+    # README: the shocks section's COVID-19 paragraph (the covid_2020 preset's run)
+    Claim("README.md", "migrants' employment falls from 89% to 75%", tolerance=0.5,
+          measure=lambda: 100 * shock_row("covid_2020", "employment_rate")["before"]),
+    Claim("README.md", "falls from 89% to 75%, arrivals", stated=75, tolerance=0.5,
+          measure=lambda: 100 * shock_row("covid_2020", "employment_rate")["worst"]),
+    Claim("README.md", "arrivals by 70% in the lockdown", tolerance=5.0,
+          measure=lambda: arrivals_fall_pct("covid_2020"), why="rounded to tens"),
+    Claim("README.md", "about 1.8 million migrants are stranded", tolerance=0.1, why=ABOUT,
+          measure=lambda: run("covid_2020").ts["stranded"].max() / 1e6),
+    Claim("README.md", "the migrant stock falls by about 1% in 2020", tolerance=0.5,
+          measure=lambda: stock_fall_2020_pct("covid_2020")),
+    Claim("README.md", "hold up (about +1% in 2020, seeds 1-3", tolerance=1.0, why=ABOUT,
+          measure=lambda: lmic_formal_growth_pct(2020)),
+    Claim("README.md", "rise again in 2021 (about +3%;", stated=3, tolerance=1.0, why=ABOUT,
+          measure=lambda: lmic_formal_growth_pct(2021)),
+    # README: calibration and the baseline (default world, seed 42)
+    Claim("README.md", "the 30 largest corridors within 0.4% at the median",
+          stated=0.4, tolerance=0.05, measure=lambda: off_pct(corridor_stocks_2020()).median()),
+    Claim("README.md", "26 of the 30 within 2%", tolerance=0.0,
+          measure=lambda: int((off_pct(corridor_stocks_2020()) <= 2).sum())),
+    Claim("README.md", "all corridors together within 0.5% of UN DESA's 161.0 M", tolerance=0.05,
+          measure=lambda: off_pct(calibration("corridor_stock_2020").query(
+              "item == 'all corridors'")).iloc[0]),
+    Claim("README.md", "UN DESA's 161.0 M", tolerance=0.05, measure=lambda: calibration(
+        "corridor_stock_2020").query("item == 'all corridors'")["data"].iloc[0] / 1e6),
+    Claim("README.md", "16 of the top 20 recipients within 2% (median 0.7%)", tolerance=0.0,
+          measure=lambda: int((off_pct(calibration("remittances_received_usd")) <= 2).sum())),
+    Claim("README.md", "(median 0.7%)", tolerance=0.05,
+          measure=lambda: off_pct(calibration("remittances_received_usd")).median()),
+    Claim("README.md", "the average remittance price (SDG 10.c.1) 6.9%", stated=6.9,
+          tolerance=0.05, measure=lambda: calibration("remittance_price_pct")["simulated"].iloc[0]),
+    Claim("README.md", "the RPW 2019 corridor mean of 7.1%", stated=7.1, tolerance=0.05,
+          measure=lambda: calibration("remittance_price_pct")["data"].iloc[0]),
+    Claim("README.md", "the stock abroad grows by about 17%", tolerance=1.0, why=ABOUT,
+          measure=lambda: 100 * (run("default").ts["migrant_stock"].iloc[-1]
+                                 / run("default").ts["migrant_stock"].iloc[0] - 1)),
+    Claim("README.md", "(159 M to 186 M", tolerance=0.5,
+          measure=lambda: run("default").ts["migrant_stock"].iloc[0] / 1e6),
+    Claim("README.md", "to 186 M, 1.4% a year", tolerance=0.5,
+          measure=lambda: run("default").ts["migrant_stock"].iloc[-1] / 1e6),
+    Claim("README.md", "1.4% a year)", tolerance=0.05, measure=lambda: 100 * (
+        (run("default").ts["migrant_stock"].iloc[-1] / run("default").ts["migrant_stock"]
+         .iloc[0]) ** (1 / 11.75) - 1), why="compound growth over the 11.75 years between the "
+          "first and last quarter"),
+    Claim("README.md", "(US$197 bn to 271 bn a quarter)", tolerance=0.5,
+          measure=lambda: run("default").ts["remittances_sent_usd"].iloc[0] / 1e9),
+    Claim("README.md", "to 271 bn a quarter", tolerance=0.5,
+          measure=lambda: run("default").ts["remittances_sent_usd"].iloc[-1] / 1e9),
+    Claim("README.md", "the brain-waste rate stays between 33% and 34%", tolerance=0.5,
+          measure=lambda: 100 * run("default").ts["brain_waste_rate"].min(),
+          why="the lowest quarter, rounded"),
+    Claim("README.md", "between 33% and 34% (each", stated=34, tolerance=0.5,
+          measure=lambda: 100 * run("default").ts["brain_waste_rate"].max(),
+          why="the highest quarter, rounded"),
+    Claim("README.md", "the employment rate at 88-90%", tolerance=0.5,
+          measure=lambda: 100 * run("default").ts["employment_rate"].min(),
+          why="the lowest quarter, rounded"),
+    Claim("README.md", "at 88-90%, and", stated=90, tolerance=0.5,
+          measure=lambda: 100 * run("default").ts["employment_rate"].max()),
+    Claim("README.md", "the irregular share rises from 19% to 23%", tolerance=0.5,
+          measure=lambda: 100 * run("default").ts["irregular_share"].iloc[0]),
+    Claim("README.md", "to 23%, moving", stated=23, tolerance=0.5,
+          measure=lambda: 100 * run("default").ts["irregular_share"].iloc[-1]),
+    Claim("README.md", "moving by at most 0.2 points a quarter", tolerance=0.0,
+          stated=1, measure=lambda: float(
+              100 * run("default").ts["irregular_share"].diff().abs().max() <= 0.2)),
+    Claim("README.md", "about 76%, 65% and 60% still abroad", tolerance=1.0, why=ABOUT,
+          measure=lambda: 100 * run("default").table("cohorts.parquet")
+          ["share_abroad_after_1y"].iloc[0]),
+    Claim("README.md", "76%, 65% and 60% still abroad", stated=65, tolerance=1.0, why=ABOUT,
+          measure=lambda: 100 * run("default").table("cohorts.parquet")
+          ["share_abroad_after_3y"].iloc[0]),
+    Claim("README.md", "65% and 60% still abroad", stated=60, tolerance=1.0, why=ABOUT,
+          measure=lambda: 100 * run("default").table("cohorts.parquet")
+          ["share_abroad_after_5y"].iloc[0]),
+]
+
+
+@cache
+def sweep_grid() -> pd.DataFrame:
+    """The facility_governance sweep's jobs: its sweeper's parameters, expanded as Hydra's
+    basic sweeper does (every combination)."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    params = OmegaConf.load(ROOT / GOVERNANCE)["hydra"]["sweeper"]["params"]
+    parsed = OverridesParser.create().parse_overrides([f"{k}={v}" for k, v in params.items()])
+    batches = BasicSweeper.split_arguments(parsed, max_batch_size=None)[0]
+    return pd.DataFrame([dict(a.split("=", 1) for a in job) for job in batches])
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: f"{Path(c.file).stem}: {c.phrase}")
+def test_a_stated_number_is_what_the_run_gives(claim):
+    assert claim.phrase in folded(claim.file), f"{claim.file} no longer says {claim.phrase!r}"
+    measured = float(claim.measure())
+    assert abs(measured - claim.value) <= claim.tolerance + 1e-9, (
+        f"{claim.file} says {claim.phrase!r} ({claim.value:g}) but the run gives "
+        f"{measured:.4g} (tolerance {claim.tolerance:g}{': ' + claim.why if claim.why else ''})")
+
+
+def header_numbers(path: Path) -> list[str]:
+    """The numbers a preset's header states, except its years, its commands and the names of
+    SDG indicators (10.c.1) and presets (covid_2020)."""
+    header = []
+    for line in path.read_text().splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    text = " ".join(line.lstrip("# ") for line in header
+                    if not line.startswith(("# @package", "# Title:", "# Run:")))
+    text = re.sub(r"python run\.py[^)]*", " ", text)           # a command on a later line
+    text = re.sub(r"\b\d+\.[a-z0-9]\.\d+\b|\w*_\w+", " ", text)   # 10.c.1, covid_2020
+    numbers = NUMBER.findall(text)
+    return [n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)]
+
+
+def test_every_number_in_a_preset_header_is_claimed():
+    from model.presets import preset_files
+
+    unclaimed = []
+    for path in preset_files():
+        phrases = " | ".join(c.phrase for c in CLAIMS if c.file == f"scenarios/{path.name}")
+        unclaimed += [f"{path.name}: {n}" for n in header_numbers(path)
+                      if not re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", phrases)]
+    assert not unclaimed, f"numbers with no claim in tests/test_stated_numbers.py: {unclaimed}"
+
+
+def test_the_header_scan_finds_numbers_and_skips_years_and_names(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("# @package _global_\n# Title: A 2030 title\n# Learning goal: from 88% to\n"
+                    "#   1.8 M by 2020 in 10.c.1 (python run.py +scenario=covid_2020)\n"
+                    "# Run: python run.py -m x     (20 runs)\nend_year: 2030\n")
+    assert header_numbers(path) == ["88", "1.8"]
+
+
+def readme_shell_examples() -> list[tuple[str, list[str]]]:
+    """The README's `$ python run.py ...` examples with the lines printed after each."""
+    examples, blocks, inside = [], [], False
+    for line in (ROOT / "README.md").read_text().splitlines():
+        if line.startswith("```"):
+            inside = not inside
+            blocks.append([]) if inside else None
+        elif inside:
+            blocks[-1].append(line)
+    for block in map("\n".join, blocks):
+        for chunk in re.split(r"(?m)^(?=\$ python run\.py)", block):
+            if chunk.startswith("$ python run.py"):
+                command, *printed = chunk.rstrip("\n").splitlines()
+                examples.append((command.removeprefix("$ "), printed))
+    return examples
+
+
+@pytest.mark.parametrize("command,printed", readme_shell_examples(), ids=lambda x: str(x)[:60])
+def test_a_readme_example_prints_what_the_readme_shows(command, printed, tmp_path):
+    """Each example runs from an empty folder; a line the README ends with '...' is a prefix
+    of what the command prints."""
+    import shlex
+
+    args = shlex.split(command)[2:]
+    done = subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    out = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    for expected in printed:
+        if expected.endswith(" ..."):
+            assert any(line.startswith(expected[:-4]) for line in out), (expected, out)
+        else:
+            assert expected in out, (expected, out)
+    # Neither a refused command nor a check writes a file (Hydra's dated folders may stay, empty).
+    assert not [f for f in tmp_path.rglob("*") if f.is_file()], command
+
+
+def test_the_readme_examples_are_found():
+    commands = [c for c, _ in readme_shell_examples()]
+    assert any("validate=true" in c for c in commands)
+    assert any("job_loss_rate=5" in c for c in commands)
+
+
+def test_the_log_states_the_times_timing_json_records(tmp_path, caplog):
+    """The log's "N steps in X s" is the model's stepping time, as timing.json records it, not
+    the whole command's (which adds the tables and figures)."""
+    import logging
+
+    from model.runner import run as run_config
+    with caplog.at_level(logging.INFO, logger="model.runner"):
+        run_config(compose(["end_year=2020", "people_per_agent=20000"]), out_dir=tmp_path / "r")
+    timing = json.loads((tmp_path / "r" / "timing.json").read_text())
+    line = next(r.getMessage() for r in caplog.records if " steps in " in r.getMessage())
+    steps, stepped, built = re.match(r"(\d+) steps in ([\d.]+) s \(world built in ([\d.]+) s\)",
+                                     line).groups()
+    assert int(steps) == 8
+    assert float(stepped) == pytest.approx(timing["steps_seconds"], abs=0.051)
+    assert float(built) == pytest.approx(timing["build_seconds"], abs=0.051)
