@@ -179,13 +179,3 @@ def write_inputs(model, out_dir: Path, sweep: bool | None = None) -> list[Path]:
                  describe(interventions(cfg), bool(cfg.shocks.timeline)),
                  time.perf_counter() - started)
     return written
-
-
-def run_figures(model, out_dir: Path, sweep: bool | None = None) -> list[Path]:
-    """The run's figures (`model.plots.make_figures`) with what they draw beyond its tables:
-    the same-seed baseline and the corridors its policies cover. `sweep`: whether this is a
-    sweep's job (None: asked of Hydra)."""
-    from model.plots import make_figures
-
-    write_inputs(model, out_dir, sweep)
-    return make_figures(out_dir)

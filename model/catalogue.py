@@ -41,7 +41,8 @@ PHASES: tuple[Phase, ...] = (
     Phase("levers", None, "every lever goes back to its baseline value"),
     Phase("shocks", Shocks, "the events of the timeline that are on move levers"),
     Phase("facility", FinancingFacility, "at the start of its year the facility judges "
-          "conditions and membership and funds programmes; their effects move levers"),
+          "conditions and membership and sets the year's budget; each step it pays the step's "
+          "share, and the programmes' effects move levers"),
     Phase("agreements", Agreements, "once a year, bilateral agreements are judged and formed"),
     Phase("policies", PolicySet, "every policy in force moves its levers (`before_step`)"),
     Phase("labour", Labour, "job loss and job finding; matched jobs (brain waste)"),

@@ -5,14 +5,21 @@ concessional loans from development banks: by 2020 it had approved 622 M USD of 
 supporting 4.2 bn USD of projects, so one grant dollar buys down the interest on about 5.75
 dollars of loans (`leverage` = 4.2 bn / 622 M = 6.75 dollars of programmes per grant dollar).
 
-Money, once a year, from `start_year`:
+Money, from `start_year`: the year's budget is set at the start of each year (members, fees,
+theme shares, recipients) and paid over the year's steps, a step's share `dt` at a time, as the
+policies pay theirs (`budget_usd_per_year * model.dt`); programmes disburse through the year and
+the development banks' loans are drawn as they disburse:
 - in: membership fees in two tiers (`fee_high_income_usd`, `fee_other_usd`), donor grants
   (`donor_grants_usd`), and concessional loans from development banks (grants x (leverage - 1));
 - out: programmes in the six GFMD themes in member countries, paid as grants (fees and donor
-  grants) and as concessional loans on-lent to member governments, which repay them over
-  `loan_years` (the facility passes the repayments on to the development banks);
+  grants) and as concessional loans on-lent to member governments, which repay each step's
+  loans over `loan_years`, from a year after they were lent (the facility passes the repayments
+  on to the development banks);
 - the books balance every step: money in (fees + grants + bank loans) = money out (programme
   grants + repayments to the banks) + cash + loans outstanding (tested).
+Paying a year's programmes in one step would add the year's capital at once and let it wear
+off over the year: a yearly saw-tooth in every outcome the themes move (issue 20: wage theft
+1.3% and remittance prices 0.26% of their level from the year's first quarter to its last).
 
 Programmes take effect after `lag_years`, through capital that builds with spending and
 depreciates (`capacity_depreciation`); in each theme the capital buys units at a cost per unit
@@ -204,9 +211,10 @@ def _books(key: str):
 class FinancingFacility(mesa.Agent, Component):
     """The facility: members, money, programmes by theme and member, governance rules.
 
-    As a component it runs the `facility` phase of the step (the year's decisions and money at
-    the start of each year, the programmes' effects every step), counts irregular arrivals after
-    the emigration phase and, with the voluntary review, learns at the end of each year.
+    As a component it runs the `facility` phase of the step (the year's decisions and budget
+    at the start of each year; every step, the step's share of the money and the programmes'
+    effects), counts irregular arrivals after the emigration phase and, with the voluntary
+    review, learns at the end of each year.
     """
 
     name = "facility"
@@ -259,16 +267,21 @@ class FinancingFacility(mesa.Agent, Component):
         self.sizes = np.zeros((len(THEMES), C))  # the most units each theme could buy
         self.reached = np.zeros((len(THEMES), C))  # the share of them bought
         self.spent = np.zeros(len(THEMES))  # programme money by theme over the run, USD
-        self.year_irregular_done = np.zeros(len(model.corridors.o))  # last full year's
+        # Irregular arrivals per corridor in each of the last steps_per_year steps (a ring, the
+        # slot of a step's position in the year): the trailing year the campaigns' audience
+        # follows every step, instead of jumping once a year to the last calendar year's count.
+        self.recent_irregular = np.zeros((model.steps_per_year, len(model.corridors.o)))
         self.compliant = np.ones(C, dtype=bool)
         self.last_irregular = None
         self.last_outcome = None
         # Books (cumulative, USD) and balances.
         self.books = {"fees": 0.0, "grants": 0.0, "bank_loans": 0.0, "programme_grants": 0.0,
                       "repaid_to_banks": 0.0, "cash": 0.0, "loans_outstanding": 0.0}
-        self.loan_book: list[tuple[float, float]] = []  # (yearly repayment, years left)
-        self.by_theme = np.zeros(len(THEMES))           # programme money by theme last year
-        self.crisis_spent = 0.0
+        # Loans on-lent, one row a step: (repayment a step, step of the first, steps left).
+        self.loan_book = np.zeros((0, 3))
+        self.by_theme = np.zeros(len(THEMES))           # programme money by theme this year
+        self.crisis_spent = 0.0                         # crisis response this year, USD
+        self.plan: dict | None = None                   # this year's money, paid per step
         self.crisis_jobs_kept = 0.0  # job-steps kept by the crisis response
         self.compliance_paid = 0.0
         self.crisis_weight = np.zeros(C)  # shares of crisis response by member destination
@@ -279,20 +292,26 @@ class FinancingFacility(mesa.Agent, Component):
     # ---------------------------------------------------------------- the step
     def run(self, model, events: StepEvents) -> None:
         """The facility phase: at the start of its year, conditions, membership and the year's
-        money; every step, the programmes' effects on the levers."""
+        budget; every step, loan repayments, the step's share of the budget and the programmes'
+        effects on the levers."""
         if not self.active():
             return
         if (model.steps - 1) % model.steps_per_year == 0:
             self.check_conditions()
             self.judge_membership()
-            self.fund_year()
-            self.year_irregular_done = self.year_irregular.copy()
+            self.plan_year()
             self.year_irregular[:] = 0.0
+        self.repay_loans()
+        if self.plan is not None:
+            self.pay_step()
         self.apply()
 
     def after_emigration(self, model, events: StepEvents) -> None:
-        """Count the step's irregular arrivals (conditional participation judges them)."""
+        """Count the step's irregular arrivals: in the facility's year (conditional
+        participation judges them) and in the trailing year (the campaigns' audience)."""
         self.year_irregular += model.flows["arrivals_irregular"]
+        self.recent_irregular[(model.steps - 1) % model.steps_per_year] = \
+            model.flows["arrivals_irregular"]
 
     def end_of_year(self, model, events: StepEvents) -> None:
         """The voluntary review: theme outcomes now against a year ago."""
@@ -408,23 +427,14 @@ class FinancingFacility(mesa.Agent, Component):
         return (fees + self.cfg.donor_grants_usd) * self.cfg.leverage
 
     # ---------------------------------------------------------------- the year's money
-    def fund_year(self) -> None:
-        """Collect fees, grants and bank loans; allocate programmes by theme and member; service
-        the loans; book everything."""
-        m, cfg, b = self.model, self.cfg, self.books
+    def plan_year(self) -> None:
+        """Set the year's budget at the start of the year: fees of this year's members, donor
+        grants and bank loans; its split by theme (votes, review, crisis rule) and by receiving
+        member; what the year's loans will cost each member. `pay_step` pays it over the year."""
+        m, cfg = self.model, self.cfg
         fees = float((self.fee * self.member).sum())
         grants = cfg.donor_grants_usd
         bank_loans = (fees + grants) * (cfg.leverage - 1.0)
-        b["fees"] += fees
-        b["grants"] += grants
-        b["bank_loans"] += bank_loans
-        b["cash"] += fees + grants + bank_loans
-        # Repayments of earlier loans by members pass through to the banks.
-        repaid = sum(amount for amount, _ in self.loan_book)
-        self.loan_book = [(a, n - 1) for a, n in self.loan_book if n > 1]
-        b["loans_outstanding"] -= repaid
-        b["repaid_to_banks"] += repaid
-        # Cash is unchanged by the pass-through (members pay in, banks are paid out).
         # Theme shares: votes over preferences, the review's learning, the crisis rule.
         shares = self.votes() @ self.preferences() if self.member.any() else self.theme_shares
         if cfg.review and self.last_outcome is not None:
@@ -450,44 +460,75 @@ class FinancingFacility(mesa.Agent, Component):
         if crisis_budget and eligible.any():
             weight = immigrants * eligible
             self.crisis_weight = weight / max(weight.sum(), 1.0)
-        spent = float(spend.sum()) + (crisis_budget if eligible.any() else 0.0)
-        # The loan part is on-lent to the receiving governments and repaid over loan_years.
-        loan_part = spent * (bank_loans / budget) if budget else 0.0
-        b["cash"] -= spent
-        b["programme_grants"] += spent - loan_part
-        b["loans_outstanding"] += loan_part
-        if loan_part > 0:
-            years = int(round(cfg.loan_years))
-            self.loan_book.append((loan_part / years, years))
-        # Repayments to the banks equal members' repayments (booked above).
-        # Members repay the loan part of what they receive: its cost to them is the part of
-        # the loan that is not a grant.
-        gross = spend.sum(axis=0) + (
-            crisis_budget * self.crisis_weight if crisis_budget else 0.0)
+        crisis_paid = crisis_budget if eligible.any() else 0.0
+        # The loan part of what is spent is on-lent to the receiving governments; its cost to a
+        # member is the part of the loan that is not a grant.
         loan_share = bank_loans / budget if budget else 0.0
+        gross = spend.sum(axis=0) + (crisis_budget * self.crisis_weight if crisis_budget else 0.0)
         self.loan_cost = gross * loan_share * (1.0 - cfg.loan_grant_element)
-        self.spent += self.by_theme
-        self.pipeline.append((m.now() + cfg.lag_years, spend))
-        m.flows["cost_facility"][0] += spent
         # Members' fees: a cost to their governments (as origin or destination by role).
         origin_role = emigrants >= immigrants
-        m.flows["cost_origin"][0] += float((self.fee * self.member * origin_role).sum())
-        m.flows["cost_destination"][0] += float((self.fee * self.member * ~origin_role).sum())
-        comp = float((self._compliance() * self.member).sum())
-        self.compliance_paid += comp
-        m.flows["cost_origin"][0] += comp / 2
-        m.flows["cost_destination"][0] += comp / 2
-        f = m.flows
-        f["facility_fees"][0] += fees
-        f["facility_grants"][0] += grants
-        f["facility_bank_loans"][0] += bank_loans
-        f["facility_crisis_response"][0] += crisis_budget if eligible.any() else 0.0
-        for t, theme in enumerate(THEMES):
-            f[f"facility_theme_{theme}"][0] += float(self.by_theme[t])
+        self.plan = {"fees": fees, "grants": grants, "bank_loans": bank_loans, "spend": spend,
+                     "crisis": crisis_paid, "loan_share": loan_share,
+                     "fees_origin": float((self.fee * self.member * origin_role).sum()),
+                     "fees_destination": float((self.fee * self.member * ~origin_role).sum()),
+                     "compliance": float((self._compliance() * self.member).sum())}
         self.history.append({"year": m.now(), "members": int(self.member.sum()), "fees": fees,
                              "grants": grants, "bank_loans": bank_loans,
                              **{f"theme_{t}": float(x) for t, x in zip(THEMES, self.by_theme)},
                              "crisis_response": crisis_budget})
+
+    def pay_step(self) -> None:
+        """Collect and spend the step's share `dt` of the year's budget (`plan_year`): fees,
+        grants and bank loans in; programmes by theme and member out, into the pipeline that
+        builds capital after `lag_years`; the loan part on-lent; everything booked."""
+        m, cfg, b, p, dt = self.model, self.cfg, self.books, self.plan, self.model.dt
+        fees, grants, bank_loans = p["fees"] * dt, p["grants"] * dt, p["bank_loans"] * dt
+        b["fees"] += fees
+        b["grants"] += grants
+        b["bank_loans"] += bank_loans
+        b["cash"] += fees + grants + bank_loans
+        spend = p["spend"] * dt
+        crisis = p["crisis"] * dt
+        spent = float(spend.sum()) + crisis
+        loan_part = spent * p["loan_share"]
+        b["cash"] -= spent
+        b["programme_grants"] += spent - loan_part
+        b["loans_outstanding"] += loan_part
+        if loan_part > 0:
+            # Repaid in equal parts a step over loan_years, from a year after it was lent.
+            n = max(int(round(cfg.loan_years * m.steps_per_year)), 1)
+            self.loan_book = np.vstack([self.loan_book,
+                                        [loan_part / n, m.steps + m.steps_per_year, n]])
+        self.spent += spend.sum(axis=1)
+        self.pipeline.append((m.now() + cfg.lag_years, spend))
+        f = m.flows
+        f["cost_facility"][0] += spent
+        f["cost_origin"][0] += p["fees_origin"] * dt
+        f["cost_destination"][0] += p["fees_destination"] * dt
+        comp = p["compliance"] * dt
+        self.compliance_paid += comp
+        f["cost_origin"][0] += comp / 2
+        f["cost_destination"][0] += comp / 2
+        f["facility_fees"][0] += fees
+        f["facility_grants"][0] += grants
+        f["facility_bank_loans"][0] += bank_loans
+        f["facility_crisis_response"][0] += crisis
+        for t, theme in enumerate(THEMES):
+            f[f"facility_theme_{theme}"][0] += float(spend[t].sum())
+
+    def repay_loans(self) -> None:
+        """Members repay the step's instalments of their loans; the facility passes them on to
+        the development banks, so its cash is unchanged."""
+        book = self.loan_book
+        if not len(book):
+            return
+        due = book[:, 1] <= self.model.steps
+        repaid = float(book[due, 0].sum())
+        book[due, 2] -= 1
+        self.loan_book = book[book[:, 2] > 0]
+        self.books["loans_outstanding"] -= repaid
+        self.books["repaid_to_banks"] += repaid
 
     def review_outcomes(self, before: dict, after: dict) -> None:
         """Voluntary review: the relative improvement of each theme's indicator per dollar."""
@@ -526,10 +567,15 @@ class FinancingFacility(mesa.Agent, Component):
                                        EmployerCrisisSupportConfig())
             self.crisis_jobs_kept += float(kept.sum())
 
+    def irregular_past_year(self) -> np.ndarray:
+        """Irregular arrivals per corridor over the last steps_per_year steps (people; at the
+        start of the facility's year, its last full year)."""
+        return self.recent_irregular.sum(axis=0)
+
     def irregular_last_year(self) -> np.ndarray:
-        """Irregular arrivals per origin in the facility's last full year (people)."""
+        """Irregular arrivals per origin over the last steps_per_year steps (people)."""
         m = self.model
-        return np.bincount(m.corridors.o, self.year_irregular_done, len(m.countries.iso3))
+        return np.bincount(m.corridors.o, self.irregular_past_year(), len(m.countries.iso3))
 
     def effect_per_dollar(self) -> dict[str, dict[str, float]]:
         """By theme: money spent over the run, units bought now, units per million USD, and the

@@ -17,7 +17,7 @@ that could be bought; mechanism moved):
   destination); prices fall on its corridors;
 - protection: an irregular worker in the destination under wage protection; wage theft falls;
 - irregular: a young person in the origin reached by risk information (`audience_per_irregular`
-  per irregular departure of the last year); irregular departures fall;
+  per irregular departure of the trailing year, updated every step); irregular departures fall;
 - partnerships: a year of dialogue and secretariat for the member (one); trust, which agreements
   between members value.
 
@@ -136,6 +136,6 @@ def outcome_value(model, fac, reached: np.ndarray) -> np.ndarray:
     # (destination), the origin's deterred departures spread over its corridors.
     # Arrivals seen are those left after deterrence x: deterred = seen x x / (1 - x).
     x = np.minimum(cfg.information_effect * info[k.o], 1.0 - 1e-9)
-    deterred = fac.year_irregular_done * x / (1.0 - x)
+    deterred = fac.irregular_past_year() * x / (1.0 - x)
     value[4] = np.bincount(k.d, deterred * model.cfg.emigration.enforcement_cost_usd, C)
     return value

@@ -972,7 +972,7 @@ def make_figures(run_dir: Path) -> list[Path]:
 
     Figures whose inputs are missing or empty are skipped; the others are still written. The
     baseline and the covered corridors are drawn when `model.baseline` wrote their tables into
-    `figures/` (`model.baseline.run_figures` does, then calls this).
+    `figures/` (`model.baseline.write_inputs` does, before the runner calls this).
     """
     run_dir = Path(run_dir)
     out = run_dir / "figures"

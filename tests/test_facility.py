@@ -144,9 +144,75 @@ def test_members_value_their_own_outcomes_by_hand():
     np.testing.assert_allclose(value[THEMES.index("governance")], np.bincount(
         k.d, places * wage * m.cfg.labour.tax_share, len(c.iso3)), rtol=1e-9)
     x = f.cfg.information_effect * info[k.o]
-    deterred = f.year_irregular_done * x / (1 - x)
+    deterred = f.irregular_past_year() * x / (1 - x)
     np.testing.assert_allclose(value[THEMES.index("irregular")], np.bincount(
         k.d, deterred * m.cfg.emigration.enforcement_cost_usd, len(c.iso3)), rtol=1e-9)
     assert value[THEMES.index("governance")].sum() > 0 and value[THEMES.index("irregular")].sum() > 0
     # A member judges membership on what its own outcomes are worth to it.
     assert f.own_value()[f.member].mean() == pytest.approx(value.sum(axis=0)[f.member].mean())
+
+
+def test_the_years_programmes_are_paid_a_steps_share_at_a_time():
+    """Issue 20: a year's programmes paid in its first step gave the outcomes they move a yearly
+    saw-tooth. Each step now pays `dt` of the year's budget, and the capital grows each step by
+    what was paid `lag_years` before (then wears off at `capacity_depreciation` a year)."""
+    m = MigrationModel(facility={"enabled": True}, **RUN)
+    f, dt, s = None, m.dt, m.steps_per_year
+    capital, paid = [], []
+    for _ in range(m.n_steps):
+        m.step()
+        f = m.facility
+        capital.append(f.capacity.sum())
+        paid.append(sum(float(m.flows[f"facility_theme_{t}"][0]) for t in THEMES))
+    capital, paid = np.array(capital), np.array(paid)
+    plan = {h["year"]: sum(h[f"theme_{t}"] for t in THEMES) for h in f.history}
+    years = m.start_year + np.arange(m.n_steps) * dt
+    expected = np.array([plan.get(float(np.floor(y + 1e-9)), 0.0) * dt for y in years])
+    assert len(plan) == 6 and min(plan.values()) > 1e8  # 2021-2026, a budget each year
+    np.testing.assert_allclose(paid, expected, rtol=1e-9, atol=1e-3)
+    # The capital: last step's, worn off, plus this step's arrivals (paid one year before).
+    keep = (1.0 - f.cfg.capacity_depreciation) ** dt
+    added = capital[1:] / keep - capital[:-1]
+    np.testing.assert_allclose(added, np.r_[np.zeros(s), paid][1:len(capital)],
+                               rtol=1e-9, atol=1e-3)
+    assert added.max() <= max(plan.values()) * dt * (1 + 1e-9)
+
+
+def test_members_repay_each_steps_loans_from_a_year_later_over_the_loan_years():
+    """By hand, every step: the loans drawn in a step (the programmes' loan part, here all the
+    bank loans as every theme has recipients) are repaid in loan_years x steps_per_year equal
+    parts a step, the first a year after they were drawn (not once a year)."""
+    m = MigrationModel(facility={"enabled": True, "loan_years": 2.0}, **RUN)
+    m.run()
+    ts, b, s = m.datacollector.get_model_vars_dataframe(), m.facility.books, m.steps_per_year
+    lent = ts["facility_bank_loans_usd"].to_numpy()
+    n, N = 2 * s, len(lent)
+    step = np.arange(N)
+    # repaid[t, i]: an instalment of step i's loans is paid at step t.
+    repaid = ((step[:, None] >= step[None, :] + s) & (step[:, None] < step[None, :] + s + n)) \
+        * lent[None, :] / n
+    outstanding = np.cumsum(lent) - np.cumsum(repaid.sum(axis=1))
+    np.testing.assert_allclose(ts["facility_loans_outstanding_usd"], outstanding,
+                               rtol=1e-9, atol=1e-3)
+    assert b["repaid_to_banks"] == pytest.approx(float(repaid.sum()), rel=1e-9)
+    # Loans of the first years are repaid in full, the last year's not yet at all.
+    assert 0 < b["repaid_to_banks"] < b["bank_loans"]
+
+
+def test_the_campaigns_audience_follows_the_last_years_irregular_arrivals_every_step():
+    """The irregular theme's audience is `audience_per_irregular` per irregular arrival of the
+    last steps_per_year steps (a trailing year), updated every step: not the calendar year's
+    count, which jumped once a year (issue 20)."""
+    from model.facility_themes import sizes
+
+    m = MigrationModel(facility={"enabled": True, "audience_per_irregular": 7.0}, **RUN)
+    s, C = m.steps_per_year, len(m.countries.iso3)
+    for _ in range(m.n_steps - 2):  # stop after 2026's second quarter
+        m.step()
+    arrivals = np.array(m.history["arrivals_irregular_corridor"])  # [steps, K]
+    by_hand = 7.0 * np.bincount(m.corridors.o, arrivals[-s:].sum(axis=0), C)
+    np.testing.assert_allclose(sizes(m, m.facility)[THEMES.index("irregular")], by_hand,
+                               rtol=1e-12)
+    # The last calendar year (2025), which the audience used to be until 2026 ended.
+    calendar_year = 7.0 * np.bincount(m.corridors.o, arrivals[-2 - s:-2].sum(axis=0), C)
+    assert not np.allclose(by_hand, calendar_year, rtol=1e-3)

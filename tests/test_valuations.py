@@ -298,14 +298,17 @@ def test_loans_are_repaid_over_their_years_and_then_stop():
                        **{**FAST, "end_year": 2023})
     m.run()
     b = m.facility.books
-    # Every loan is repaid in two yearly halves: what is outstanding at the end is the last
-    # year's loan and half of the one before.
+    # A year's loans are drawn a quarter a step; each quarter's is repaid in 8 quarterly parts
+    # (two years), the first a year after it was drawn. By the end of 2023, of 2021's four
+    # quarters 8, 7, 6 and 5 parts are repaid (26 of 32), of 2022's 4, 3, 2 and 1 (10 of 32),
+    # of 2023's none; 2019's and 2020's are repaid in full.
     # Every member receives (unconditional participation), so each year's loan part is the
     # bank loans blended in that year.
     loan = [h["bank_loans"] for h in m.facility.history]
     assert len(loan) == 5  # 2019-2023
-    assert b["loans_outstanding"] == pytest.approx(loan[-1] + loan[-2] / 2, rel=1e-6)
-    assert b["repaid_to_banks"] == pytest.approx(sum(loan[:-2]) + loan[-2] / 2, rel=1e-6)
+    repaid = loan[0] + loan[1] + loan[2] * 26 / 32 + loan[3] * 10 / 32
+    assert b["repaid_to_banks"] == pytest.approx(repaid, rel=1e-6)
+    assert b["loans_outstanding"] == pytest.approx(sum(loan) - repaid, rel=1e-6)
 
 
 def test_returnees_go_back_to_their_job_at_the_remigration_rate():
@@ -371,7 +374,7 @@ def test_the_most_each_theme_could_buy_by_hand():
                                rtol=1e-12)
     np.testing.assert_allclose(got[3], np.bincount(k.d, stock - m.tallies.regular(), C),
                                rtol=1e-12)
-    np.testing.assert_allclose(got[4], 7.0 * np.bincount(k.o, f.year_irregular_done, C),
+    np.testing.assert_allclose(got[4], 7.0 * np.bincount(k.o, f.irregular_past_year(), C),
                                rtol=1e-12)
     assert (got[5] == 1).all() and (got[4] > 0).any()
     assert (k.recognition_share > 0).any()
