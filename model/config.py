@@ -23,7 +23,7 @@ from model.catalogue import PROCESSES
 from model.facility import FacilityConfig, parse_facility
 from model.params import ConfigError, check_value, default_of, param, typed
 from model.partnerships import AgreementsConfig, parse_agreements
-from model.policies import REGISTRY, PolicyConfig, parse_policies
+from model.policies import REGISTRY, PolicyConfig, check_coverage, parse_policies
 from model.processes.emigration import EmigrationConfig
 from model.processes.labour import LabourConfig
 from model.processes.remittances import RemittanceConfig
@@ -31,8 +31,9 @@ from model.processes.returns import ReturnConfig
 from model.shocks import ShockEvent, ShocksConfig, parse_timeline
 from model.world.loader import MIGRANTS, TRENDS
 
-__all__ = ["ConfigError", "MigrationConfig", "MigrationSchema", "WorldConfig", "flat_defaults",
-           "flatten", "nest", "param", "register_configs", "typed", "validate"]
+__all__ = ["ConfigError", "MigrationConfig", "MigrationSchema", "WorldConfig",
+           "check_against_world", "config_keys", "flat_defaults", "flatten", "nest", "param",
+           "register_configs", "suggest", "typed", "validate"]
 
 WORLD_PRESETS = ("default", "global", "custom")
 
@@ -94,6 +95,10 @@ class MigrationConfig:
         "corridor of 72 people is not one agent whose departure empties it")
     progress: bool = param(True, "", label="show a progress bar on runs longer than ~2 s")
     figures: bool = param(True, "", label="draw the run's figures (a sweep may skip them)")
+    figures_baseline: bool | None = param(
+        None, "", label="draw the same-seed baseline beside a run with a policy or shock in its "
+        "figures (run once more, interventions off): true, false, or null = on in a single run, "
+        "off in a sweep's jobs", source="model/baseline.py")
     validate: bool = param(False, "", label="only check the config and the data files, print "
                            "what would run and exit (no run, no folder)")
     tables: str = param("parquet", "", label="the analysis tables (corridor_timeseries, "
@@ -133,7 +138,7 @@ class MigrationSchema(MigrationConfig):
 GROUPS = tuple(dict.fromkeys(cls.config_key for cls in PROCESSES if cls.config_class))
 TOP_LEVEL = ("seed", "start_year", "end_year", "steps_per_year", "people_per_agent",
              "min_agents_per_corridor", "progress",
-             "figures", "validate", "tables")
+             "figures", "figures_baseline", "validate", "tables")
 TABLE_FORMATS = ("none", "parquet", "csv")
 
 
@@ -264,6 +269,60 @@ def validate(cfg: MigrationConfig) -> MigrationConfig:
         raise ConfigError(f"remittances.remit_share_min = {r.remit_share_min} must not exceed "
                           f"remittances.remit_share_max = {r.remit_share_max}")
     return cfg
+
+
+def config_keys() -> list[str]:
+    """Every dotted key a user may set: the schema's leaves (`seed`, `labour.job_loss_rate`,
+    `world.path`, `facility.voting`, ...) and each registered policy's settings
+    (`policies.<name>.<key>`); what "did you mean" suggestions are drawn from."""
+    def leaves(cls: type, prefix: str) -> list[str]:
+        out = []
+        for f in dataclasses.fields(cls):
+            sub = f.default_factory
+            if sub is not dataclasses.MISSING and dataclasses.is_dataclass(sub):
+                out += leaves(sub, f"{prefix}{f.name}.")
+            elif f.name != "policies" or prefix:
+                out.append(f"{prefix}{f.name}")
+        return out
+
+    keys = leaves(MigrationSchema, "")
+    for name, cls in REGISTRY.items():
+        keys += [f"policies.{name}.{f.name}" for f in dataclasses.fields(cls.config_class)]
+    return keys
+
+
+def suggest(key: str) -> list[str]:
+    """Known keys close to a misspelt or misplaced `key`: first those whose last part is the
+    key's last part (`job_loss_rate` -> `labour.job_loss_rate`; leaf names of the settings
+    groups are unique), else the closest by spelling, of the whole key or of its last part."""
+    import difflib
+
+    keys = config_keys()
+    leaf = key.rsplit(".", 1)[-1]
+    same_leaf = [k for k in keys if k.rsplit(".", 1)[-1] == leaf and k != key]
+    if same_leaf:
+        return same_leaf[:3]
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.75)
+    if close:  # the best only: long keys of one group are all alike by spelling
+        return close
+    by_leaf: dict[str, list[str]] = {}
+    for k in keys:
+        by_leaf.setdefault(k.rsplit(".", 1)[-1], []).append(k)
+    return [k for near in difflib.get_close_matches(leaf, list(by_leaf), n=3, cutoff=0.75)
+            for k in by_leaf[near]][:3]
+
+
+def check_against_world(cfg: MigrationConfig, iso3, o, d, where: str) -> None:
+    """Refuse settings that name countries or corridors and would act on nothing in the run's
+    world (`where`, e.g. world=default): a policy's members or corridors (see
+    `model.policies.check_coverage`) and facility candidates none of which is in it."""
+    check_coverage(cfg.policies, iso3, o, d, where)
+    candidates = list(cfg.facility.candidates or [])
+    present = set(map(str, iso3))
+    if cfg.facility.enabled and candidates and not present & set(candidates):
+        raise ConfigError(f"facility.candidates = [{', '.join(candidates)}]: none is a country "
+                          f"of {where}, so no country could join; allowed: its "
+                          f"{len(present)} countries, e.g. {', '.join(sorted(present)[:5])}")
 
 
 def register_configs() -> None:

@@ -24,7 +24,7 @@ from model.agents import Country, Migrant
 from model.catalogue import PHASES, fields, flows, indicators, levers
 from model.census import region_column
 from model.components import StepEvents
-from model.config import flat_defaults, nest
+from model.config import check_against_world, flat_defaults, nest
 from model.facility import FinancingFacility
 from model.indicators import measure
 from model.params import ConfigError
@@ -57,14 +57,15 @@ MAX_AGENTS = 400_000_000
 
 
 def check_world_size(corridors, countries, cfg) -> int:
-    """Refuse, before anything is allocated, a world without migrants and one whose stocks
-    would need more than MAX_AGENTS agents at `people_per_agent`; return the agents the start
-    year's migrants need."""
+    """Refuse, before anything is allocated, a world without migrants, one whose stocks
+    would need more than MAX_AGENTS agents at `people_per_agent`, and settings that would act
+    on no country or corridor of it; return the agents the start year's migrants need."""
     stock = corridors.stock0
     where = (f"world file {cfg.world.path}" if cfg.world.path else f"world={cfg.world.name}")
     if len(stock) == 0 or not stock.sum() > 0:
         raise ConfigError(f"{where}: no corridor has migrants (every stock is zero or missing); "
                           "give at least one corridor a stock above zero")
+    check_against_world(cfg, countries.iso3, corridors.o, corridors.d, where)
     agents = float(agents_per_corridor(stock, cfg).sum())
     if agents > MAX_AGENTS:
         i = int(np.argmax(stock))
@@ -85,11 +86,27 @@ def agents_per_corridor(stock: np.ndarray, cfg) -> np.ndarray:
     return np.where(stock > 0, n, 0.0)
 
 
+MAX_SEED = 2**63 - 1  # the range of the `seed` setting
+
+
+def check_rng(rng) -> None:
+    """Refuse an `rng` that is not a seed: a whole number from 0 to 2**63 - 1, or None (then
+    `seed`, or a fresh seed under mesa.batch_run). Every random stream derives from an integer
+    seed (`model.streams`), so a Generator or a float, which int() would silently truncate,
+    is not taken."""
+    ok = (rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)
+                          and 0 <= int(rng) <= MAX_SEED))
+    if not ok:
+        raise ConfigError(f"rng = {rng!r}: allowed a whole number from 0 to 2**63 - 1 (the seed "
+                          "every random stream derives from), or None to use `seed`")
+
+
 class MigrationModel(mesa.Model):
     """Agent-based model of migration corridors (see the module docstring).
 
     Keyword arguments are every setting of `model.config` (see `MigrationModel.__signature__`
-    or the README's parameter table), plus `rng` (a seed; overrides `seed`).
+    or the README's parameter table), plus `rng` (a seed: a whole number from 0 to 2**63 - 1,
+    or None; overrides `seed`). All arguments are keywords.
 
     Attributes:
         cfg: the validated MigrationConfig.
@@ -100,7 +117,13 @@ class MigrationModel(mesa.Model):
         datacollector: one row of indicators per step.
     """
 
-    def __init__(self, rng=None, **params):
+    def __init__(self, *args, rng=None, **params):
+        # Keyword-only (a positional value used to land in `rng`, unnamed): say how to call it.
+        if args:
+            raise TypeError(f"MigrationModel takes keyword arguments only, e.g. "
+                            f"MigrationModel(rng=3, end_year=2025); got {len(args)} positional "
+                            f"argument(s): {', '.join(map(repr, args))}")
+        check_rng(rng)
         cfg = params.pop("_config", None) or nest(params)
         seed = cfg.seed if rng is None else rng
         if seed is None:  # batch_run passes rng=None for "any seed": draw one and keep it

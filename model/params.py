@@ -61,21 +61,22 @@ def default_of(f: dataclasses.Field) -> Any:
 def check_value(dotted: str, f: dataclasses.Field, value: Any) -> None:
     """Type and range check of one field, with a message naming the key and what is allowed."""
     unit = f.metadata.get("unit", "")
+    within = f" ({unit})" if unit else ""
     expected = f.type if isinstance(f.type, type) else None
     kind = {"int": int, "float": float, "bool": bool, "str": str}.get(str(f.type), expected)
     if kind is bool and not isinstance(value, bool):
         raise ConfigError(f"{dotted} = {value!r}: allowed values are true or false")
     if kind in (int, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{dotted} = {value!r}: must be a number ({unit})")
+            raise ConfigError(f"{dotted} = {value!r}: must be a number{within}")
         if kind is int and not float(value).is_integer():
-            raise ConfigError(f"{dotted} = {value!r}: must be a whole number ({unit})")
+            raise ConfigError(f"{dotted} = {value!r}: must be a whole number{within}")
         if not math.isfinite(value):
-            raise ConfigError(f"{dotted} = {value!r}: must be a finite number ({unit})")
+            raise ConfigError(f"{dotted} = {value!r}: must be a finite number{within}")
         lo, hi = f.metadata.get("lo"), f.metadata.get("hi")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise ConfigError(f"{dotted} = {value!r} is out of range: allowed {lo} to {hi} "
-                              f"({unit})")
+            raise ConfigError(f"{dotted} = {value!r} is out of range: allowed {lo} to {hi}"
+                              f"{within}")
 
 
 def typed(cls: type, values: Any, where: str, choices: dict | None = None):

@@ -16,15 +16,15 @@ from typing import Any
 from omegaconf import OmegaConf
 
 from model.components import Component, Flow, Headline, Indicator, StepEvents, step_flow
-from model.params import ConfigError, typed
+from model.params import ConfigError, default_of, typed
 from model.policies.base import PAYERS, REGISTRY, Policy, PolicyConfig, register
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name != "base":
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["PAYERS", "REGISTRY", "Policy", "PolicyConfig", "PolicySet", "parse_policies",
-           "register"]
+__all__ = ["PAYERS", "REGISTRY", "Policy", "PolicyConfig", "PolicySet", "check_coverage",
+           "parse_policies", "register"]
 
 
 def parse_policies(spec: Any) -> dict[str, PolicyConfig]:
@@ -56,9 +56,75 @@ def _policy_config(name: str, cls: type[PolicyConfig], values: dict) -> PolicyCo
     if cfg.scope not in PolicyConfig.SCOPES:
         raise ConfigError(f"policies.{name}.scope = {cfg.scope!r}: allowed "
                           f"{', '.join(PolicyConfig.SCOPES)}")
+    # Codes in any case, as the corridor files accept them: ISO3 codes are upper case.
+    cfg.members = [str(c).strip().upper() for c in cfg.members]
+    cfg.corridors = [str(c).strip().upper() for c in cfg.corridors]
+    _check_ignored(name, cls, cfg)
     _check_codes(name, cfg)
     cfg.check(name)
     return cfg
+
+
+def _check_ignored(name: str, cls: type[PolicyConfig], cfg: PolicyConfig) -> None:
+    """Refuse `members` or `corridors` set to what the scope does not read: the policy would
+    apply elsewhere than the user asked (e.g. everywhere with scope all). A list left at its
+    default (diaspora bonds' issuers) is not the user's setting and is let pass."""
+    from dataclasses import fields
+
+    defaults = {f.name: default_of(f) for f in fields(cls)}
+    for key in ("members", "corridors"):
+        value = getattr(cfg, key)
+        if cfg.scope != key and value and value != defaults[key]:
+            raise ConfigError(
+                f"policies.{name}.{key} = [{', '.join(value)}] is ignored with "
+                f"policies.{name}.scope = {cfg.scope}: it is read only with scope = {key}; set "
+                f"policies.{name}.scope={key} (or drop {key})")
+
+
+def check_coverage(configs: dict[str, PolicyConfig], iso3, o, d, where: str) -> None:
+    """Refuse a policy whose scope covers no corridor of the world (`where`, e.g. world=default),
+    and listed corridors that are not in it: the policy would run on nothing, or on fewer
+    corridors than listed, without a word. `iso3`: the world's country codes; `o`, `d`: its
+    corridors' origin and destination indices. Members may include countries outside the world
+    (a partnership's list is wider than a small world) as long as some corridor is covered."""
+    import numpy as np
+
+    from model.policies.base import corridor_names, coverage
+
+    iso3 = np.asarray(iso3).astype(str)
+    present = set(iso3)
+    names = set(corridor_names(iso3, o, d))
+    for name, cfg in configs.items():
+        cls = REGISTRY[name]
+        if cfg.scope == "all":
+            continue
+        key = f"policies.{name}.{cfg.scope}"
+        if cfg.scope == "corridors":
+            missing = [c for c in cfg.corridors if c not in names]
+            if missing:
+                absent = sorted({p for c in missing for p in c.split("-") if p not in present})
+                why = (f" ({', '.join(absent)} not in the world)" if absent else "")
+                origin = missing[0].split("-")[0]
+                near = {n for n in names if n.startswith(f"{origin}-")} or names
+                raise ConfigError(
+                    f"{key}: {', '.join(missing)} not a corridor of {where}{why}; allowed: "
+                    f"its {len(names):,} corridors, e.g. {', '.join(_examples(near))} (all are "
+                    "listed in a run's corridors.csv)")
+            continue
+        if not coverage(cfg, iso3, o, d, cls.members_cover).any():
+            absent = [c for c in cfg.members if c not in present]
+            why = (f"; {', '.join(absent)} not in the world" if absent else "")
+            need = ("an origin of a corridor" if cls.members_cover == "origin"
+                    else "both ends of a corridor")
+            raise ConfigError(
+                f"{key} = [{', '.join(cfg.members)}] covers no corridor of {where}{why}; "
+                f"members must be {need} of the world: its {len(present)} countries, e.g. "
+                f"{', '.join(_examples(present))}"
+                + (" (or use world=global)" if where == "world=default" else ""))
+
+
+def _examples(codes: set[str], n: int = 5) -> list[str]:
+    return sorted(codes)[:n]
 
 
 def _check_codes(name: str, cfg: PolicyConfig) -> None:

@@ -79,6 +79,9 @@ class Policy(Component):
     """
 
     config_class: ClassVar[type[PolicyConfig]] = PolicyConfig
+    # Which corridors `scope: members` covers: "both" (origin and destination are members: a
+    # partnership) or "origin" (every corridor from a member, as for bond issuers).
+    members_cover: ClassVar[str] = "both"
     # The setting a workshop participant moves first, e.g. a cap or a rate (a field name).
     main_parameter: ClassVar[str] = "intensity"
     # Indicators (names of declared indicators) whose direction the policy is meant to move.
@@ -87,7 +90,7 @@ class Policy(Component):
     def __init__(self, model, cfg: PolicyConfig):
         self.model = model
         self.cfg = cfg
-        self.covered = covered_corridors(model, cfg)
+        self.covered = covered_corridors(model, cfg, self.members_cover)
         self.costs = {payer: 0.0 for payer in PAYERS}
         # Money the policy has delivered to the origin's people (fees its workers no longer
         # pay, pension rights carried home), USD: what the origin of an agreement counts.
@@ -163,13 +166,27 @@ def by_side(funder: str, usd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         (zero, usd) if funder in ("destination", "employers") else (zero, zero))
 
 
-def covered_corridors(model, cfg: PolicyConfig) -> np.ndarray:
-    """Boolean mask of the corridors a policy covers."""
-    k, iso3 = model.corridors, model.countries.iso3
+def covered_corridors(model, cfg: PolicyConfig, members_cover: str = "both") -> np.ndarray:
+    """Boolean mask of the corridors a policy covers (`members_cover` as `Policy`'s)."""
+    k = model.corridors
+    return coverage(cfg, model.countries.iso3, k.o, k.d, members_cover)
+
+
+def coverage(cfg: PolicyConfig, iso3: np.ndarray, o: np.ndarray, d: np.ndarray,
+             members_cover: str = "both") -> np.ndarray:
+    """Boolean mask of the corridors (origin index `o`, destination index `d` into the country
+    codes `iso3`) that `cfg`'s scope covers: all; with scope members, those whose both ends
+    (or, with `members_cover="origin"`, whose origin) are members; with scope corridors, the
+    listed ORIGIN-DESTINATION pairs."""
     if cfg.scope == "all":
-        return np.ones(len(k.o), dtype=bool)
+        return np.ones(len(o), dtype=bool)
     if cfg.scope == "members":
         members = np.isin(iso3, list(cfg.members))
-        return members[k.o] & members[k.d]
-    names = np.char.add(np.char.add(iso3[k.o].astype(str), "-"), iso3[k.d].astype(str))
-    return np.isin(names, list(cfg.corridors))
+        return members[o] if members_cover == "origin" else members[o] & members[d]
+    return np.isin(corridor_names(iso3, o, d), list(cfg.corridors))
+
+
+def corridor_names(iso3: np.ndarray, o: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """ORIGIN-DESTINATION names of corridors, as `corridors` lists them."""
+    iso3 = np.asarray(iso3).astype(str)
+    return np.char.add(np.char.add(iso3[o], "-"), iso3[d])

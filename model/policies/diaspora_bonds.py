@@ -92,11 +92,10 @@ class DiasporaBonds(Policy):
     )
     moves = {"bonds_raised_usd": "up", "bonds_outstanding_usd": "up", "bonds_repaid_usd": "up"}
 
+    members_cover = "origin"  # issuers are origins: any destination of their diaspora
+
     def __init__(self, model, cfg):
         super().__init__(model, cfg)
-        k, iso3 = model.corridors, model.countries.iso3
-        if cfg.scope == "members":  # issuers are origins: any destination of their diaspora
-            self.covered = np.isin(iso3, cfg.members)[k.o]
         self.issues: list[tuple[float, float]] = []  # (year of maturity, principal)
         self.raised = 0.0
         self.demand = 0.0  # orders placed, before any issue cap (USD)
