@@ -19,7 +19,19 @@ from matplotlib.path import Path as MplPath
 from PIL import Image
 
 from model.app import serve
-from model.app.charts import MAX_WIDTH, CorridorMap, IndicatorChart, corridor_lines, largest, width
+from model.app.charts import (
+    CHARTS,
+    CURRENT_COLOUR,
+    FACILITY_CHARTS,
+    MAX_WIDTH,
+    SHOCK_CHARTS,
+    CorridorMap,
+    IndicatorChart,
+    corridor_lines,
+    largest,
+    panels,
+    width,
+)
 from model.app.settings import (
     Settings,
     compose,
@@ -313,9 +325,9 @@ def test_the_series_stops_at_a_hundred_times_the_default():
 def test_the_chart_is_png_and_the_map_jpeg_each_with_its_panels():
     model = WorkshopModel(Session(Settings.of_preset("covid_2020", 1)))
     model.step()
-    chart = IndicatorChart()
+    chart = IndicatorChart(panels(model.cfg))
     assert chart.show(timeseries(model), baseline(model.settings))[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(chart.fig.axes) == len(chart.axes) == 8
+    assert len(chart.fig.axes) == len(chart.axes) == 8  # six headline panels, two of the shock
     assert CorridorMap().show(model)[:2] == b"\xff\xd8"
 
 
@@ -353,3 +365,99 @@ def test_the_map_shows_the_whole_inhabited_world_and_a_true_legend():
                                                                   0.15 + MAX_WIDTH / 2])
     assert [t.get_text() for t in frame.legend.get_texts()][1] == \
         f"{0.25 * top / 1e6:.2g} million migrants"
+
+
+# ----------------------------------------------------------------- panels and axes (issue 20)
+
+def test_the_panels_follow_what_the_run_switches_on():
+    def cfg(name):
+        return to_config(compose([f"+scenario={name}"]))
+
+    assert panels(cfg("baseline_2019")) == CHARTS
+    assert panels(cfg("covid_2020")) == CHARTS + ("employment_rate", "stranded")
+    assert panels(cfg("facility_governance")) == CHARTS + FACILITY_CHARTS
+    # A policy switched on changes no panel; a shock with the facility shows both groups.
+    assert panels(to_config(compose(Settings().with_value("fair_recruitment", 2.0)
+                                    .overrides()))) == CHARTS
+    both = to_config(compose(["+scenario=covid_2020", "facility=gcff"]))
+    assert panels(both) == CHARTS + SHOCK_CHARTS + FACILITY_CHARTS
+    # A facility or shock panel is shown only where it moves: in every preset's baseline, none
+    # is flat from start to end (the headline panels are always shown: the remittance price
+    # stays flat without a policy, which is what a policy is compared with).
+    for p in presets():
+        base = baseline(Settings(p.name))
+        for name in set(panels(cfg(p.name))) - set(CHARTS):
+            assert base[name].max() > 1.1 * base[name].min() >= 0, (p.name, name)
+
+
+@pytest.mark.parametrize("preset, names, grid", [
+    ("baseline_2019", CHARTS, (2, 3)),
+    ("covid_2020", CHARTS + SHOCK_CHARTS, (2, 4)),
+    ("covid_2020", CHARTS + SHOCK_CHARTS + FACILITY_CHARTS, (3, 4))])
+def test_a_chart_has_one_panel_per_indicator_none_empty_none_overlapping(preset, names, grid):
+    chart = IndicatorChart(names)
+    assert list(chart.axes) == list(names) and len(chart.fig.axes) == len(names)
+    rows = {round(ax.get_position().y0, 3) for ax in chart.fig.axes}
+    cols = {round(ax.get_position().x0, 3) for ax in chart.fig.axes}
+    assert (len(rows), len(cols)) == grid
+    base = baseline(Settings(preset))
+    chart.show(base.iloc[:5], base)  # real ranges, so real tick labels
+    renderer = chart.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in chart.fig.axes]  # titles and labels included
+    for i, box in enumerate(boxes):
+        inside = box.transformed(chart.fig.transFigure.inverted())
+        assert 0 <= inside.x0 and inside.x1 <= 1 and 0 <= inside.y0 and inside.y1 <= 1, names[i]
+        for j, other in enumerate(boxes[:i]):
+            assert not box.overlaps(other), (names[i], names[j])
+
+
+def _inside(chart, frame, name) -> bool:
+    lo, hi = chart.axes[name].get_ylim()
+    values = chart.values(frame, name)[1]
+    values = values[np.isfinite(values)]
+    return bool(lo <= values.min() and values.max() <= hi)
+
+
+def test_the_axes_hold_the_run_and_the_baseline_when_a_policy_leaves_its_range():
+    """The user's case: steps of the baseline, then skill recognition switched on: brain waste
+    falls below everything the baseline reaches, and its panel follows it at every step."""
+    base = baseline(Settings())
+    chart = IndicatorChart()
+    model = WorkshopModel(Session(Settings()))
+    for _ in range(3):
+        model.step()
+        chart.show(timeseries(model), base)
+    model = WorkshopModel(Session(Settings().with_value("skill_recognition", 0.8)))
+    chart.show(timeseries(model), base)
+    for _ in range(8):
+        model.step()
+        png = chart.show(timeseries(model), base)
+        for name in chart.axes:
+            assert _inside(chart, base, name) and _inside(chart, timeseries(model), name), name
+    run = chart.values(timeseries(model), "brain_waste_rate")[1]
+    floor = chart.values(base, "brain_waste_rate")[1].min()
+    assert run[-1] < floor - 3  # percentage points: well off the baseline's range
+    # The run's last point is drawn inside its panel, in the run's colour.
+    ax = chart.axes["brain_waste_rate"]
+    x, y = ax.transData.transform((timeseries(model)["year"].iloc[-1], run[-1]))
+    box = ax.get_window_extent()
+    assert box.x0 < x < box.x1 and box.y0 < y < box.y1
+    pixels = _pixels(png)
+    near = pixels[pixels.shape[0] - int(y) - 2:pixels.shape[0] - int(y) + 3, int(x) - 2:int(x) + 3]
+    blue = np.array([int(CURRENT_COLOUR[i:i + 2], 16) for i in (1, 3, 5)])
+    assert np.abs(near.reshape(-1, 3).astype(int) - blue).sum(axis=1).min() < 60
+
+
+def test_a_missing_value_does_not_stop_the_axes_following_the_run():
+    # A NaN (an indicator with nothing to measure at a step) made the old check's comparisons
+    # false, and the axis never widened again.
+    chart = IndicatorChart()
+    base = pd.DataFrame({"year": [2019.0, 2019.25, 2019.5]} | {n: [1e6, 1.1e6, 1.2e6]
+                                                               for n in chart.axes})
+    run = base.assign(brain_waste_rate=[np.nan, 0.2, 0.1])
+    for steps in (1, 2, 3):
+        chart.show(run.iloc[:steps], base)
+        assert _inside(chart, base, "brain_waste_rate")
+        if steps > 1:
+            assert _inside(chart, run.iloc[:steps], "brain_waste_rate")
+    assert chart.limits()["brain_waste_rate"][0] < 10.0  # 0.1 as a share is 10%

@@ -2,8 +2,10 @@
 real `python -m model.app` command: the page loads with no console errors, presets, policies,
 their sliders and the seed change the run and its charted values (checked against the same run
 made in Python), stepping advances, reset returns to the start, the tables download, and two
-browsers at once keep their own runs. Screenshots go to outputs/browser_tests/.
-"""
+browsers at once keep their own runs. The page's layout (issue 20): a panel's y-axis holds the
+run and the baseline after a policy leaves the baseline's range, nothing covers the table, no
+card is empty, and the panels follow what the preset switches on. Screenshots go to
+outputs/browser_tests/."""
 
 from __future__ import annotations
 
@@ -21,14 +23,22 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from model.app.charts import CHARTS, FACILITY_CHARTS
 from model.app.settings import Settings, preset
-from model.app.workshop import Session, WorkshopModel
+from model.app.workshop import Session, WorkshopModel, baseline
 from model.outputs import timeseries
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's chromium when it is installed and runnable: `which` skips a path that is not an
+# executable file (such as /dev/null mounted over it to hide the browser).
+CHROMIUM = shutil.which("chromium") or shutil.which("/usr/bin/chromium")
+MISSING = ("Debian's chromium is not installed: apt-get install chromium (.ci/run installs it "
+           "and runs these tests)")
+if CHROMIUM is None and not os.environ.get("CI"):
+    # One line for the whole module in pytest's summary, instead of one per test.
+    pytest.skip(MISSING, allow_module_level=True)
 # Without the network flags Chromium keeps calling Google's hosts, which this machine refuses.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -44,14 +54,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def chromium() -> str:
+    """The browser's path. Without one the module is skipped as a whole (above), except under
+    CI, which installs the browser and so must run these tests: there they fail."""
+    if CHROMIUM is None:
+        pytest.fail(MISSING)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, chromium):
     """The app served by its own command on a free port of 127.0.0.1."""
-    if not Path(CHROMIUM).exists():
-        message = ("Debian's chromium is not installed (apt-get install chromium; .ci/run "
-                   "installs it)")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     port = _free_port()
     log = tmp_path_factory.mktemp("app") / "server.log"
     with open(log, "w") as out:
@@ -80,14 +93,14 @@ def app_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+        launched = pw.chromium.launch(executable_path=chromium, headless=True,
                                       args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        yield launched
+        launched.close()
 
 
 class App:
@@ -134,6 +147,14 @@ class App:
     def switch(self, label: str) -> None:
         self.page.locator("label", has_text=label).first.click()
 
+    def panels(self) -> dict[str, tuple[float, float]]:
+        """The charted indicators, in the table's order, with their panels' y-axis limits as
+        drawn (the rows' `data-ylo`, `data-yhi`)."""
+        rows = self.page.locator(".indicator-values tr.panel").all()
+        return {r.get_attribute("data-indicator"): (float(r.get_attribute("data-ylo")),
+                                                    float(r.get_attribute("data-yhi")))
+                for r in rows}
+
     def images(self) -> list[str]:
         return [img.get_attribute("src") for img in self.page.locator("img").all()]
 
@@ -176,6 +197,7 @@ def test_the_page_loads_without_errors_and_steps(app):
     assert "No step run yet" in app.page.inner_text("body")
     before = app.images()
     app.step(2)
+    assert list(app.panels()) == list(CHARTS)
     assert app.page.locator(".step-status").inner_text() == "Step 2 of 48 (year 2019.50)"
     assert app.page.get_by_text("Time: 2.0").is_visible()  # Mesa's own step counter
     assert app.images() != before  # the map and the charts were drawn again
@@ -304,3 +326,116 @@ def test_two_browsers_at_once_keep_their_own_runs(browser, app_url):
     finally:
         first.close()
         second.close()
+
+
+# ----------------------------------------------------------------- layout (issue 20)
+
+def _shown(frame: pd.DataFrame, name: str) -> pd.Series:
+    """An indicator's values in the unit its panel shows."""
+    from model.app.charts import scaled
+    from model.indicators import units
+
+    return frame[name] / scaled(units()[name])[0]
+
+
+def test_a_panel_holds_the_run_and_the_baseline_when_a_policy_leaves_its_range(app):
+    app.step(3)  # the baseline's range first, as a participant would see it
+    app.switch("skill recognition")
+    app.wait_command("skill_recognition")
+    app.step(8)
+    chosen = Settings("baseline_2019", None, {"skill_recognition": 0.8})
+    model = WorkshopModel(Session(chosen))
+    for _ in range(8):
+        model.step()
+    run, base = timeseries(model), baseline(chosen)
+    # The case of the finding: brain waste falls well below all the baseline reaches.
+    assert _shown(run, "brain_waste_rate").iloc[-1] < _shown(base, "brain_waste_rate").min() - 3
+    assert app.value("brain_waste_rate") == f"{_shown(run, 'brain_waste_rate').iloc[-1]:,.4g}"
+    limits = app.panels()
+    assert list(limits) == list(CHARTS)
+    for name, (lo, hi) in limits.items():
+        for frame in (run, base):
+            assert lo <= _shown(frame, name).min() and _shown(frame, name).max() <= hi, name
+    print("screenshot:", app.screenshot("app_axes_follow_the_run"))
+    app.check_clean()
+
+
+# Elements positioned over the page (fixed, absolute, sticky) and visible, whose box meets the
+# table's, and the table's cells whose centre the browser hit-tests to another element.
+COVERING = """() => {
+    const table = document.querySelector('.indicator-values');
+    const t = table.getBoundingClientRect();
+    const name = e => e.tagName + '.' + String(e.className) + ' "' + (e.innerText || '').slice(0, 40) + '"';
+    const out = [];
+    for (const e of document.querySelectorAll('body *')) {
+        if (table.contains(e) || e.contains(table)) continue;
+        const s = getComputedStyle(e);
+        if (!['fixed', 'absolute', 'sticky'].includes(s.position)) continue;
+        if (s.visibility === 'hidden' || s.display === 'none' || parseFloat(s.opacity) === 0
+            || s.pointerEvents === 'none') continue;
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom)
+            out.push('over the table: ' + name(e));
+    }
+    for (const cell of table.querySelectorAll('td, th')) {
+        const r = cell.getBoundingClientRect();
+        const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+        if (y < 0 || y >= window.innerHeight || x < 0 || x >= window.innerWidth) continue;
+        const hit = document.elementFromPoint(x, y);
+        if (!cell.contains(hit)) out.push('cell "' + cell.innerText + '" covered by ' + name(hit));
+    }
+    return out;
+}"""
+
+
+def test_nothing_covers_the_table(app):
+    app.step(1)
+    table = app.page.locator(".indicator-values")
+    box = table.bounding_box()
+    assert box["width"] > 600 and box["height"] > 100  # the table itself, with its rows
+    top = table.evaluate("t => t.getBoundingClientRect().top + window.scrollY")
+    # Windows whose bottom edge cuts the table near its top, middle and end (Solara's badge sat
+    # at the first screen's bottom right, over the columns there), then scrolled to the table.
+    for cut in (0.1, 0.5, 0.9):
+        app.page.set_viewport_size({"width": 1400, "height": int(top + cut * box["height"])})
+        for scroll in ("window.scrollTo(0, 0)",
+                       "document.querySelector('.indicator-values').scrollIntoView("
+                       "{block: 'end'})"):
+            app.page.evaluate(scroll)
+            assert app.page.evaluate(COVERING) == [], (cut, scroll)
+    assert app.page.get_by_text("This website runs on").count() == 0
+    app.check_clean()
+
+
+def test_no_card_is_empty(app):
+    app.step(1)
+    cards = {}
+    for card in app.page.locator(".v-card").all():
+        title = card.locator(".v-card__title")
+        heading = title.first.inner_text().strip() if title.count() else ""
+        body = card.inner_text().replace(heading, "", 1).strip()
+        content = card.locator("img, table, input, button, pre").count()
+        cards[heading] = (len(body), content)
+    assert {"Workshop settings", "Controls", "Information", "Corridors",
+            "Headline indicators"} <= set(cards)
+    assert "Model Parameters" not in cards
+    assert not [h for h, (text, content) in cards.items() if text == 0 and content == 0], cards
+    app.check_clean()
+
+
+def test_the_panels_follow_what_the_preset_switches_on(app):
+    app.step(1)
+    assert list(app.panels()) == list(CHARTS)  # no facility, no shock: the headline panels
+    app.choose_preset("covid_2020")
+    app.step(7)  # into the lockdown of 2020: borders closed, migrants stranded
+    assert list(app.panels()) == list(CHARTS) + ["employment_rate", "stranded"]
+    covid = Settings.of_preset("covid_2020")
+    for name in ("employment_rate", "stranded"):
+        assert app.value(name) == expected(covid, 7, name)
+    assert float(app.value("stranded").replace(",", "")) > 0.1  # million people
+    print("screenshot:", app.screenshot("app_covid_2020"))
+    app.choose_preset("facility_governance")
+    app.step(1)
+    assert list(app.panels()) == list(CHARTS) + list(FACILITY_CHARTS)
+    app.check_clean()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
 
 import numpy as np
 import pandas as pd
@@ -29,12 +30,16 @@ from PIL import Image
 from model.indicators import labels, units
 from model.world.basemap import draw_land
 
-# The headline indicators of a workshop (issue 13): migrant stock, remittances, the SDG 10.c.1
-# price and 10.7.1 recruitment cost, brain waste, reintegration, and the facility's funds and
-# members. Labels and units are the indicators' own declarations.
+# The headline indicators of every workshop run (issue 13): migrant stock, remittances, the SDG
+# 10.c.1 price and 10.7.1 recruitment cost, brain waste and reintegration. Labels and units are
+# the indicators' own declarations.
 CHARTS = ("migrant_stock", "remittances_received_usd", "remittance_price_pct",
-          "recruitment_cost_months", "brain_waste_rate", "reintegration_rate",
-          "facility_cash_usd", "facility_members")
+          "recruitment_cost_months", "brain_waste_rate", "reintegration_rate")
+# Panels drawn only when the run switches on what moves them (issue 20): without it they would
+# be flat at zero. The facility's cash balance is not among them: it is spent as it comes in
+# and stays at zero even with the facility on; its members and the loans it has on-lent move.
+FACILITY_CHARTS = ("facility_members", "facility_loans_outstanding_usd")
+SHOCK_CHARTS = ("employment_rate", "stranded")
 # Units shown in readable magnitudes: (divide by, unit shown).
 SCALES = {"people": (1e6, "million people"), "USD per step": (1e9, "bn USD per step"),
           "USD": (1e9, "bn USD"), "share": (0.01, "%")}
@@ -45,6 +50,18 @@ MAX_WIDTH = 6.0  # points: the widest corridor
 # The map draws the largest corridors holding this share of the migrants (and every corridor a
 # policy applies to): the many small ones would be hairlines that cost a third of a frame.
 SHOWN_SHARE = 0.95
+
+
+def panels(cfg) -> tuple[str, ...]:
+    """The indicators charted for a run's config: the headline ones, the facility's when the
+    facility is on and employment and stranded migrants when a shock is on. A run and its
+    baseline (the same preset, no policy) have the same facility and shocks, so the same panels."""
+    out = CHARTS
+    if cfg.shocks.timeline:
+        out += SHOCK_CHARTS
+    if cfg.facility.enabled:
+        out += FACILITY_CHARTS
+    return out
 
 
 def scaled(unit: str) -> tuple[float, str]:
@@ -89,29 +106,52 @@ class Frame:
 
 
 class IndicatorChart(Frame):
-    """One small panel per headline indicator: this run so far (solid) and the baseline to its
-    end (dashed), against the year. The y-axes hold both runs; they widen (and the background
-    is redrawn) only when this run leaves them."""
+    """One small panel per indicator of `names`: this run so far (solid) and the baseline to its
+    end (dashed), against the year. Every frame's y-axes hold every value of both runs; they
+    change (and the background is redrawn) only when one of them leaves them."""
 
-    def __init__(self):
-        fig = Figure(figsize=(11, 5.6), dpi=DPI)
-        fig.subplots_adjust(left=0.055, right=0.99, top=0.88, bottom=0.1, wspace=0.36, hspace=0.62)
-        self.axes = dict(zip(CHARTS, fig.subplots(2, 4).ravel()))
+    def __init__(self, names: tuple[str, ...] = CHARTS):
+        self.names = tuple(names)
+        # Three panels a row for up to six, four beyond: the panels keep about the same size.
+        ncols = 3 if len(self.names) <= 6 else 4
+        nrows = -(-len(self.names) // ncols)
+        # Constrained layout makes room for each title however many lines it wraps to (the
+        # labels are the indicators' declarations, some long) and for the tick labels of
+        # whatever range the axes take; it runs only when the background is drawn.
+        fig = Figure(figsize=(11, 0.5 + 2.6 * nrows), dpi=DPI, layout="constrained")
+        # The right edge kept clear for the last year's tick label, which the layout, made
+        # before any data (ticks 0 to 1), does not know.
+        fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06, wspace=0.04, hspace=0.06,
+                                    rect=(0, 0, 0.985, 1))
+        grid = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for spare in grid[len(self.names):]:
+            spare.remove()  # a last row not filled: no empty frame
+        self.axes = dict(zip(self.names, grid))
         self.current, self.base = {}, {}
         label, unit = labels(), units()
         for name, ax in self.axes.items():
             (self.base[name],) = ax.plot([], [], color=BASELINE_COLOUR, ls="--", lw=1.2)
             (self.current[name],) = ax.plot([], [], color=CURRENT_COLOUR, lw=1.8)
-            ax.set_title("\n".join(textwrap.wrap(label[name], 36)), fontsize=7.5, loc="left")
+            ax.set_title("\n".join(textwrap.wrap(label[name], 144 // ncols)), fontsize=7.5,
+                         loc="left")
             ax.set_ylabel(scaled(unit[name])[1], fontsize=8)
             ax.tick_params(labelsize=7)
             ax.grid(True, color="0.9", lw=0.6)
         fig.legend(handles=[Line2D([], [], color=CURRENT_COLOUR, lw=1.8, label="this run"),
                             Line2D([], [], color=BASELINE_COLOUR, lw=1.2, ls="--",
                                    label="baseline: the same preset and seed, no policy")],
-                   loc="lower center", ncols=2, fontsize=8, frameon=False)
+                   loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+        # Laid out once, then kept: a layout at every redraw of the background (every step
+        # while a run widens its axes) would cost most of a frame. The pads leave room for the
+        # tick labels of other ranges.
+        fig.canvas = FigureCanvasAgg(fig)
+        fig.get_layout_engine().execute(fig)
+        fig.set_layout_engine("none")
         super().__init__(fig, list(self.current.values()))
         self.shown_base = None
+        # Mesa plays in a thread and, with its "Use Threads", redraws from another: one frame
+        # at a time, or one could keep a background drawn with the limits of another.
+        self.lock = threading.Lock()
 
     def values(self, frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
         """An indicator's years and values in the unit shown."""
@@ -120,24 +160,31 @@ class IndicatorChart(Frame):
 
     def show(self, current: pd.DataFrame, base: pd.DataFrame | None) -> bytes:
         """The PNG of these runs (the baseline may be None: not drawn)."""
-        if base is not self.shown_base:
-            self.shown_base = base
-            self.invalidate()
-            for name, ax in self.axes.items():
-                self.base[name].set_data(*self.values(base, name) if base is not None
-                                         else ([], []))
-                ax.set_xlim(*self._years(base if base is not None else current))
-                ax.set_ylim(*self._span(*(self.values(f, name)[1] for f in (base, current)
-                                          if f is not None and len(f))))
-        for name, ax in self.axes.items():
-            years, values = self.values(current, name)
-            self.current[name].set_data(years, values)
-            lo, hi = ax.get_ylim()
-            if len(values) and (values.min() < lo or values.max() > hi):
-                shown = [values] + ([self.values(base, name)[1]] if base is not None else [])
-                ax.set_ylim(*self._span(*shown))
+        with self.lock:
+            reset = base is not self.shown_base
+            if reset:
+                self.shown_base = base
                 self.invalidate()
-        return self.png()
+                for name, ax in self.axes.items():
+                    self.base[name].set_data(*self.values(base, name) if base is not None
+                                             else ([], []))
+                    ax.set_xlim(*self._years(base if base is not None else current))
+            for name, ax in self.axes.items():
+                years, values = self.values(current, name)
+                self.current[name].set_data(years, values)
+                shown = [values] + ([self.values(base, name)[1]] if base is not None else [])
+                # Both runs, every step: a limit is kept only while it holds every finite value
+                # (a comparison with NaN is false, so a NaN must not decide it).
+                lo, hi = ax.get_ylim()
+                finite = np.concatenate([a[np.isfinite(a)] for a in shown])
+                if reset or len(finite) and (finite.min() < lo or finite.max() > hi):
+                    ax.set_ylim(*self._span(*shown))
+                    self.invalidate()
+            return self.png()
+
+    def limits(self) -> dict[str, tuple[float, float]]:
+        """Each panel's y-axis limits as drawn in the last frame, in the unit shown."""
+        return {name: tuple(float(v) for v in ax.get_ylim()) for name, ax in self.axes.items()}
 
     @staticmethod
     def _years(frame: pd.DataFrame) -> tuple[float, float]:

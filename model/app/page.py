@@ -1,10 +1,11 @@
-"""The workshop page: Mesa's SolaraViz with the project's settings, map and charts.
+"""The workshop page: Mesa's model controls with the project's settings, map and charts.
 
-SolaraViz gives the app bar, the Step / Play / Reset controls and the step counter; this module
-adds, per browser session, the settings a participant chooses (preset, seed, policies and their
-main parameter, read from the declarations by `model.app.settings`), a status card with the
-learning goal, the equivalent command line and the tables to download, the corridor map and the
-headline indicators against the baseline.
+Mesa's SolaraViz components give the Step / Play / Reset controls and the step counter (its
+sidebar without the "Model Parameters" card, see `Controls`); this module adds, per browser
+session, the settings a participant chooses (preset, seed, policies and their main parameter,
+read from the declarations by `model.app.settings`), a status card with the learning goal, the
+equivalent command line and the tables to download, the corridor map and the indicators the run
+switches on against the baseline.
 
 Every session has its own `Session`, model and chart (made with `use_memo` inside `Page`, which
 Solara renders once per browser tab), never module-level state shared by everyone.
@@ -16,10 +17,11 @@ import html
 import logging
 
 import solara
-from mesa.visualization import SolaraViz
+import solara.lab
+from mesa.visualization.solara_viz import ModelController, ShowSteps
 from mesa.visualization.utils import update_counter
 
-from model.app.charts import CHARTS, CorridorMap, IndicatorChart, scaled
+from model.app.charts import CorridorMap, IndicatorChart, panels, scaled
 from model.app.settings import PolicyControl, Settings, number, policy_controls, preset, presets
 from model.app.workshop import Session, WorkshopModel, baseline
 from model.indicators import labels, units
@@ -115,36 +117,70 @@ def MapView(model: WorkshopModel):
 
 @solara.component
 def ChartsView(model: WorkshopModel):
-    """The headline indicators against the baseline (the baseline is run once per preset and
-    seed, not at each step)."""
+    """The indicators the run switches on, against the baseline (the baseline is run once per
+    preset and seed, not at each step), and a table of their values now."""
     update_counter.get()
-    chart = solara.use_memo(IndicatorChart, [])  # this session's chart, kept between steps
+    names = panels(model.cfg)
+    # This session's chart, kept between steps; a new one when the panels change with the preset.
+    chart = solara.use_memo(lambda: IndicatorChart(names), [names])
     base = solara.use_memo(lambda: baseline(model.settings), [model.settings.preset,
                                                              model.settings.seed])
     image = solara.use_memo(lambda: chart.show(timeseries(model), base),
-                            [id(model), model.steps])
+                            [chart, id(model), model.steps])
     with solara.Card("Headline indicators"):
         solara.Image(image, width="100%")
-        solara.HTML(tag="div", unsafe_innerHTML=values_table(model, base), classes=["values"])
+        solara.HTML(tag="div", unsafe_innerHTML=values_table(model, base, chart),
+                    classes=["values"])
 
 
-def values_table(model: WorkshopModel, base) -> str:
-    """The charted values at the current step, this run beside the baseline, as HTML."""
+def values_table(model: WorkshopModel, base, chart: IndicatorChart) -> str:
+    """The charted values at the current step, this run beside the baseline, as HTML. Each row
+    carries its panel's y-axis limits as drawn (`data-ylo`, `data-yhi`), for the browser tests
+    to check the chart holds both runs."""
     current = timeseries(model)
     if not len(current):
         return "<p>No step run yet: press Step or ▶.</p>"
-    now, unit, label = len(current) - 1, units(), labels()
+    now, unit, label, limits = len(current) - 1, units(), labels(), chart.limits()
     rows = []
-    for name in CHARTS:
+    for name in chart.names:
         scale, shown = scaled(unit[name])
         this, then = current[name].iloc[now] / scale, base[name].iloc[now] / scale
-        rows.append(f"<tr><td>{html.escape(label[name])}</td><td>{shown}</td>"
+        lo, hi = limits[name]
+        rows.append(f"<tr class='panel' data-indicator='{name}' data-ylo='{lo!r}' "
+                    f"data-yhi='{hi!r}'><td>{html.escape(label[name])}</td><td>{shown}</td>"
                     f"<td class='this-{name}'>{this:,.4g}</td><td>{then:,.4g}</td>"
                     f"<td>{this - then:+,.3g}</td></tr>")
-    return ("<table style='font-size:0.8em; width:100%; table-layout:fixed; text-align:left'>"
+    return ("<table class='indicator-values' "
+            "style='font-size:0.8em; width:100%; table-layout:fixed; text-align:left'>"
             "<colgroup><col style='width:52%'><col style='width:15%'><col><col><col></colgroup>"
             "<tr><th>indicator</th><th>unit</th><th>this run</th><th>baseline</th>"
             "<th>difference</th></tr>" + "".join(rows) + "</table>")
+
+
+@solara.component
+def Controls(model: solara.Reactive[WorkshopModel], session: Session):
+    """Mesa's model controls (Step, Play, Reset and its intervals) and step counter.
+
+    This is the sidebar of Mesa's SolaraViz without its "Model Parameters" card, which would
+    stay empty: SolaraViz always draws it, and it offers only Mesa's own inputs, applied at the
+    next Reset, while a participant's settings apply at once (`SettingsPanel`)."""
+    play_interval = solara.use_reactive(200)
+    render_interval = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)
+    with solara.Card("Controls"):
+        solara.SliderInt(label="Play Interval (ms)", value=play_interval, min=1, max=500,
+                         step=10)
+        solara.SliderInt(label="Render Interval (steps)", value=render_interval, min=1,
+                         max=100, step=2)
+        solara.Checkbox(label="Use Threads", value=use_threads)
+        # Reset rebuilds the model with these keyword arguments: the session, whose settings
+        # are the participant's current ones.
+        ModelController(model, model_parameters={"session": session},
+                        play_interval=play_interval, render_interval=render_interval,
+                        use_threads=use_threads)
+    with solara.Card("Information"), solara.Column(gap="4px"):
+        ShowSteps(model.value)
+        solara.Text("Made with Mesa and Solara.", style=SMALL)
 
 
 @solara.component
@@ -174,10 +210,12 @@ def Page():
         set_error(None)
         set_settings(new)
 
-    SolaraViz(model, components=[], model_params={"session": session}, name=TITLE,
-              play_interval=200)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+        solara.lab.ThemeToggle()
     with solara.Sidebar():
         SettingsPanel(settings, apply)
+        Controls(model, session)
     with solara.Column(style={"max-width": "1200px", "width": "100%"}):
         StatusCard(model.value, error)
         MapView(model.value)

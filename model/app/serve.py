@@ -64,4 +64,8 @@ def main(argv: list[str] | None = None) -> None:
           flush=True)
     command = [sys.executable, "-m", "solara", "run", PAGE_MODULE, "--host", args.host,
                "--port", str(args.port), "--production"]
+    # Solara's "This website runs on Solara" banner sits at the bottom right of the first
+    # screen, over whatever the page has there (the indicators' table on a laptop); its own
+    # setting turns it off, and the page's sidebar credits Mesa and Solara instead.
+    os.environ["SOLARA_THEME_SHOW_BANNER"] = "False"
     os.execv(sys.executable, command)

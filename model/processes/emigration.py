@@ -294,9 +294,7 @@ class Emigration(Component):
                   corridor_flow("arrivals")),
         Indicator("recruitment_cost_months", "months of earnings",
                   "SDG 10.7.1: worker-paid recruitment cost of regular arrivals in months of "
-                  "their expected monthly earnings; a ratio over one step's regular arrivals "
-                  "(about 900 agents), so it jitters by about 2% quarter to quarter",
-                  _recruitment_cost_months),
+                  "their expected monthly earnings", _recruitment_cost_months),
         Indicator("arrivals_irregular", "people per step", "arrivals through irregular routes",
                   corridor_flow("arrivals_irregular")),
         Indicator("entries_intercepted", "people per step",
