@@ -344,3 +344,168 @@ def test_countries_table_must_have_iso3_and_name(tmp_path: Path) -> None:
 def test_alias_targets_are_known_codes(countries: pd.DataFrame) -> None:
     # An alias pointing at a code missing from the table would be silently unusable.
     assert set(WB_NAME_ALIASES.values()) <= set(countries["iso3"])
+
+
+# ----------------------------------------------------------------- silent coercions refused
+
+LONG_HEADER = "origin,destination,stock,remittance_price_pct\n"
+
+
+def test_a_decimal_comma_splitting_a_row_is_refused_naming_row_and_cause(
+        tmp_path: Path, countries: pd.DataFrame) -> None:
+    # Read as written, 0,25 became price 0 and the 25 was dropped.
+    path = write_csv(tmp_path / "comma.csv", LONG_HEADER + "IND,ARE,3400000,3.5\nMEX,USA,10900000,0,25\n")
+    message = load_error(path, countries)
+    assert "\n" not in message
+    assert ("row 3, column E (no name in the header): 5 comma-separated cells ('MEX', 'USA', "
+            "'10900000', '0', '25') where the header (row 1) has 4 (origin, destination, "
+            "stock, remittance_price_pct): likely a decimal comma (0,25 for 0.25)") in message
+    assert "Allowed: every row has as many cells as the header" in message
+    assert "decimal point" in message
+
+
+def test_a_row_with_a_cell_missing_is_refused_and_trailing_empty_cells_are_not(
+        tmp_path: Path, countries: pd.DataFrame) -> None:
+    short = write_csv(tmp_path / "short.csv", LONG_HEADER + "MEX,USA,10900000,4.5\nIND,ARE,3400000\n")
+    message = load_error(short, countries)
+    assert ("row 3, column D: 3 comma-separated cells ('IND', 'ARE', '3400000') where the "
+            "header (row 1) has 4") in message and "a cell is missing" in message
+    # Empty cells kept as separators (and extra empty ones, as some exports write) are blanks.
+    ok = write_csv(tmp_path / "ok.csv", LONG_HEADER + "MEX,USA,10900000,4.5\nIND,ARE,3400000,,\n")
+    df = read_corridor_file(ok, countries)
+    assert df["stock"].tolist() == [10_900_000.0, 3_400_000.0]
+    assert df["remittance_price_pct"].iloc[0] == 4.5 and math.isnan(df["remittance_price_pct"].iloc[1])
+
+
+def test_a_tab_separated_row_with_an_extra_cell_is_refused(tmp_path: Path, countries: pd.DataFrame) -> None:
+    path = write_csv(tmp_path / "tabs.tsv", "origin\tdestination\tstock\nMEX\tUSA\t10900000\tnote\n")
+    message = load_error(path, countries)
+    assert "row 2, column D (no name in the header): 4 tab-separated cells" in message
+    assert "a tab inside a cell" in message
+
+
+def test_numbers_with_thousands_separators_are_read_and_decimal_commas_are_not(
+        tmp_path: Path, countries: pd.DataFrame) -> None:
+    good = write_csv(tmp_path / "thousands.csv",
+                     'origin,destination,stock\nMEX,USA,"11,573,680"\nIND,ARE,3 400 000\n'
+                     "PHL,SAU,1\u00a0200\u00a0000\n")
+    assert read_corridor_file(good, countries)["stock"].tolist() == [11_573_680.0, 3_400_000.0,
+                                                                     1_200_000.0]
+    bad = write_csv(tmp_path / "commas.csv",
+                    "origin,destination,stock,high_skill_share,distance_km\n"
+                    'MEX,USA,5,"0,25",100\n'       # a decimal comma, quoted: one cell
+                    'IND,ARE,"1 5",0.2,100\n'      # a space that is no thousands separator
+                    'PHL,SAU,5,"1,250",100\n'      # read as 1250: out of range, and said so
+                    'NPL,QAT,5,"0,250",100\n')     # no thousands group starts with 0
+    message = load_error(bad, countries)
+    assert "4 problems" in message
+    assert ("row 2, column 'high_skill_share' (D): value '0,25' has a decimal comma; write a "
+            "decimal point (0.25)") in message
+    assert "row 3, column 'stock' (C): non-numeric stock '1 5'" in message
+    assert ("row 4, column 'high_skill_share' (D): value '1,250' (read as 1250: a comma or "
+            "space between groups of three digits is a thousands separator) is out of range"
+            ) in message
+    assert "row 5, column 'high_skill_share' (D): value '0,250' has a decimal comma" in message
+
+
+# ----------------------------------------------------------------- text encodings
+
+UTF_TEXT = "origin,destination,stock,distance_km\nCIV,FRA,100000,4800.5\nMEX,USA,11573680,\n"
+
+
+@pytest.mark.parametrize("encoding, bom", [
+    ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+    ("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-32-be", b"\x00\x00\xfe\xff"),
+])
+def test_unicode_text_with_a_byte_order_mark_is_read_like_utf8(
+        tmp_path: Path, countries: pd.DataFrame, encoding: str, bom: bytes) -> None:
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(bom + UTF_TEXT.encode(encoding))
+    df = read_corridor_file(path, countries)
+    assert list(df.columns) == ["origin", "destination", "stock", "distance_km"]
+    assert df["origin"].tolist() == ["CIV", "MEX"]
+    assert df["stock"].tolist() == [100_000.0, 11_573_680.0]
+    assert df["distance_km"].iloc[0] == 4800.5 and math.isnan(df["distance_km"].iloc[1])
+
+
+def test_excels_unicode_text_is_read(tmp_path: Path, countries: pd.DataFrame) -> None:
+    # Excel's "Unicode Text (*.txt)": UTF-16 LE with a mark, tab-separated, CRLF line ends.
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("origin\tdestination\tstock\r\nSLV\tUSA\t1400000\r\n".encode("utf-16"))
+    assert read_corridor_file(path, countries).to_dict("list") == {
+        "origin": ["SLV"], "destination": ["USA"], "stock": [1_400_000.0]}
+
+
+def test_utf16_without_a_mark_or_cut_short_is_refused_with_what_to_do(
+        tmp_path: Path, countries: pd.DataFrame) -> None:
+    no_mark = tmp_path / "no_mark.csv"
+    no_mark.write_bytes(UTF_TEXT.encode("utf-16-le"))
+    message = load_error(no_mark, countries)
+    assert "\n" not in message
+    assert "looks like UTF-16 text saved without a byte-order mark" in message
+    assert "save it as UTF-8 (\"CSV UTF-8\" in Excel's Save As)" in message
+    assert "binary" not in message
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(UTF_TEXT.encode("utf-16")[:-1])  # an odd number of bytes
+    message = load_error(cut, countries)
+    assert "starts as UTF-16 text (byte-order mark) but is not valid UTF-16 at byte" in message
+    assert "save it as UTF-8" in message
+
+
+def test_a_matrix_row_split_by_a_decimal_comma_is_refused(tmp_path: Path, countries: pd.DataFrame) -> None:
+    names = ["Mexico", "United States", "India", "Philippines", "Germany"]
+    text = "," + ",".join(names) + "\n"
+    text += "Mexico,0,11573680,10,20,30\n"
+    text += "India,5,2400000,0,40,50,5\n"  # a '50,5' split in two: one cell too many
+    path = write_csv(tmp_path / "matrix.csv", text)
+    message = load_error(path, countries)
+    assert "row 3, column G: value '5' after the header's last column (F)" in message
+    assert "decimal comma" in message
+
+
+@pytest.mark.slow
+def test_the_command_line_refuses_a_decimal_comma_row_in_one_line_and_reads_utf16(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = write_csv(tmp_path / "comma.csv", LONG_HEADER + "MEX,USA,10900000,0,25\nIND,ARE,3400000,3.5\n")
+    out = tmp_path / "run"
+    proc = subprocess.run([sys.executable, str(REPO / "run.py"), f"hydra.run.dir={out}",
+                           "world=custom", f"world.path={bad}", "validate=true"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: Cannot use corridor file '{bad}': row 2, "
+                                                   "column E"), proc.stderr[-1500:]
+    assert not out.exists()
+    good = tmp_path / "utf16.csv"
+    good.write_bytes((LONG_HEADER + "MEX,USA,10900000,4.5\nIND,ARE,3400000,3.5\n").encode("utf-16"))
+    proc = subprocess.run([sys.executable, str(REPO / "run.py"), f"hydra.run.dir={out}",
+                           "world=custom", f"world.path={good}", "validate=true"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    assert "4 countries, 2 corridors, 14,300,000 people abroad" in proc.stdout
+
+
+def test_a_price_formatted_as_a_percentage_in_excel_is_refused(
+        tmp_path: Path, countries: pd.DataFrame) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["origin", "destination", "stock", "high_skill_share", "remittance_price_pct"])
+    sheet.append(["MEX", "USA", 100, 0.25, 0.07])
+    sheet["D2"].number_format = "0%"  # a share shown as 25%: stored as 0.25, which is right
+    sheet["E2"].number_format = "0%"  # a price shown as 7%: stored as 0.07, which is not
+    sheet.append(["IND", "ARE", 5, 0.5, 3.5])
+    path = tmp_path / "percent.xlsx"
+    workbook.save(path)
+    message = load_error(path, countries)
+    assert "1 problem" not in message and "\n" not in message
+    assert ("row 2, column 'remittance_price_pct' (E): the cell is formatted as a percentage "
+            "(7% is stored as 0.07, a price of 0.07 percent here)") in message
+    assert "type the percent as a plain number (7 for 7%)" in message
+    sheet["E2"].number_format = "General"
+    sheet["E2"].value = 7
+    workbook.save(path)
+    df = read_corridor_file(path, countries)
+    assert df["high_skill_share"].tolist() == [0.25, 0.5]
+    assert df["remittance_price_pct"].tolist() == [7.0, 3.5]

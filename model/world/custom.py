@@ -31,7 +31,12 @@ name, so either layout may be saved as ``.csv`` or ``.xlsx``.
    optional column means "no value, use the model's default". Rows that are entirely
    blank are skipped. A corridor with stock 0 is kept (the user listed it on purpose).
    In a CSV file the separator may be a comma, semicolon or tab; the encoding UTF-8
-   (with or without BOM) or Windows-1252.
+   (with or without BOM), UTF-16 or UTF-32 with a byte-order mark (Excel's "Unicode
+   text") or Windows-1252. Every row must have as many cells as the header has names
+   (trailing empty cells aside): in a comma-separated file a decimal comma
+   (``MEX,USA,10900000,0,25``) splits a value in two and is refused, not read as 0.
+   Numbers are written with a decimal point; thousands may be grouped with commas or
+   spaces (``11,573,680``, ``11 573 680``), so ``0,25`` and ``1,5`` are refused.
 
 2. The World Bank / KNOMAD Bilateral Migration Matrix (as downloaded)
    ------------------------------------------------------------------
@@ -215,6 +220,10 @@ class _Problems:
             return
         items = sorted(self.items, key=lambda p: p.row)
         n = len(items)
+        if n == 1:  # one line, as every other refusal before a run
+            p = items[0]
+            raise WorldFileError(f"Cannot use corridor file '{self.path}': row {p.row}, column "
+                                 f"{p.column}: {p.text}. Allowed: {p.hint}.")
         lines = [
             f"Cannot use corridor file '{self.path}': "
             + (f"{n} problems (first {min(n, _MAX_LISTED)} shown):" if n > 1 else "1 problem:")
@@ -256,24 +265,51 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+def _not_a_number(value: Any, what: str) -> str:
+    """Why a cell is not read as a number, naming a decimal comma when that is the cause."""
+    if isinstance(value, str) and _DECIMAL_COMMA.match(value.strip()):
+        return (f"{what} {_show(value)} has a decimal comma; write a decimal point "
+                f"({value.strip().replace(',', '.')})")
+    return f"non-numeric {what} {_show(value)}"
+
+
+def _read_as(value: Any, number: float) -> str:
+    """ " (read as N)" when a text cell's number is not written plainly (thousands separators),
+    so that an out-of-range message shows what the file's text was taken to mean."""
+    if isinstance(value, str) and re.search(r"[, \u00a0\u202f]", value.strip()):
+        return f" (read as {number:g}: a comma or space between groups of three digits is a " \
+               "thousands separator)"
+    return ""
+
+
+# Thousands grouped with commas or spaces (plain, no-break or narrow no-break), as
+# spreadsheets export formatted numbers. The first group does not start with 0: "0,250" is a
+# decimal comma, not two hundred and fifty.
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
+_SPACE_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}([ \u00a0\u202f]\d{3})+(\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
 def _to_number(value: Any) -> float | None:
     """Parse a cell as a finite number; None if it is not one.
 
-    Strings with thousands separators ("11,573,680") are accepted because that is how
-    spreadsheets export formatted numbers; a lone comma ("1,5") is not, since it may
-    be a decimal comma and guessing would silently change the value.
+    Strings with thousands separators ("11,573,680", "11 573 680") are accepted because
+    that is how spreadsheets export formatted numbers; a lone comma ("1,5", "0,250") is
+    not, since it may be a decimal comma and guessing would silently change the value,
+    and neither are spaces anywhere else ("1 5" is not 15).
     """
     if isinstance(value, bool):  # True would otherwise pass as 1
         return None
     if isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        text = value.strip()
+        if _SPACE_THOUSANDS.match(text):
+            text = re.sub(r"[ \u00a0\u202f]", "", text)
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
+        if re.search(r"\s", text):
+            return None  # float() would accept none of these anyway; say so plainly
         try:
             number = float(text)
         except ValueError:
@@ -320,8 +356,9 @@ def _country_lookup(countries: pd.DataFrame) -> tuple[set[str], dict[str, str]]:
 # --------------------------------------------------------------------------- reading
 
 
-def _read_grid(path: Path) -> list[list[Any]]:
-    """All cells of the file as rows of values; row i of the list is spreadsheet row i+1."""
+def _read_grid(path: Path) -> tuple[list[list[Any]], str | None]:
+    """All cells of the file as rows of values (row i of the list is spreadsheet row i+1), and
+    the separator of a text file (None for a workbook, whose cells are not split from text)."""
     if not path.exists():
         raise WorldFileError(
             f"Corridor file not found: '{path}'. Give world.path as a path to a "
@@ -338,7 +375,7 @@ def _read_grid(path: Path) -> list[list[Any]]:
     suffix = path.suffix.lower()
     # Content decides before the name does: an .xlsx renamed to .csv is still a workbook.
     if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path)
+        return _read_xlsx(path), None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _fail(
             path,
@@ -377,26 +414,62 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
         # Some writers store a wrong sheet size; without this reset read-only mode would
         # silently cut the sheet to that size.
         sheet.reset_dimensions()
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return [[_Percent(c.value) if _is_percent(c) else c.value for c in row]
+                for row in sheet.iter_rows()]
     finally:
         workbook.close()
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
+class _Percent(float):
+    """A workbook number shown as a percentage: Excel stores 7% as 0.07."""
+
+
+def _is_percent(cell: Any) -> bool:
+    value = getattr(cell, "value", None)
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in str(getattr(cell, "number_format", "") or ""))
+
+
+# Byte-order marks of the UTF-16 and UTF-32 text that Windows programs write ("Unicode text"
+# in Excel and Notepad); UTF-32's are tested first because UTF-16 LE's is a prefix of one.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+_SAVE_AS_UTF8 = "save it as UTF-8 (\"CSV UTF-8\" in Excel's Save As)"
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The file's text: UTF-16 or UTF-32 with a byte-order mark, else UTF-8 (with or without
+    BOM), else Windows-1252 (Excel on Windows writes "CSV" in the ANSI code page)."""
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)  # the codec reads the mark's byte order and drops it
+            except UnicodeDecodeError as exc:
+                raise _fail(path, f"it starts as {name} text (byte-order mark) but is not valid "
+                            f"{name} at byte {exc.start}; {_SAVE_AS_UTF8}.") from None
     if b"\x00" in raw:
+        # UTF-16 without a mark has a zero byte beside nearly every ASCII character.
+        zeros = max(raw[0::2].count(0), raw[1::2].count(0))
+        if len(raw) >= 4 and zeros >= 0.4 * len(raw) / 2:
+            raise _fail(path, f"it looks like UTF-16 text saved without a byte-order mark, "
+                        f"which cannot be read reliably; {_SAVE_AS_UTF8}.")
         raise _fail(
             path, f"it is a binary file, not comma-separated text. Allowed formats: {ALLOWED_FORMATS}."
         )
-    # Excel on Windows writes "CSV" in the ANSI code page, hence the cp1252 fallback.
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            text = raw.decode(encoding)
-            break
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise _fail(path, "its text encoding is neither UTF-8 nor Windows-1252; save it as UTF-8.")
+    raise _fail(path, f"its text encoding is neither UTF-8 nor Windows-1252; {_SAVE_AS_UTF8}.")
+
+
+def _read_csv(path: Path) -> tuple[list[list[Any]], str]:
+    text = _decode(path, path.read_bytes())
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     # The separator is the most frequent candidate in the first line (European Excel
     # writes ';'); csv.Sniffer guesses wrongly on short tables, so it is not used.
@@ -405,7 +478,7 @@ def _read_csv(path: Path) -> list[list[Any]]:
     rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     if delimiter == ";":
         _refuse_european_numbers(path, rows)
-    return rows
+    return rows, delimiter
 
 
 # "3.400" or "1.234.567": thousands grouped with dots, as European spreadsheets write them.
@@ -452,7 +525,7 @@ def _find_matrix_header(rows: list[list[Any]], by_name: dict[str, str]) -> int |
 
 
 def _parse_long(
-    rows: list[list[Any]], path: Path, codes: set[str]
+    rows: list[list[Any]], path: Path, codes: set[str], delimiter: str | None = None
 ) -> pd.DataFrame:
     header = rows[0]
     positions: dict[str, int] = {}
@@ -486,6 +559,10 @@ def _parse_long(
             "recognised either (no row with country names across).",
         )
 
+    if delimiter is not None:
+        _check_cell_counts(rows, problems, delimiter)
+        problems.raise_if_any()  # values of a row split at the wrong place are not checked
+
     def where(column: str) -> str:
         return f"{column!r} ({_col_letter(positions[column])})"
 
@@ -517,7 +594,7 @@ def _parse_long(
         if _is_blank(value):
             problems.add(rownum, where("stock"), "blank stock (a number is required)", _STOCK_HINT)
         elif stock is None:
-            problems.add(rownum, where("stock"), f"non-numeric stock {_show(value)}", _STOCK_HINT)
+            problems.add(rownum, where("stock"), _not_a_number(value, "stock"), _STOCK_HINT)
         elif stock < 0:
             problems.add(rownum, where("stock"), f"negative stock {_show(value)}", _STOCK_HINT)
         else:
@@ -531,10 +608,18 @@ def _parse_long(
                 continue
             number = _to_number(value)
             hint = f"{column} must be {allowed}, or blank"
-            if number is None:
-                problems.add(rownum, where(column), f"non-numeric value {_show(value)}", hint)
+            if isinstance(value, _Percent) and column == "remittance_price_pct":
+                # Read as stored, 7% would be a price of 0.07 percent.
+                problems.add(rownum, where(column), f"the cell is formatted as a percentage "
+                             f"({value * 100:g}% is stored as {float(value):g}, a price of "
+                             f"{float(value):g} percent here)", f"{hint}; type the percent "
+                             "as a plain number (7 for 7%) in a cell formatted as General "
+                             "or Number")
+            elif number is None:
+                problems.add(rownum, where(column), _not_a_number(value, "value"), hint)
             elif number < low or (number == low and not low_ok) or (high is not None and number > high):
-                problems.add(rownum, where(column), f"value {_show(value)} is out of range", hint)
+                problems.add(rownum, where(column),
+                             f"value {_show(value)}{_read_as(value, number)} is out of range", hint)
             else:
                 record[column] = number
 
@@ -568,6 +653,44 @@ def _parse_long(
     columns = [*REQUIRED_COLUMNS, *optional]
     frame = pd.DataFrame.from_records(records, columns=columns)
     return frame.astype({"stock": "float64", **{c: "float64" for c in optional}})
+
+
+def _check_cell_counts(rows: list[list[Any]], problems: _Problems, delimiter: str) -> None:
+    """Refuse text rows with more filled cells, or fewer cells, than the header has names.
+
+    In a comma-separated file a decimal comma (``MEX,USA,10900000,0,25``) or a comma in an
+    unquoted cell splits one value into two: every cell after it moves one column right, and
+    the last is dropped. Trailing empty cells are harmless and allowed.
+    """
+    header = rows[0]
+    width = max((i + 1 for i, v in enumerate(header) if not _is_blank(v)), default=0)
+    names = ", ".join(str(v).strip() for v in header[:width])
+    sep = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    for index, row in enumerate(rows[1:], start=2):
+        if all(_is_blank(v) for v in row):
+            continue
+        filled = max(i + 1 for i, v in enumerate(row) if not _is_blank(v))
+        if filled <= width and len(row) >= width:
+            continue
+        cells = ", ".join(_show(v) for v in row[:8]) + (", ..." if len(row) > 8 else "")
+        if filled > width:
+            cause = ("likely a decimal comma (0,25 for 0.25) or a comma inside an unquoted "
+                     "cell, which splits one value into two" if delimiter == "," else
+                     f"likely a {sep} inside a cell, which splits one value into two")
+            problems.add(index, f"{_col_letter(width)} (no name in the header)",
+                         f"{filled} {sep}-separated cells ({cells}) where the header (row 1) "
+                         f"has {width} ({names}): {cause}", _CELLS_HINT)
+        else:
+            problems.add(index, _col_letter(len(row)),
+                         f"{len(row)} {sep}-separated cells ({cells}) where the header (row 1) "
+                         f"has {width} ({names}): a cell is missing, so the values may be "
+                         "under the wrong columns", _CELLS_HINT)
+
+
+_CELLS_HINT = ("every row has as many cells as the header, one value each; write numbers with a "
+               "decimal point and no other separator (0.25, 10900000), put text holding the "
+               "separator in double quotes, and keep an empty cell (two separators in a row) for "
+               "a blank value")
 
 
 def _parse_matrix(
@@ -649,6 +772,13 @@ def _parse_matrix(
             value = row[col]
             if _is_blank(value):
                 continue
+            if col >= len(header):
+                problems.add(rownum, _col_letter(col),
+                             f"value {_show(value)} after the header's last column "
+                             f"({_col_letter(len(header) - 1)}): likely a decimal comma or a "
+                             "comma inside an unquoted cell, which splits one value into two",
+                             _CELLS_HINT)
+                continue
             if col in blank_header:
                 problems.add(rownum, _col_letter(col),
                              f"value {_show(value)} under a blank destination name", _NAME_HINT)
@@ -659,7 +789,7 @@ def _parse_matrix(
             stock = _to_number(value)
             place = f"{_col_letter(col)} (destination {_show(header[col])})"
             if stock is None:
-                problems.add(rownum, place, f"non-numeric value {_show(value)}", _MATRIX_VALUE_HINT)
+                problems.add(rownum, place, _not_a_number(value, "value"), _MATRIX_VALUE_HINT)
             elif stock < 0:
                 problems.add(rownum, place, f"negative value {_show(value)}", _MATRIX_VALUE_HINT)
             elif stock > 0 and origin != destination:
@@ -713,7 +843,7 @@ def read_corridor_file(path: str | PathLike[str], countries: pd.DataFrame) -> pd
     """
     codes, by_name = _country_lookup(countries)
     file = Path(path)
-    rows = _read_grid(file)
+    rows, delimiter = _read_grid(file)
     # Trailing blank rows carry nothing; dropping them makes "empty file" detectable.
     while rows and all(_is_blank(v) for v in rows[-1]):
         rows.pop()
@@ -725,9 +855,9 @@ def read_corridor_file(path: str | PathLike[str], countries: pd.DataFrame) -> pd
         )
     first = {str(v).strip().casefold() for v in rows[0] if not _is_blank(v)}
     if first & set(REQUIRED_COLUMNS):
-        return _parse_long(rows, file, codes)
+        return _parse_long(rows, file, codes, delimiter)
     header_index = _find_matrix_header(rows, by_name)
     if header_index is not None:
         return _parse_matrix(rows, header_index, file, by_name)
     # Neither layout: report it as the long table's missing columns, the documented format.
-    return _parse_long(rows, file, codes)
+    return _parse_long(rows, file, codes, delimiter)
