@@ -286,6 +286,10 @@ def job(cfg: DictConfig) -> None:
         print(f"{out}: done already, skipped", file=sys.stderr)
         return
     try:
+        if not multirun:
+            # The config against its world (data files, coverage of policies), before the run
+            # claims the folder: a refusal then leaves only Hydra's files, which are cleared.
+            describe(cfg)
         run(cfg, overrides=overrides, allow_existing=multirun)
     except (ConfigError, WorldFileError) as err:
         if not multirun:
