@@ -72,6 +72,7 @@ RUNS = {
     "covid_2020": ["+scenario=covid_2020"],
     "return_reintegration_el_salvador": ["+scenario=return_reintegration_el_salvador"],
     "sdg_targets_2030": ["+scenario=sdg_targets_2030"],
+    "facility_seed_1": ["facility=gcff", "seed=1"],
 }
 
 
@@ -164,6 +165,12 @@ def lmic_formal_growth_pct(year: int) -> float:
         received = np.array(m.history["formal_received_by_origin"])[:, ~m.countries.high_income]
         growth.append(received[years == year].sum() / received[years == year - 1].sum() - 1)
     return 100 * float(np.mean(growth))
+
+
+def per_million_usd(theme: str) -> float:
+    """Units a facility theme bought per million USD spent (summary.json)."""
+    return run("facility_seed_1").summary["facility"]["effect_per_dollar"][theme][
+        "units_per_million_usd"]
 
 
 def calibration(quantity: str) -> pd.DataFrame:
@@ -297,6 +304,15 @@ CLAIMS = [
           measure=lambda: lmic_formal_growth_pct(2020)),
     Claim("README.md", "rise again in 2021 (about +3%;", stated=3, tolerance=1.0, why=ABOUT,
           measure=lambda: lmic_formal_growth_pct(2021)),
+    # README: the facility's effect per dollar (seed 1 of the default world, facility on)
+    *[Claim("README.md", phrase, stated=stated, tolerance=tolerance, why=why,
+            measure=lambda theme=theme: per_million_usd(theme))
+      for phrase, stated, theme, tolerance, why in [
+          ("default world: 11 regular places", 11, "governance", 0.5, "to the unit"),
+          ("11 regular places, 283 credentials", 283, "skilling", 0.5, "to the unit"),
+          ("10,900 digital senders", 10900, "technology", 50, "to the hundred"),
+          ("4,700 protected workers", 4700, "protection", 50, "to the hundred"),
+          ("14,500 young people reached", 14500, "irregular", 50, "to the hundred")]],
     # README: calibration and the baseline (default world, seed 42)
     Claim("README.md", "the 30 largest corridors within 0.4% at the median",
           stated=0.4, tolerance=0.05, measure=lambda: off_pct(corridor_stocks_2020()).median()),
