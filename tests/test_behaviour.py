@@ -361,6 +361,80 @@ def test_returnees_reintegrate_at_their_rate_and_age_out_of_the_followed_cohort(
     assert m.datacollector.get_model_vars_dataframe()["returnees"].iloc[-1] > 0
 
 
+
+def test_returnees_past_the_follow_up_draw_nothing_and_stay_as_they_were(tmp_path):
+    """Rows past the follow-up (weight 0) wait for compaction; the reintegration draws are for
+    the followed returnees only (mutation testing, issue 20): otherwise those rows could still
+    reintegrate, and everyone's draws would depend on when compaction happens."""
+    m = toy_model(tmp_path, rng=6, reintegration_rate=0.3, returnee_tracking_years=1.0,
+                  undocumented_share=0.0, distressed_share=0.0)
+    pop, checked = m.migrants, 0
+    while m.running:
+        past = (pop.status != ABROAD) & (pop.weight == 0) & ~pop.reintegrated
+        uid = pop.uid[past].copy()
+        m.step()
+        rows = np.searchsorted(pop.uid, uid)
+        rows = rows[(rows < pop.n) & (pop.uid[np.minimum(rows, pop.n - 1)] == uid)]
+        checked += len(rows)
+        assert not pop.reintegrated[rows].any()
+        assert (pop.weight[rows] == 0).all()
+    assert checked > 100  # rows past the follow-up were seen waiting for compaction
+
+
+def test_recognised_skills_speed_reintegration_corridor_by_corridor(tmp_path, monkeypatch):
+    """With a recognised-skills factor that differs between corridors (skill recognition on
+    some), each corridor's returnees with recognised skills reintegrate at its own factor, not
+    at the first corridor's (mutation testing, issue 20: the one-factor shortcut taken
+    whatever the factors survived). Rates 0.3 and 0.3 x 20 a year, a quarter: 7.2% and 77.7%."""
+    from model.processes import reintegration
+
+    run, factor = reintegration.Reintegration.run, np.array([1.0, 20.0, 20.0])
+
+    def with_factor(self, model, events):  # the levers are reset at each step's start
+        model.corridors.recognised_reintegration_multiplier = factor.copy()
+        run(self, model, events)
+
+    monkeypatch.setattr(reintegration.Reintegration, "run", with_factor)
+    m = toy_model(tmp_path, rng=6, reintegration_rate=0.3, undocumented_share=0.0,
+                  distressed_share=0.0)
+    pop = m.migrants
+    assert len(m.corridors.o) == 3
+    waiting = (pop.status != ABROAD) & ~pop.reintegrated & (pop.weight > 0)
+    pop.recognised[waiting] = True
+    uid, corridor = pop.uid[waiting].copy(), pop.corridor[waiting].copy()
+    m.step()
+    rows = np.searchsorted(pop.uid, uid)
+    found = (rows < pop.n) & (pop.uid[np.minimum(rows, pop.n - 1)] == uid)
+    for first in (True, False):
+        mine = found & ((corridor == 0) == first)
+        h = 0.3 * factor[0 if first else 1]
+        within_sd(np.count_nonzero(pop.reintegrated[rows[mine]]), np.count_nonzero(mine),
+                  1 - math.exp(-h * m.dt), f"reintegrated, factor {h / 0.3:g}")
+        assert np.count_nonzero(mine) > 100
+
+
+def test_this_steps_returnees_keep_their_rows_through_compaction(tmp_path, monkeypatch):
+    """When the rows past the follow-up are compacted away, the step's returnees move to new
+    rows and the hooks after the reintegration phase (return programmes, pensions) must find
+    them there (mutation testing, issue 20: the shifted rows survived)."""
+    from model.processes import reintegration
+
+    run, seen = reintegration.Reintegration.run, []
+
+    def spy(self, model, events):
+        pop = model.migrants
+        uid, n = pop.uid[events.returned].copy(), pop.n
+        run(self, model, events)
+        seen.append((pop.n < n, len(uid)))
+        np.testing.assert_array_equal(pop.uid[events.returned], uid)
+
+    monkeypatch.setattr(reintegration.Reintegration, "run", spy)
+    m = toy_model(tmp_path, rng=6, reintegration_rate=0.3, returnee_tracking_years=0.25,
+                  end_year=2024)
+    m.run()
+    assert any(compacted and returned > 0 for compacted, returned in seen)
+
+
 def test_the_match_pays_the_directed_amount_up_to_the_cap_per_migrant():
     m = MigrationModel(policies={"remittance_matching": {
         "start_year": 2019.0, "budget_usd": 1e13, "programme_years": 1.0, "match_rate": 2.0,

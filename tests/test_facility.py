@@ -216,3 +216,31 @@ def test_the_campaigns_audience_follows_the_last_years_irregular_arrivals_every_
     # The last calendar year (2025), which the audience used to be until 2026 ended.
     calendar_year = 7.0 * np.bincount(m.corridors.o, arrivals[-2 - s:-2].sum(axis=0), C)
     assert not np.allclose(by_hand, calendar_year, rtol=1e-3)
+
+
+def test_each_years_budget_is_split_in_full_and_its_fees_by_role():
+    """Mutation testing (issue 20), every year of a run with the review and the crisis rule: the
+    theme shares, however the review reweights them, split the whole budget (fees, grants and
+    bank loans, less the crisis response); the members' fees split between origin and
+    destination governments add up to the fees; and each step pays a step's share of them."""
+    m = MigrationModel(facility={"enabled": True, "allocation": "adaptive", "review": True},
+                       shocks=PANDEMIC, **RUN)
+    f, years = None, 0
+    for _ in range(m.n_steps):
+        m.step()
+        f = m.facility
+        if f.plan is None:
+            continue
+        p = f.plan
+        budget = p["fees"] + p["grants"] + p["bank_loans"]
+        assert f.theme_shares.sum() == pytest.approx(1.0, rel=1e-12)
+        assert p["spend"].sum() + f.crisis_spent == pytest.approx(budget, rel=1e-9)
+        assert p["fees_origin"] + p["fees_destination"] == pytest.approx(p["fees"], rel=1e-12)
+        emigrants, immigrants = f.roles()
+        if (m.steps - 1) % m.steps_per_year == 0:  # the year's first step: roles as planned
+            years += 1
+            by_hand = float((f.fee * f.member * (emigrants < immigrants)).sum())
+            assert p["fees_destination"] == pytest.approx(by_hand, rel=1e-12)
+        paid = float(m.flows["cost_origin"][0] + m.flows["cost_destination"][0])
+        assert paid == pytest.approx(p["fees"] * m.dt, rel=1e-9)
+    assert years == 6 and f.last_outcome is not None and 0 < f.member.sum() < len(f.member)
