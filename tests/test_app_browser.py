@@ -138,6 +138,13 @@ class App:
     def value(self, indicator: str) -> str:
         return self.page.locator(f".this-{indicator}").inner_text()
 
+    def expect_value(self, indicator: str, text: str) -> None:
+        """The table shows `text` for the indicator, waiting for the step's redraw (the step
+        counter can show the new step a moment before the table does)."""
+        from playwright.sync_api import expect
+
+        expect(self.page.locator(f".this-{indicator}")).to_have_text(text, timeout=WAIT_MS)
+
     def choose_preset(self, name: str) -> None:
         self.page.locator(".v-select", has_text="Preset").click()
         self.page.get_by_role("option", name=preset(name).title).click()
@@ -201,7 +208,7 @@ def test_the_page_loads_without_errors_and_steps(app):
     assert app.page.locator(".step-status").inner_text() == "Step 2 of 48 (year 2019.50)"
     assert app.page.get_by_text("Time: 2.0").is_visible()  # Mesa's own step counter
     assert app.images() != before  # the map and the charts were drawn again
-    assert app.value("migrant_stock") == expected(Settings(), 2, "migrant_stock")
+    app.expect_value("migrant_stock", expected(Settings(), 2, "migrant_stock"))
     print("screenshot:", app.screenshot("app_default"))
     app.check_clean()
 
@@ -210,15 +217,14 @@ def test_a_preset_and_a_policy_change_the_charted_values(app):
     app.choose_preset("remittances_in_crisis")
     app.step(6)
     crisis = Settings.of_preset("remittances_in_crisis")
-    assert app.value("remittance_price_pct") == expected(crisis, 6, "remittance_price_pct")
-    assert app.value("remittances_received_usd") == expected(crisis, 6,
-                                                             "remittances_received_usd")
+    app.expect_value("remittance_price_pct", expected(crisis, 6, "remittance_price_pct"))
+    app.expect_value("remittances_received_usd", expected(crisis, 6, "remittances_received_usd"))
     app.switch("cheaper remittances")  # the preset's own policy, off
     app.wait_step(0)
     assert "'~policies.cheaper_remittances'" in app.command()
     app.step(6)
     off = crisis.switched("cheaper_remittances", False)
-    assert app.value("remittance_price_pct") == expected(off, 6, "remittance_price_pct")
+    app.expect_value("remittance_price_pct", expected(off, 6, "remittance_price_pct"))
     assert app.value("remittance_price_pct") != expected(crisis, 6, "remittance_price_pct")
     print("screenshot:", app.screenshot("app_remittances_in_crisis"))
     app.check_clean()
@@ -241,7 +247,7 @@ def test_a_slider_and_the_seed_change_the_run(app):
                              "policies.fair_recruitment.cap_months=1.1")
     app.step(3)
     chosen = Settings("baseline_2019", 7, {"fair_recruitment": 1.1})
-    assert app.value("recruitment_cost_months") == expected(chosen, 3, "recruitment_cost_months")
+    app.expect_value("recruitment_cost_months", expected(chosen, 3, "recruitment_cost_months"))
     app.check_clean()
 
 
@@ -257,7 +263,7 @@ def test_run_plays_steps_until_paused(app):
     paused = app.steps()
     time.sleep(1.5)  # at the play interval of 0.2 s, seven more steps if it were still playing
     assert app.steps() == paused >= 3
-    assert app.value("migrant_stock") == expected(Settings(), paused, "migrant_stock")
+    app.expect_value("migrant_stock", expected(Settings(), paused, "migrant_stock"))
     app.check_clean()
 
 
@@ -270,7 +276,7 @@ def test_a_bad_seed_is_refused_with_one_line_and_the_run_kept(app):
         timeout=WAIT_MS)
     assert app.steps() == 2 and app.command() == "python run.py +scenario=baseline_2019"
     app.step(1)
-    assert app.value("migrant_stock") == expected(Settings(), 3, "migrant_stock")
+    app.expect_value("migrant_stock", expected(Settings(), 3, "migrant_stock"))
     app.check_clean()
 
 
@@ -283,8 +289,8 @@ def test_reset_returns_to_the_start_with_the_same_settings(app):
     app.wait_step(0)
     assert app.command() == command and "No step run yet" in app.page.inner_text("body")
     app.step(1)
-    assert app.value("brain_waste_rate") == expected(
-        Settings("baseline_2019", None, {"skill_recognition": 0.8}), 1, "brain_waste_rate")
+    recognised = Settings("baseline_2019", None, {"skill_recognition": 0.8})
+    app.expect_value("brain_waste_rate", expected(recognised, 1, "brain_waste_rate"))
     app.check_clean()
 
 
@@ -432,7 +438,7 @@ def test_the_panels_follow_what_the_preset_switches_on(app):
     assert list(app.panels()) == list(CHARTS) + ["employment_rate", "stranded"]
     covid = Settings.of_preset("covid_2020")
     for name in ("employment_rate", "stranded"):
-        assert app.value(name) == expected(covid, 7, name)
+        app.expect_value(name, expected(covid, 7, name))
     assert float(app.value("stranded").replace(",", "")) > 0.1  # million people
     print("screenshot:", app.screenshot("app_covid_2020"))
     app.choose_preset("facility_governance")
