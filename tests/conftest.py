@@ -34,18 +34,27 @@ def fast_run():
 @pytest.fixture
 def compose():
     """compose(overrides) -> the composed Hydra config of conf/config.yaml."""
+    yield compose_config
+    from hydra.core.global_hydra import GlobalHydra
+
+    GlobalHydra.instance().clear()
+
+
+def compose_config(overrides=()):
+    """The config `python run.py OVERRIDES` runs, composed from the real conf/ with the presets
+    registered (for tests and scripts that are not fixtures)."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
     from model.config import register_configs
+    from model.presets import register_presets
 
     register_configs()
-
-    def _compose(overrides=()):
-        GlobalHydra.instance().clear()
+    register_presets()
+    GlobalHydra.instance().clear()
+    try:
         with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base=None):
             return hydra_compose(config_name="config", overrides=list(overrides))
-
-    yield _compose
-    GlobalHydra.instance().clear()
+    finally:
+        GlobalHydra.instance().clear()

@@ -96,22 +96,9 @@ def cases() -> dict[str, list[str]]:
 
 def compose(overrides: list[str]):
     """The run's config, as `run.py` composes it, without progress bar or figures."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
+    from tests.conftest import compose_config
 
-    from model.config import register_configs
-    from model.presets import register_presets
-
-    register_configs()
-    register_presets()
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base=None):
-            return hydra_compose(config_name="config",
-                                 overrides=[*overrides, "progress=false", "figures=false"])
-    finally:
-        GlobalHydra.instance().clear()
+    return compose_config([*overrides, "progress=false", "figures=false"])
 
 
 def _stored(value):

@@ -28,18 +28,25 @@ def _covid_timeline():
         "timeline"]
 
 
+def covid_run(seed: int):
+    """The covid_2020 timeline from 2019 to 2021 with one seed: the timeseries, the calendar
+    year of each step and the formal receipts of low- and middle-income countries by step."""
+    m = MigrationModel(shocks=_covid_timeline(), start_year=2019, end_year=2021, rng=seed,
+                       progress=False)
+    m.run()
+    ts = m.datacollector.get_model_vars_dataframe()
+    year = np.floor(ts["year"].to_numpy() + 1e-9).astype(int)
+    received = np.array(m.history["formal_received_by_origin"])[:, ~m.countries.high_income]
+    return ts, year, received
+
+
 @pytest.fixture(scope="module")
 def covid():
     """Yearly returns, end-of-year stocks and formal receipts of low- and middle-income
     countries, per seed, of the covid_2020 preset (2019-2023)."""
     out = []
     for seed in SEEDS:
-        m = MigrationModel(shocks=_covid_timeline(), start_year=2019, end_year=2021, rng=seed,
-                           progress=False)
-        m.run()
-        ts = m.datacollector.get_model_vars_dataframe()
-        year = np.floor(ts["year"].to_numpy() + 1e-9).astype(int)
-        received = np.array(m.history["formal_received_by_origin"])[:, ~m.countries.high_income]
+        ts, year, received = covid_run(seed)
         out.append({
             "returns": {y: ts["returns"][year == y].sum() for y in (2019, 2020)},
             "stock": ts["migrant_stock"].to_numpy(),

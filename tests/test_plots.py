@@ -217,21 +217,9 @@ UAE_INDIA = ["+scenario=skills_partnership_uae_india", *SMALL]
 
 def _compose(overrides: list[str]):
     """The config `python run.py OVERRIDES` runs (presets registered)."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
+    from tests.conftest import compose_config
 
-    from model.config import register_configs
-    from model.presets import register_presets
-    from tests.conftest import ROOT
-
-    register_configs()
-    register_presets()
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base=None):
-            return compose(config_name="config", overrides=overrides)
-    finally:
-        GlobalHydra.instance().clear()
+    return compose_config(overrides)
 
 
 def _artists(fig) -> dict:

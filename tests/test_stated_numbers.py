@@ -78,22 +78,9 @@ RUNS = {
 
 def compose(overrides: list[str]):
     """The run's config as run.py composes it (figures off: the numbers are in the tables)."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
+    from tests.output_values import compose as compose_run
 
-    from model.config import register_configs
-    from model.presets import register_presets
-
-    register_configs()
-    register_presets()
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base=None):
-            return hydra_compose(config_name="config",
-                                 overrides=[*overrides, "progress=false", "figures=false"])
-    finally:
-        GlobalHydra.instance().clear()
+    return compose_run(overrides)
 
 
 @cache
@@ -151,18 +138,11 @@ def lmic_formal_growth_pct(year: int) -> float:
     """Formal remittances received by low- and middle-income countries in `year` against the
     year before, in %, in the covid_2020 timeline from 2019, mean of seeds 1-3 (as
     tests/test_gates.py, which checks the directions)."""
-    from tests.test_gates import SEEDS, _covid_timeline
-
-    from model import MigrationModel
+    from tests.test_gates import SEEDS, covid_run
 
     growth = []
     for seed in SEEDS:
-        m = MigrationModel(shocks=_covid_timeline(), start_year=2019, end_year=2021, rng=seed,
-                           progress=False)
-        m.run()
-        ts = m.datacollector.get_model_vars_dataframe()
-        years = np.floor(ts["year"].to_numpy() + 1e-9).astype(int)
-        received = np.array(m.history["formal_received_by_origin"])[:, ~m.countries.high_income]
+        _, years, received = covid_run(seed)
         growth.append(received[years == year].sum() / received[years == year - 1].sum() - 1)
     return 100 * float(np.mean(growth))
 
