@@ -86,8 +86,9 @@ def job_row(job: Path, root: Path | None = None) -> dict:
 
 
 def pending_rows(sweep_dir: Path, root: Path | None = None) -> list[dict]:
-    """Rows for the jobs of a sweep's own list (`jobs.yaml`, written when it starts) whose
-    folder was never created: they never started (the sweep was killed before them)."""
+    """Rows for the jobs of a sweep's own list (`jobs.yaml`, written when it starts) that
+    left no run folder: `pending` where the folder was never created (the sweep was killed
+    before them), `missing` where Hydra had just created it when the sweep was killed."""
     file = sweep_dir / "jobs.yaml"
     if not file.is_file():
         return []
@@ -100,7 +101,8 @@ def pending_rows(sweep_dir: Path, root: Path | None = None) -> list[dict]:
         overrides = [str(o) for o in overrides]
         rows.append({"job": str(job.relative_to(root)) if root else str(job),
                      "overrides": " ".join(overrides), "scenario": scenario_of(overrides),
-                     "status": "pending", "error": "", "seed": None})
+                     "status": "missing" if job.exists() else "pending", "error": "",
+                     "seed": None})
     return rows
 
 

@@ -216,3 +216,16 @@ def test_a_jobs_row_is_appended_without_reading_the_other_jobs(tmp_path):
     table = pd.read_csv(sweep / "summary.csv")
     assert table["job"].astype(str).tolist() == ["50", "51"]
     assert table["status"].tolist() == ["ok", "failed"] and table["seed"].tolist() == [3, 4]
+
+
+def test_a_job_folder_created_but_never_written_is_missing_not_pending(tmp_path):
+    """Killed between Hydra creating a job's folder and writing into it: the job started, so
+    it is `missing`; only jobs with no folder at all are `pending`."""
+    out = tmp_path / "sweep"
+    (out / "0" / ".hydra").mkdir(parents=True)
+    (out / "0" / ".hydra" / "overrides.yaml").write_text("- seed=1\n")
+    (out / "0" / "summary.json").write_text(json.dumps({"status": "ok", "seed": 1}))
+    (out / "1").mkdir()  # created by Hydra, nothing written yet
+    (out / "jobs.yaml").write_text(yaml.safe_dump({0: ["seed=1"], 1: ["seed=2"], 2: ["seed=3"]}))
+    table = collect([out], figures=False).set_index("job")
+    assert table["status"].to_dict() == {"0": "ok", "1": "missing", "2": "pending"}
