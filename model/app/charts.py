@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image
 
+from model.baseline import BASELINE_COLOUR, COVERED_COLOUR
 from model.indicators import labels, units
 from model.world.basemap import draw_land
 
@@ -43,8 +44,7 @@ SHOCK_CHARTS = ("employment_rate", "stranded")
 # Units shown in readable magnitudes: (divide by, unit shown).
 SCALES = {"people": (1e6, "million people"), "USD per step": (1e9, "bn USD per step"),
           "USD": (1e9, "bn USD"), "share": (0.01, "%")}
-CURRENT_COLOUR, BASELINE_COLOUR = "#1f5fa8", "#8c8c8c"
-COVERED_COLOUR, CORRIDOR_COLOUR = "#d9480f", "#3b5b92"
+CURRENT_COLOUR, CORRIDOR_COLOUR = "#1f5fa8", "#3b5b92"
 DPI = 72  # pixels per inch of the frames: 11 inches fill a laptop screen's main column
 MAX_WIDTH = 6.0  # points: the widest corridor
 # The map draws the largest corridors holding this share of the migrants (and every corridor a

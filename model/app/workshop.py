@@ -57,11 +57,11 @@ class WorkshopModel(MigrationModel):
         return (self.cfg.end_year - self.start_year + 1) * self.cfg.steps_per_year
 
     def covered(self) -> np.ndarray:
-        """Per corridor: True where at least one policy switched on applies."""
-        mask = np.zeros(len(self.corridors.o), bool)
-        for policy in self.policies:
-            mask |= policy.covered
-        return mask
+        """Per corridor: True where at least one policy switched on applies (as the run's map
+        marks them)."""
+        from model.baseline import covered
+
+        return covered(self)
 
     def tables_zip(self) -> bytes:
         """The run folder's tables and summary for the steps run so far, with the composed
