@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from model.census import Census
-from model.components import Component, Field, Flow, Headline, Indicator, Lever
+from model.components import Component, Field, Flow, Headline, Indicator, Lever, RunFigure
 from model.facility import FinancingFacility
 from model.partnerships import Agreements
 from model.policies import REGISTRY, PolicySet
@@ -107,6 +107,19 @@ def indicators() -> tuple[Indicator, ...]:
 
 def headlines() -> tuple[Headline, ...]:
     return _gather("headlines")
+
+
+def figures() -> tuple[RunFigure, ...]:
+    """Every run figure, in the order of the components (`key` is the file name)."""
+    out, seen = [], {}
+    for cls in components():
+        for fig in cls.figures:
+            if fig.file in seen:
+                raise ValueError(f"figure {fig.file!r} is declared by both {seen[fig.file]} "
+                                 f"and {cls.__name__}")
+            seen[fig.file] = cls.__name__
+            out.append(fig)
+    return tuple(out)
 
 
 def policy_labels() -> dict[str, str]:

@@ -140,6 +140,24 @@ class Headline:
         return float(series.max() if self.how == "max" else series.mean())
 
 
+@dataclass(frozen=True)
+class RunFigure:
+    """A figure of a run folder, declared by the component that owns its data.
+
+    Attributes:
+        file: the PNG's name in `figures/` (e.g. "facility.png").
+        doc: what it shows, in plain words (the README's list of figures is generated from it).
+        draw: "module:function" of the drawing function, imported only when figures are drawn
+            (so the model never imports matplotlib). The function takes the run's inputs
+            (`model.plots.RunData`) and the path to write, and returns the path, or None when
+            its inputs are missing (e.g. a run without the facility).
+    """
+
+    file: str
+    doc: str
+    draw: str
+
+
 @dataclass
 class StepEvents:
     """What this step's processes did, for the components that act on it (rows of migrants).
@@ -173,6 +191,7 @@ class Component:
     fields: ClassVar[tuple[Field, ...]] = ()
     indicators: ClassVar[tuple[Indicator, ...]] = ()
     headlines: ClassVar[tuple[Headline, ...]] = ()
+    figures: ClassVar[tuple[RunFigure, ...]] = ()
 
     def run(self, model, events: StepEvents) -> None:
         """The component's phase of the step."""
