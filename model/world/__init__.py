@@ -1,1 +1,2 @@
-"""World data: built-in country and corridor tables and the script that derives them."""
+"""World data: the built-in country and corridor tables (derived offline by docs/world/derive.py)
+and their loaders."""

@@ -1,6 +1,6 @@
 """Build the model's world (countries and corridors) from the shipped tables or a user's file.
 
-The shipped tables in `model/world/data/` are derived by `model.world.derive` from the
+The shipped tables in `model/world/data/` are derived by `docs/world/derive.py` from the
 publishers' files (UN DESA, World Bank WDI / KNOMAD / RPW, OECD DIOC, CEPII, GeoNames, ILOSTAT);
 `data/SOURCES.md` says where every column comes from.
 
@@ -108,7 +108,7 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ValueError(f"{path}: shipped table lacks columns {missing}; "
-                         "regenerate it with python -m model.world.derive")
+                         "regenerate it with python docs/world/derive.py")
     return df
 
 
