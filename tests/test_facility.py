@@ -139,7 +139,7 @@ def test_members_value_their_own_outcomes_by_hand():
     f, k, c = m.facility, m.corridors, m.countries
     value = f.outcome_values()
     g, info = f.reached[THEMES.index("governance")], f.reached[THEMES.index("irregular")]
-    wage = c.wage_low[k.d] * m.cfg.labour.migrant_wage_ratio * 12.0
+    wage = c.wage_low[k.d] * m.cfg.earnings.migrant_wage_ratio * 12.0
     places = f.cfg.governance_max_expansion * k.quota * g[k.d]
     np.testing.assert_allclose(value[THEMES.index("governance")], np.bincount(
         k.d, places * wage * m.cfg.labour.tax_share, len(c.iso3)), rtol=1e-9)
@@ -203,7 +203,7 @@ def test_the_campaigns_audience_follows_the_last_years_irregular_arrivals_every_
     """The irregular theme's audience is `audience_per_irregular` per irregular arrival of the
     last steps_per_year steps (a trailing year), updated every step: not the calendar year's
     count, which jumped once a year (issue 20)."""
-    from model.facility_themes import sizes
+    from model.facility.themes import sizes
 
     m = MigrationModel(facility={"enabled": True, "audience_per_irregular": 7.0}, **RUN)
     s, C = m.steps_per_year, len(m.countries.iso3)

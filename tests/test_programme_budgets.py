@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from model import MigrationModel
-from model.facility_themes import THEMES, bought
+from model.facility.themes import THEMES, bought
 
 RUN = dict(rng=3, start_year=2019, end_year=2022, people_per_agent=5000.0, progress=False)
 PANDEMIC = {"kind": "pandemic", "start": 2020.0, "end": 2021.0}

@@ -25,8 +25,8 @@ Members weigh what the units are worth to themselves (`outcome_value`), in money
 the origin counts remittances (the remitted share of its skilled emigrants' higher earnings and
 of wages no longer stolen, and the fees its households no longer pay); the destination counts
 taxes on the earnings of the extra regular workers (`labour.tax_share`) and the enforcement
-cost of irregular arrivals avoided (`emigration.enforcement_cost_usd`). `model.facility` sets
-these against the fee.
+cost of irregular arrivals avoided (`emigration.enforcement_cost_usd`).
+`model.facility.membership` sets these against the fee.
 """
 
 from __future__ import annotations
@@ -111,8 +111,8 @@ def outcome_value(model, fac, reached: np.ndarray) -> np.ndarray:
     labour = model.cfg.labour
     g, skill, tech, prot, info, _ = reached
     remit = c.remit_share[k.o]
-    year_wage_low = c.wage_low[k.d] * labour.migrant_wage_ratio * 12.0
-    year_wage_high = c.wage_high[k.d] * labour.migrant_wage_ratio * 12.0
+    year_wage_low = c.wage_low[k.d] * model.cfg.earnings.migrant_wage_ratio * 12.0
+    year_wage_high = c.wage_high[k.d] * model.cfg.earnings.migrant_wage_ratio * 12.0
     stock = model.tallies.stock()
     value = np.zeros((len(THEMES), C))
     # Governance: taxes on a year's earnings of each extra regular worker (destination).
