@@ -11,6 +11,7 @@ Migrants are many (up to millions), so their state lives in `model.population.Mi
 from __future__ import annotations
 
 import mesa
+import networkx as nx
 import numpy as np
 
 from model.population import ABROAD, HIGH
@@ -175,3 +176,46 @@ class Migrant(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"Migrant(uid={self.uid}, {self.origin}->{self.destination})"
+
+
+def build_network(model) -> nx.DiGraph:
+    """The corridor network: countries as nodes (ISO3, with their agent, region and income
+    group), corridors as edges (with their index in the corridor arrays)."""
+    g = nx.DiGraph()
+    for agent in model.country_agents:
+        g.add_node(agent.iso3, agent=agent, region=agent.region, income_group=agent.income_group)
+    cor = model.world.corridors
+    for i, (o, d) in enumerate(zip(cor["origin"], cor["destination"])):
+        g.add_edge(o, d, index=i)
+    return g
+
+
+class MigrantViews:
+    """`Migrant` views on demand and people counts, for a model whose migrants are rows of
+    `model.migrants`."""
+
+    def count_people(self, rows: np.ndarray) -> np.ndarray:
+        """People in `rows`, summed per corridor."""
+        pop = self.migrants
+        return np.bincount(pop.corridor[rows], pop.weight[rows], len(self.corridors.o))
+
+    def stock_by_corridor(self) -> np.ndarray:
+        """People abroad in each corridor now."""
+        pop = self.migrants
+        return np.bincount(pop.corridor, pop.weight * (pop.status == ABROAD),
+                           len(self.corridors.o))
+
+    def migrant(self, uid: int) -> Migrant:
+        """A `Migrant` view on the migrant with stable id `uid` (the same view on repeat calls)."""
+        view = self._views.get(uid)
+        if view is None:
+            if self.migrants.row_of(uid) < 0:
+                raise LookupError(f"no migrant with uid {uid}")
+            view = self._views[uid] = Migrant(self, uid)
+        return view
+
+    def release_views(self) -> None:
+        """Deregister every Migrant view handed out so far (the migrants stay in the arrays)."""
+        for view in self._views.values():
+            view.remove()
+        self._views.clear()

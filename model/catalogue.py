@@ -8,14 +8,25 @@ not constants: a policy registered later (a plug-in, or a test) is found too.
 
 from __future__ import annotations
 
+import importlib
 from typing import NamedTuple
 
 from model.census import Census
-from model.components import Component, Field, Flow, Headline, Indicator, Lever, RunFigure
+from model.components import (
+    Component,
+    Field,
+    Flow,
+    Headline,
+    Indicator,
+    Lever,
+    RunFigure,
+    Series,
+)
 from model.facility import FinancingFacility
 from model.partnerships import Agreements
 from model.policies import REGISTRY, PolicySet
 from model.processes.earnings import Earnings
+from model.processes.economy import Economy
 from model.processes.emigration import Emigration
 from model.processes.labour import Labour
 from model.processes.reintegration import Reintegration
@@ -25,19 +36,36 @@ from model.shocks import Shocks
 
 
 class Phase(NamedTuple):
-    """One phase of the step: its name, the component that runs it (None: the model itself)
+    """One phase of the step: its name, the component that runs it (None: the model itself;
+    a class, or its "module:Class" path, so a new process is one module and one line here)
     and what happens in it."""
 
     name: str
-    component: type[Component] | None
+    component: type[Component] | str | None
     doc: str
+
+
+def _resolved(phases: tuple[Phase, ...]) -> tuple[Phase, ...]:
+    """The phases with every "module:Class" component imported."""
+    out = []
+    for phase in phases:
+        component = phase.component
+        if isinstance(component, str):
+            module, _, name = component.partition(":")
+            try:
+                component = getattr(importlib.import_module(module), name)
+            except (ImportError, AttributeError) as exc:
+                raise ImportError(f"phase {phase.name!r}: cannot import its component "
+                                  f"{phase.component!r} (\"module:Class\"): {exc}") from exc
+        out.append(phase._replace(component=component))
+    return tuple(out)
 
 
 # The step, in order. After each phase the loop calls the `after_<phase>` hooks of the policies
 # in force and of the facility. The README's "The step" is generated from this list
 # (`python -m model.docs phases`; a test keeps them in sync).
 PHASES: tuple[Phase, ...] = (
-    Phase("economy", None, "wages and working-age populations grow at their configured rates"),
+    Phase("economy", Economy, "wages and working-age populations grow at their configured rates"),
     Phase("levers", None, "every lever goes back to its baseline value"),
     Phase("shocks", Shocks, "the events of the timeline that are on move levers"),
     Phase("facility", FinancingFacility, "at the start of its year the facility judges "
@@ -55,10 +83,15 @@ PHASES: tuple[Phase, ...] = (
     Phase("emigration", Emigration, "choice of destination or staying; entry by channel"),
     Phase("year_end", None, "at the end of a year, the `end_of_year` hooks (bond coupons, the "
           "facility's review)"),
-    Phase("record", None, "counts, indicators and the DataCollector row; histories"),
+    Phase("record", None, "counts, indicators and the DataCollector row; the declared "
+          "series"),
 )
-# The processes: the components of PHASES that act on every migrant each step.
-PROCESSES = (Labour, Earnings, Remittances, Returns, Reintegration, Emigration)
+PHASES = _resolved(PHASES)
+# The interventions: components built from their own settings (`build`), which may be off.
+INTERVENTIONS = (Shocks, FinancingFacility, Agreements, PolicySet)
+# The processes: every other component of PHASES, one instance per model, in phase order; the
+# model calls their lifecycle (`init_pre`, `init_post`) and their phase every step.
+PROCESSES = tuple(cls for _, cls, _ in PHASES if cls is not None and cls not in INTERVENTIONS)
 
 
 def components() -> tuple[type[Component], ...]:
@@ -93,6 +126,10 @@ def levers() -> tuple[Lever, ...]:
     return declared
 
 
+def series() -> tuple[Series, ...]:
+    return _gather("series")
+
+
 def flows() -> tuple[Flow, ...]:
     return _gather("flows")
 
@@ -125,3 +162,15 @@ def figures() -> tuple[RunFigure, ...]:
 def policy_labels() -> dict[str, str]:
     """Policy name -> its label in plain words (figures, the app)."""
     return {name: cls.label or name.replace("_", " ") for name, cls in REGISTRY.items()}
+
+
+def build_interventions(model) -> None:
+    """The model's interventions, from its config: the policy set (`model.policies`), the
+    facility and the bilateral agreements when they are on (else None), the shock timeline."""
+    cfg = model.cfg
+    model.policies = PolicySet(model, cfg.policies)
+    model.facility = FinancingFacility(model, cfg.facility) if cfg.facility.enabled else None
+    model.agreements = Agreements(model, cfg.agreements) if cfg.agreements.enabled else None
+    if model.agreements is not None:
+        model.policies.extra = model.agreements.policies
+    model.shocks = Shocks(model, cfg.shocks.timeline)

@@ -11,7 +11,8 @@ import re
 
 import numpy as np
 
-from model.components import Component, Field, Headline, Indicator, ratio
+from model.components import Component, Field, Headline, Indicator, RunFigure, Series, ratio
+from model.population import ABROAD
 from model.tallies import S_ABROAD, S_HIGH, S_IRREGULAR
 
 
@@ -37,11 +38,46 @@ def _stock_change_pct(ts, model) -> float:
     return 100.0 * ratio(float(ts.iloc[-1]["migrant_stock"]) - start, start)
 
 
+def tally(model) -> None:
+    """Stock per corridor (`model.stock_now`) and migrants' unemployment rate per destination
+    from the kept counts, at the end of every step (the next step's choices read both)."""
+    k, c = model.corridors, model.countries
+    C = len(c.iso3)
+    model.stock_now = model.tallies.stock()
+    total = np.bincount(k.d, model.stock_now, C)
+    employed = np.bincount(k.d, model.tallies.employed(), C)
+    c.migrant_unemployment = np.divide(total - employed, total,
+                                       out=c.migrant_unemployment.copy(), where=total > 0)
+
+
+def abroad_by_arrival_year(model) -> np.ndarray:
+    """People abroad now by the year they arrived in, from the start year on (index 0).
+    An arrival of a step is dated at the step's end (`arrived`); half a step back gives
+    the step's own year, whatever the float rounding of the step length."""
+    pop = model.migrants
+    rows = np.flatnonzero((pop.status == ABROAD) & (pop.arrived > model.start_year))
+    cohort = np.floor(pop.arrived[rows] - 0.5 * model.dt).astype(np.int64) - model.start_year
+    keep = cohort >= 0
+    years = int(np.floor(model.now() + 0.5 * model.dt)) - model.start_year + 1
+    return np.bincount(cohort[keep], pop.weight[rows][keep], years)[:years]
+
+
 class Census(Component):
     """Stocks of people abroad and the core per-migrant arrays (see the module docstring)."""
 
     name = "census"
     label = "migrant stock"
+    figures = (
+        RunFigure("stocks_by_region.png", "migrants living in each destination World Bank "
+                  "region, stacked, in millions of people, step by step",
+                  "model.plots.migrants:plot_stocks_by_region"),
+        RunFigure("corridor_network.png", "the 40 largest corridors at the end of the run, as "
+                  "arrows between capitals on a world map; with policies, the corridors they "
+                  "cover in orange", "model.plots.network:plot_corridor_network"),
+        RunFigure("calibration.png", "the start year simulated against published data: "
+                  "remittances received by country and corridor stocks in 2020, log-log",
+                  "model.plots.calibration:plot_calibration"),
+    )
     fields = (
         Field("uid", np.int64, "stable id (rows are kept in uid order)"),
         # intp: numpy gathers with native-width indices 3x faster.
@@ -49,6 +85,14 @@ class Census(Component):
         Field("status", np.int8, "ABROAD or RETURNEE"),
         Field("weight", np.float32, "people this agent stands for"),
         Field("skill", np.int8, "LOW or HIGH (tertiary education)"),
+    )
+    series = (
+        Series("stock_by_corridor", "people", "migrants abroad, by corridor",
+               lambda model: model.stock_now),
+        Series("stock_high_by_corridor", "people", "tertiary-educated migrants abroad, by "
+               "corridor", lambda model: model.tallies.tertiary_by_work()[0], tables=True),
+        Series("cohort_abroad", "people", "migrants abroad by year of arrival (index 0: the "
+               "start year)", abroad_by_arrival_year, tables=True, yearly=True),
     )
     indicators = (
         Indicator("year", "year", "start of the step's period",

@@ -46,24 +46,34 @@ class Lever:
         table: "corridors" or "countries".
         name: the array's attribute name on that table.
         doc: what it does, in plain words, with its unit.
-        init: its baseline value for every row (a number or True/False), or None when the table
-            sets it from the world's data or the config.
+        init: its baseline: a number or True/False for every row, or a function of the model
+            (its world's tables and settings, before the start population exists) returning
+            the array, e.g. `lambda model: np.full(n, model.cfg.labour.job_loss_rate)`.
         by_skill: a [2, n] array (low, high skill) rather than [n].
     """
 
     table: str
     name: str
     doc: str
-    init: float | bool | None = None
+    init: float | bool | Callable[[Any], np.ndarray] | None = None
     by_skill: bool = False
 
     @property
     def key(self) -> str:
         return f"{self.table}.{self.name}"
 
-    def create(self, n: int) -> np.ndarray:
-        """The baseline array of a table of `n` rows."""
+    def create(self, model, n: int) -> np.ndarray:
+        """The baseline array of a table of `n` rows of `model`."""
         shape = (2, n) if self.by_skill else (n,)
+        if callable(self.init):
+            value = np.asarray(self.init(model))
+            if value.shape != shape:
+                raise ValueError(f"lever {self.key}: its init returned shape {value.shape}, "
+                                 f"expected {shape}")
+            return value
+        if self.init is None:
+            raise ValueError(f"lever {self.key} declares no baseline (init): give a number, "
+                             "True/False, or a function of the model")
         dtype = bool if isinstance(self.init, bool) else float
         return np.full(shape, self.init, dtype=dtype)
 
@@ -80,6 +90,27 @@ class Flow:
     unit: str
     doc: str
     per_corridor: bool = False
+
+
+@dataclass(frozen=True)
+class Series:
+    """A per-step record a component keeps for the run's tables (`model.history[name]`, one
+    array per step), as Starsim's results: declared here, appended by the model after each
+    step's indicators.
+
+    Attributes:
+        measure: model -> the step's array (a fresh array: the model keeps it as is).
+        tables: kept only when the analysis tables are written (`tables` is not "none"): a
+            long global run would hold hundreds of MB.
+        yearly: recorded at the end of each year only.
+    """
+
+    name: str
+    unit: str
+    doc: str
+    measure: Callable[[Any], np.ndarray] = field(repr=False, compare=False, default=None)
+    tables: bool = False
+    yearly: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,7 +222,18 @@ class Component:
     fields: ClassVar[tuple[Field, ...]] = ()
     indicators: ClassVar[tuple[Indicator, ...]] = ()
     headlines: ClassVar[tuple[Headline, ...]] = ()
+    series: ClassVar[tuple[Series, ...]] = ()
     figures: ClassVar[tuple[RunFigure, ...]] = ()
+
+    # The lifecycle of a process (the components of `model.catalogue.PROCESSES`, one instance
+    # per model), called in phase order as Starsim calls `init_pre` and `init_post`: the
+    # model has built its tables and the declared levers when `init_pre` runs, and the
+    # start-year migrants when `init_post` runs.
+    def init_pre(self, model) -> None:
+        """Allocate and set the component's own state before the start population exists."""
+
+    def init_post(self, model) -> None:
+        """Calibrate the component's state to the data, once the start population exists."""
 
     def run(self, model, events: StepEvents) -> None:
         """The component's phase of the step."""

@@ -19,15 +19,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.catalogue import PROCESSES
+from model.catalogue import INTERVENTIONS, PROCESSES, components
 from model.facility import FacilityConfig, parse_facility
 from model.params import ConfigError, check_value, default_of, param, typed
 from model.partnerships import AgreementsConfig, parse_agreements
 from model.policies import REGISTRY, PolicyConfig, check_coverage, parse_policies
-from model.processes.emigration import EmigrationConfig
-from model.processes.labour import LabourConfig
-from model.processes.remittances import RemittanceConfig
-from model.processes.returns import ReturnConfig
 from model.shocks import ShockEvent, ShocksConfig, parse_timeline
 from model.world.loader import MIGRANTS, TRENDS
 
@@ -73,8 +69,8 @@ class SampleConfig:
 
 
 @dataclass
-class MigrationConfig:
-    """The whole configuration of one run (Hydra's primary config schema)."""
+class RunSettings:
+    """The run's own settings: which world, which years, the seed, what is written."""
 
     world: WorldConfig = field(default_factory=WorldConfig)
     seed: int = param(42, "", 0, 2**63 - 1, label="random seed",
@@ -106,16 +102,48 @@ class MigrationConfig:
                         "corridors.csv are always written",
                         source="a large sweep may skip them (tables=none): they add about "
                         "0.05 s and 1.7 MB to a default-world run")
-    policies: dict[str, PolicyConfig] = field(default_factory=dict)  # name -> its settings
-    shocks: ShocksConfig = field(default_factory=ShocksConfig)
-    facility: FacilityConfig = field(default_factory=FacilityConfig)
-    agreements: AgreementsConfig = field(default_factory=AgreementsConfig)
-    labour: LabourConfig = field(default_factory=LabourConfig)
-    remittances: RemittanceConfig = field(default_factory=RemittanceConfig)
-    returns: ReturnConfig = field(default_factory=ReturnConfig)
-    emigration: EmigrationConfig = field(default_factory=EmigrationConfig)
-    sample: SampleConfig = field(default_factory=SampleConfig)  # handled apart, like world
 
+
+def sections() -> dict[str, type]:
+    """Settings section -> its dataclass, as the components declare them (`config_key`,
+    `config_class`): the interventions' (shocks, facility, agreements), then the processes' in
+    phase order. A component declaring one without the other, or a key two components declare,
+    is refused here, when the config is assembled, naming the component."""
+    out: dict[str, type] = {}
+    owner: dict[str, str] = {}
+    policies = set(REGISTRY.values())
+    ordered = [c for c in components() if c in INTERVENTIONS] + list(PROCESSES)
+    for cls in ordered + [c for c in components() if c not in ordered and c not in policies]:
+        key, settings = cls.config_key, cls.config_class
+        if not key and not settings:
+            continue
+        if not (key and settings and dataclasses.is_dataclass(settings)):
+            raise TypeError(f"component {cls.__name__} declares config_key = {key!r} and "
+                            f"config_class = {getattr(settings, '__name__', settings)}: a "
+                            "component with settings declares both (a section name and its "
+                            "dataclass of `param` fields), one without declares neither")
+        if key in out:
+            raise TypeError(f"settings section {key!r} is declared by both {owner[key]} and "
+                            f"{cls.__name__}: each component owns its own section")
+        out[key], owner[key] = settings, cls.__name__
+    return out
+
+
+def _assemble() -> type:
+    """`MigrationConfig`: the run settings, the policies, every component's section (see
+    `sections`) and the sample of a design file, as one dataclass."""
+    fields = [("policies", dict[str, PolicyConfig], field(default_factory=dict))]
+    fields += [(key, cls, field(default_factory=cls)) for key, cls in sections().items()]
+    fields.append(("sample", SampleConfig, field(default_factory=SampleConfig)))
+    cls = dataclasses.make_dataclass("MigrationConfig", fields, bases=(RunSettings,),
+                                     module=__name__)
+    cls.__doc__ = ("The whole configuration of one run (Hydra's primary config schema): the "
+                   "run settings, the policies (name -> settings) and one section per "
+                   "component with settings, assembled from the components' declarations.")
+    return cls
+
+
+MigrationConfig = _assemble()
 
 @dataclass
 class _ShocksSchema:

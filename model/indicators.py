@@ -51,3 +51,11 @@ def headline(model) -> dict[str, float]:
     if ts.empty:
         raise ValueError("the model has not run any step yet")
     return {h.name: h.value(ts, model) for h in headlines()}
+
+
+def reporter(name: str):
+    """A named DataCollector reporter reading one indicator of the step just measured."""
+    def report(model):
+        return model.indicator_values[name]
+    report.__name__ = name
+    return report

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.processes.emigration import travel_cost
 from model.processes.labour import match_probabilities
 
 
@@ -27,9 +26,7 @@ class CountryArrays:
         population, gdp_usd: people; current USD (the shipped table's GDP year).
         wage_low, wage_high: monthly wages (USD) for jobs below / at tertiary level; grow yearly.
         unemployment: native unemployment rate (fraction).
-        job_loss_rate, job_finding_rate: migrants' labour-market hazards (per year).
         migrant_unemployment: migrants' unemployment rate now (measured each step).
-        account_access: share of new regular migrants with an account.
         irregular_share: share of the start-year stock that is irregular.
         potential_migrants: working-age population by skill ([2, C], people).
         remit_share: share of earnings remitted by this origin's migrants (calibrated).
@@ -55,13 +52,9 @@ class CountryArrays:
         self.wage_high = countries["wage_high_usd_month"].to_numpy(float)
         self.unemployment = countries["unemployment_pct"].to_numpy(float) / 100.0
         n = len(countries)
-        self.job_loss_rate = np.full(n, cfg.labour.job_loss_rate)
-        self.job_finding_rate = np.zeros(n)
         self.migrant_unemployment = np.clip(
             self.unemployment * cfg.labour.migrant_unemployment_ratio, 0.01, 0.6)
-        r, e = cfg.remittances, cfg.emigration
-        self.account_access = np.where(self.high_income, r.account_access_high_income,
-                                       r.account_access_other)
+        e = cfg.emigration
         self.irregular_share = np.where(self.high_income, e.irregular_share_high_income,
                                         e.irregular_share_other)
         tertiary = pd.Series(self.income_group).map({
@@ -89,46 +82,38 @@ class CorridorArrays:
 
     Attributes:
         o, d: origin and destination country indices.
-        price_pct: cost of a formal 200 USD transfer (% of the amount; World Bank RPW).
         distance_km: population-weighted distance (CEPII).
         high_skill_share: tertiary share of the corridor's migrants (OECD DIOC, see SOURCES.md).
         stock0: people in the corridor at the start (for the network effect).
         agent_weight: people each migrant agent of the corridor stands for (set by the model:
             `people_per_agent`, or fewer where `min_agents_per_corridor` needs more agents).
         trend_per_year: 2015-2020 change of the UN DESA stock, people per year.
-        recognition_share: share of skilled arrivals whose credentials are recognised.
-        recruitment_months: worker-paid recruitment cost in months of wages ([2, K] by skill).
-        travel_cost_usd: cost of travel and documents for a regular move (USD).
+        base_price_pct: the RPW price at the start (the remittance amount responds to the
+            price relative to it).
         quota: regular entries allowed per year (people), set at the start.
         quota_left: regular entries the quota has room for now (people; a step's share of the
             yearly quota accrues every step, see `model.processes.entry`).
-        base_price_pct: the RPW price at the start (the remittance amount responds to the
-            price relative to it).
-        wage_theft_share: share of irregular migrants' earnings withheld by employers.
-        ... and the corridor levers the components declare (`model.catalogue.levers()`).
+        outflow_regular, outflow_irregular: the start population's expected outflows a year
+            by channel ([2, K]: skill, corridor; set by `Returns.init_post`).
         asc_regular, asc_irregular: choice constants of the two entry channels, calibrated to
             replace each channel's outflows ([2, K]: skill, corridor).
         trend_ratio: start inflow with the 2015-2020 trend / inflow replacing outflows ([2, K]).
+        calibrated_inflow: the start's inflow a year, trend included ([2, K]).
+        ... and the corridor levers the components declare (`model.catalogue.levers()`): the
+        price of remittances, recognition, recruitment and travel costs, wage theft, ...
     """
 
     def __init__(self, corridors: pd.DataFrame, cfg):
         self.o = corridors["o"].to_numpy(np.int64)
         self.d = corridors["d"].to_numpy(np.int64)
-        self.price_pct = corridors["remittance_price_pct"].to_numpy(float)
         self.distance_km = corridors["distance_km"].to_numpy(float)
         self.high_skill_share = np.clip(corridors["high_skill_share"].to_numpy(float), 0.0, 1.0)
         self.stock0 = corridors["stock"].to_numpy(float)
         self.trend_per_year = corridors["trend_per_year"].to_numpy(float)
         n = len(corridors)
-        self.recognition_share = np.full(n, cfg.labour.recognised_share_initial)
-        e = cfg.emigration
-        self.recruitment_months = np.stack([np.full(n, e.recruitment_cost_months_low),
-                                            np.full(n, e.recruitment_cost_months_high)])
-        self.travel_cost_usd = travel_cost(cfg, self.distance_km)
         self.quota = np.zeros(n)
         self.quota_left = np.zeros(n)
-        self.base_price_pct = self.price_pct.copy()
-        self.wage_theft_share = np.full(n, cfg.labour.wage_theft_share)
+        self.base_price_pct = corridors["remittance_price_pct"].to_numpy(float)
         self.asc_regular = np.zeros((2, n))
         self.asc_irregular = np.zeros((2, n))
         self.trend_ratio = np.ones((2, n))

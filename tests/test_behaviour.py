@@ -113,7 +113,7 @@ def test_calibrated_channels_reproduce_the_start_flows_exactly(tmp_path):
     irregular = p_irr * pot / dt * (1 - m.cfg.emigration.detection_probability) * k.trend_ratio
     np.testing.assert_allclose(regular.sum(axis=0), k.quota, rtol=1e-6)
     assert irregular.sum() > 0 and regular.sum() > 0
-    np.testing.assert_allclose((regular + irregular).sum(), m.calibrated_inflow.sum(), rtol=1e-3)
+    np.testing.assert_allclose((regular + irregular).sum(), m.corridors.calibrated_inflow.sum(), rtol=1e-3)
 
 
 def test_a_cheaper_regular_channel_draws_people_from_the_irregular_one(tmp_path):
@@ -277,7 +277,7 @@ def test_irregular_channel_utility_differs_by_pay_costs_and_risks(tmp_path):
     regular = k.travel_cost_usd + k.recruitment_months * np.stack(
         [m.countries.wage_low[k.d], m.countries.wage_high[k.d]])
     smuggling = k.travel_cost_usd * e.irregular_cost_multiplier
-    expected = (e.income_elasticity * np.log(lab.irregular_wage_ratio * (1 - 0.2))
+    expected = (e.income_elasticity * np.log(m.cfg.earnings.irregular_wage_ratio * (1 - 0.2))
                 - e.cost_sensitivity * (np.log1p(smuggling / (12 * home))
                                         - np.log1p(regular / (12 * home)))
                 + np.log(1 - 0.3) - 0.1)
@@ -590,8 +590,8 @@ def test_expected_earnings_and_what_the_unemployed_send_by_hand(tmp_path):
     d = k.d
     employ = 1 - c.migrant_unemployment[d]
     p = k.recognition_share * c.match_recognised[d] + (1 - k.recognition_share) * c.match_unrecognised[d]
-    high = (p * c.wage_high[d] + (1 - p) * c.wage_low[d]) * employ * lab.migrant_wage_ratio
-    low = c.wage_low[d] * employ * lab.migrant_wage_ratio
+    high = (p * c.wage_high[d] + (1 - p) * c.wage_low[d]) * employ * m.cfg.earnings.migrant_wage_ratio
+    low = c.wage_low[d] * employ * m.cfg.earnings.migrant_wage_ratio
     np.testing.assert_allclose(emigration.expected_earnings(m), np.stack([low, high]), rtol=1e-12)
     r = m.cfg.remittances
     np.testing.assert_allclose(remittances.unemployed_amount(m),
@@ -689,7 +689,7 @@ def test_job_retention_is_what_the_money_buys_with_diminishing_returns(tmp_path)
                          for w in (1 - k.high_skill_share, k.high_skill_share)])
     p = lambda h: 1 - np.exp(-h * dt)  # noqa: E731
     at_risk = employed * (p(4 * s) - p(1.5 * s))
-    per_job = 0.5 * np.stack([c.wage_low, c.wage_high]) * m.cfg.labour.migrant_wage_ratio * 3
+    per_job = 0.5 * np.stack([c.wage_low, c.wage_high]) * m.cfg.earnings.migrant_wage_ratio * 3
     need = (at_risk * per_job).sum()
     m1, _, kept1, cost1 = _crisis_retention(tmp_path, 0.25 * need)
     share = 0.6 * (1 - math.exp(-0.25))

@@ -49,7 +49,7 @@ def hand_finding_rate(model) -> np.ndarray:
 
 def hand_earnings(model, corridor: int, at_skill: bool, regular: bool, gross: bool = False) -> float:
     """USD one employed person earns in one step on `corridor` in the given job cell."""
-    lab, c = model.cfg.labour, model.countries
+    lab, c = model.cfg.earnings, model.countries
     d = int(model.corridors.d[corridor])
     wage = float(c.wage_high[d] if at_skill else c.wage_low[d])  # USD a month
     months = 12.0 * model.dt  # months in one step
@@ -149,7 +149,7 @@ def test_earnings_table_by_hand(tmp_path, steps_per_year):
     gross = earnings.earnings_table(model, gross=True)
     K = len(TOY_CORRIDORS)
     assert net.shape == gross.shape == (4, K)
-    wts = model.cfg.labour.wage_theft_share
+    wts = model.cfg.earnings.wage_theft_share
     for k in range(K):
         for at_skill in (False, True):
             for regular in (False, True):
@@ -353,7 +353,7 @@ def test_savings_of_a_steady_worker_grow_by_saving_rate_times_earnings(tmp_path)
     """Over one step, savings of a migrant who keeps its job grow by saving_rate x its earnings
     (hand computed); for a migrant with debt and no savings the new savings repay the debt."""
     model = toy_model(tmp_path, rng=11, saving_rate=0.2, wage_theft_share=0.1, **CLOSED, **FLAT_WAGES)
-    pop, rate = model.migrants, model.cfg.remittances.saving_rate
+    pop, rate = model.migrants, model.cfg.earnings.saving_rate
     employed = np.flatnonzero(pop.employed & (pop.status == ABROAD))
     pick = np.random.default_rng(0).choice(employed, size=300, replace=False)
     # The first 100 keep their savings and owe nothing; the other 200 are debtors with no

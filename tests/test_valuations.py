@@ -38,7 +38,7 @@ def test_the_corridor_view_reads_returns_and_receipts_a_year(year):
 
 def test_return_support_is_worth_the_home_earnings_of_those_it_reintegrates(year):
     m, c, view = year
-    r = m.cfg.returns
+    r = m.cfg.reintegration
     b_o, c_o, b_d, c_d = value(m, view, "return_reintegration", budget_usd_per_year=3e8)
     package = 1500.0 + 100.0 * r.undocumented_share + 300.0 * r.distressed_share
     enrolled = view.returns * (1 - np.exp(-3e8 / (view.returns * package)))
@@ -95,7 +95,7 @@ def test_skill_recognition_is_worth_the_step_up_to_jobs_at_skill(year):
     d = k.d[c]
     certified = view.stock * view.high_skill * (1 - k.recognition_share[c]) * 0.3
     step_up = (co.match_recognised[d] - co.match_unrecognised[d]) * (1 - np.exp(-0.6))
-    gain = certified * step_up * (view.wage_high - view.wage_low) * lab.migrant_wage_ratio * 12
+    gain = certified * step_up * (view.wage_high - view.wage_low) * m.cfg.earnings.migrant_wage_ratio * 12
     np.testing.assert_allclose(b_o, view.remit_share * gain, rtol=1e-9)
     np.testing.assert_allclose(b_d, gain * (lab.tax_share + ag.productivity_share), rtol=1e-9)
     np.testing.assert_allclose(c_o, certified * 100.0, rtol=1e-9)
@@ -133,7 +133,7 @@ def test_portability_is_worth_the_rights_regular_returnees_carry(year):
                                admin_usd_per_migrant_year=8.0)
     regular = m.tallies.regular()[c] / view.stock
     carried = (view.returns * regular * r.pension_contribution_rate * 12 * view.wage_low
-               * m.cfg.labour.migrant_wage_ratio * r.vesting_years)
+               * m.cfg.earnings.migrant_wage_ratio * r.vesting_years)
     np.testing.assert_allclose(b_o, carried, rtol=1e-9)
     np.testing.assert_allclose(c_o, view.stock * 4.0, rtol=1e-12)
     np.testing.assert_allclose(c_d, view.stock * 4.0, rtol=1e-12)
@@ -163,7 +163,7 @@ def test_fair_recruitment_books_what_employers_take_over_as_delivered_to_workers
 
 
 def test_the_facilitys_remittance_and_protection_outcomes_by_hand():
-    from model.facility_themes import THEMES, digital_price_ratio
+    from model.facility.themes import THEMES, digital_price_ratio
 
     m = MigrationModel(facility={"enabled": True, "start_year": 2019.0, "lag_years": 0.0},
                        **{**FAST, "end_year": 2021})
@@ -174,8 +174,8 @@ def test_the_facilitys_remittance_and_protection_outcomes_by_hand():
     skill, tech, prot = (f.reached[THEMES.index(t)] for t in
                          ("skilling", "technology", "protection"))
     stock = m.tallies.stock()
-    low = co.wage_low[k.d] * lab.migrant_wage_ratio * 12
-    high = co.wage_high[k.d] * lab.migrant_wage_ratio * 12
+    low = co.wage_low[k.d] * m.cfg.earnings.migrant_wage_ratio * 12
+    high = co.wage_high[k.d] * m.cfg.earnings.migrant_wage_ratio * 12
     remit = co.remit_share[k.o]
     C = len(co.iso3)
     unrecognised = stock * k.high_skill_share * (1 - k.recognition_share)
@@ -248,7 +248,7 @@ def test_wage_theft_recovery_is_the_recovered_share_of_what_irregular_workers_lo
 
 
 def test_the_voluntary_review_scores_themes_by_improvement_per_dollar():
-    from model.facility_themes import THEMES
+    from model.facility.themes import THEMES
 
     m = MigrationModel(facility={"enabled": True, "start_year": 2019.0, "review": True}, **FAST)
     m.step()
@@ -350,14 +350,14 @@ def test_returnees_carry_their_contributions_for_their_years_abroad():
     years = np.minimum(pop.returned[back] - pop.arrived[back], 45.0)
     assert (years > 0).all()
     r = m.cfg.returns
-    rights = r.pension_contribution_rate * 12 * monthly * m.cfg.labour.migrant_wage_ratio \
+    rights = r.pension_contribution_rate * 12 * monthly * m.cfg.earnings.migrant_wage_ratio \
         * years * 0.5
     assert m.flows["pension_rights_carried_usd"][0] == pytest.approx(
         float(np.dot(pop.weight[back], rights)), rel=1e-9)
 
 
 def test_the_most_each_theme_could_buy_by_hand():
-    from model.facility_themes import sizes
+    from model.facility.themes import sizes
 
     m = MigrationModel(facility={"enabled": True, "start_year": 2019.0,
                                  "governance_max_expansion": 0.5,

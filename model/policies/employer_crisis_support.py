@@ -78,7 +78,7 @@ def funded_retention(model, where: np.ndarray, budget: float, cfg: EmployerCrisi
     employed = np.stack([np.bincount(k.d, per_corridor * w, len(c.iso3))
                          for w in (1.0 - k.high_skill_share, k.high_skill_share)])
     # The subsidy that keeps one job for the step, by skill and destination.
-    wages = np.stack([c.wage_low, c.wage_high]) * model.cfg.labour.migrant_wage_ratio
+    wages = np.stack([c.wage_low, c.wage_high]) * model.cfg.earnings.migrant_wage_ratio
     per_job = cfg.subsidy_share * wages * 12.0 * dt
     at_risk = employed * (hazard_to_prob(hazard, dt) - hazard_to_prob(hazard - excess, dt))
     need = float((at_risk * per_job).sum())

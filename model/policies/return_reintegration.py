@@ -159,7 +159,7 @@ class ReturnReintegration(Policy):
         """The origin gains the home earnings of the returnees that support reintegrates
         within the year who would not have been otherwise; the funder pays the packages of
         those enrolled (the year's returns on the corridor, at the enrolment rule)."""
-        r = model.cfg.returns
+        r = model.cfg.reintegration
         package = (cfg.economic_cost_usd + cfg.documentation_cost_usd * r.undocumented_share
                    + cfg.psychosocial_cost_usd * r.distressed_share)
         budget = cfg.intensity * cfg.budget_usd_per_year

@@ -119,7 +119,7 @@ class SkillRecognition(Policy):
         c = model.countries
         step_up = (c.match_recognised[d] - c.match_unrecognised[d]) * -np.expm1(-cfg.upgrade_rate)
         gain = (certified * step_up * (view.wage_high - view.wage_low)
-                * model.cfg.labour.migrant_wage_ratio * 12.0)
+                * model.cfg.earnings.migrant_wage_ratio * 12.0)
         share = view.remit_share
         return (share * gain, certified * cfg.certification_cost_usd,
                 gain * (model.cfg.labour.tax_share + model.cfg.agreements.productivity_share),

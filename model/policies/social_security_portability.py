@@ -77,7 +77,7 @@ class SocialSecurityPortability(Policy):
         d = k.d[pop.corridor[rows]]
         monthly = np.where(pop.skill[rows] == HIGH, c.wage_high[d], c.wage_low[d])
         years = np.minimum(pop.returned[rows] - pop.arrived[rows], 45.0)
-        rights = (r.pension_contribution_rate * 12.0 * monthly * model.cfg.labour.migrant_wage_ratio
+        rights = (r.pension_contribution_rate * 12.0 * monthly * model.cfg.earnings.migrant_wage_ratio
                   * years * self.cfg.intensity)
         carried = float(np.dot(pop.weight[rows], rights))
         self.carried += carried
@@ -93,6 +93,6 @@ class SocialSecurityPortability(Policy):
         regular = model.tallies.regular()[view.c] / np.maximum(view.stock, 1.0)
         returns = view.returns * regular
         carried = (returns * r.pension_contribution_rate * 12.0 * view.wage_low
-                   * model.cfg.labour.migrant_wage_ratio * r.vesting_years)
+                   * model.cfg.earnings.migrant_wage_ratio * r.vesting_years)
         admin = view.stock * cfg.admin_usd_per_migrant_year / 2
         return carried, admin, np.zeros(len(view.c)), admin

@@ -15,18 +15,42 @@ recruitment debt it arrived with (debt bondage is a central concern of fair recr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from model.components import Component, Field, Flow, Indicator, Lever, StepEvents, ratio, step_flow
+from model.params import param
 from model.population import HIGH
 from model.tallies import S_ABROAD, S_EMPLOYED, job_cell
+
+
+@dataclass
+class EarningsConfig:
+    """Migrants' earnings and savings (process `earnings`)."""
+
+    migrant_wage_ratio: float = param(
+        0.85, "ratio", 0.1, 1.5, label="migrant / native wage in the same job",
+        source="OECD (2018) Settling In: immigrant wage gaps of 10-20% in most OECD countries")
+    irregular_wage_ratio: float = param(
+        0.75, "ratio", 0.1, 1.0, label="irregular / regular migrant wage",
+        source="assumption (undocumented wage penalties of 10-25%, e.g. Borjas 2017, "
+               "ILR Review 70(1))")
+    wage_theft_share: float = param(
+        0.05, "share of earnings", 0.0, 1.0, label="earnings of irregular migrants withheld by employers",
+        source="assumption (wage theft against irregular and low-wage migrants is widely "
+               "documented, e.g. ILO 2020 and Migrant Forum in Asia 2020, but not measured "
+               "across countries)")
+    saving_rate: float = param(
+        0.15, "share of earnings", 0.0, 0.9, label="share of earnings saved",
+        source="assumption (target-saver migrants, Dustmann and Gorlach 2016, JEL 54(1))")
 
 
 def earnings_table(model, gross: bool = False) -> np.ndarray:
     """USD per person this step for an employed migrant, per job cell and corridor ([4, K]);
     row = 2 x (job at skill) + regular. Irregular migrants are paid less and lose a share
     `corridors.wage_theft_share` to wage theft, unless `gross`."""
-    c, k, cfg = model.countries, model.corridors, model.cfg.labour
+    c, k, cfg = model.countries, model.corridors, model.cfg.earnings
     scale = cfg.migrant_wage_ratio * 12.0 * model.dt
     low, high = c.wage_low[k.d] * scale, c.wage_high[k.d] * scale
     irregular = cfg.irregular_wage_ratio * (1.0 if gross else 1.0 - k.wage_theft_share)
@@ -36,7 +60,7 @@ def earnings_table(model, gross: bool = False) -> np.ndarray:
 def monthly_wage(model, dest: np.ndarray, skill: np.ndarray, matched: np.ndarray,
                  regular: np.ndarray) -> np.ndarray:
     """Monthly earnings (USD) of migrants holding a job, by destination, skill and status."""
-    c, cfg = model.countries, model.cfg.labour
+    c, cfg = model.countries, model.cfg.earnings
     at_skill = (skill == HIGH) & matched
     wage = np.where(at_skill, c.wage_high[dest], c.wage_low[dest])
     return wage * cfg.migrant_wage_ratio * np.where(regular, 1.0, cfg.irregular_wage_ratio)
@@ -56,9 +80,12 @@ class Earnings(Component):
     name = "earnings"
     label = "earnings and savings"
     phase = "earnings"
-    config_key = "remittances"  # the saving rate lives with the remittance settings
+    config_key = "earnings"
+    config_class = EarningsConfig
     levers = (Lever("corridors", "wage_theft_share",
-                    "share of irregular migrants' earnings withheld by employers"),)
+                    "share of irregular migrants' earnings withheld by employers",
+                    lambda model: np.full(len(model.corridors.o),
+                                          model.cfg.earnings.wage_theft_share)),)
     fields = (
         Field("savings", np.float64, "USD per person, as of the last settlement (savings "
               "accrue lazily)"),
@@ -73,10 +100,16 @@ class Earnings(Component):
                   step_flow("wage_theft_usd")),
     )
 
+    def init_pre(self, model) -> None:
+        """The savings index (cumulative savings per job cell and corridor) and the start's
+        earnings table."""
+        model.savings_index = np.zeros((4, len(model.corridors.o)))
+        model.earnings = earnings_table(model)
+
     def run(self, model, events: StepEvents) -> None:
         """This step's earnings table; the savings index of every corridor and job cell grows."""
         model.earnings = earnings_table(model)
-        model.savings_index += model.cfg.remittances.saving_rate * model.earnings
+        model.savings_index += model.cfg.earnings.saving_rate * model.earnings
         # Wage theft this step: what irregular workers (job cells 0 and 2) earned but were not
         # paid.
         employed = model.tallies.employed_by_job().sum(axis=1)  # [job cell, K]

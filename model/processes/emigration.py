@@ -41,6 +41,8 @@ from model.components import (
     Headline,
     Indicator,
     Lever,
+    RunFigure,
+    Series,
     StepEvents,
     corridor_flow,
     ratio,
@@ -151,7 +153,7 @@ class EmigrationConfig:
 
 def expected_earnings(model) -> np.ndarray:
     """Expected monthly earnings of a new migrant, per skill and corridor ([2, K], USD)."""
-    k, c, cfg = model.corridors, model.countries, model.cfg.labour
+    k, c, cfg = model.corridors, model.countries, model.cfg.earnings
     d = k.d
     employ = 1.0 - c.migrant_unemployment[d]
     p_match = (k.recognition_share * c.match_recognised[d]
@@ -173,6 +175,13 @@ def travel_cost(cfg, distance_km: np.ndarray) -> np.ndarray:
     rising with distance. The model keeps it in `corridors.travel_cost_usd`."""
     e = cfg.emigration
     return e.travel_cost_fixed_usd + e.travel_cost_per_1000km_usd * distance_km / 1000.0
+
+
+def _recruitment_months(model) -> np.ndarray:
+    """Worker-paid recruitment cost in months of wages ([2, K]: low, high skill)."""
+    e, n = model.cfg.emigration, len(model.corridors.o)
+    return np.stack([np.full(n, e.recruitment_cost_months_low),
+                     np.full(n, e.recruitment_cost_months_high)])
 
 
 def utilities(model, expected: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -254,13 +263,16 @@ class Emigration(Component):
     name = "emigration"
     label = "emigration and entry"
     phase = "emigration"
+    figures = (RunFigure("flows.png", "arrivals, returns and removals per calendar year, and "
+                         "stranded migrants (who want to return but cannot)",
+                         "model.plots.migrants:plot_flows"),)
     config_key = "emigration"
     config_class = EmigrationConfig
     levers = (
         Lever("corridors", "recruitment_months", "worker-paid recruitment cost in months of "
-              "wages, by skill", by_skill=True),
+              "wages, by skill", _recruitment_months, by_skill=True),
         Lever("corridors", "travel_cost_usd", "cost of travel and documents for a regular move "
-              "(USD)"),
+              "(USD)", lambda model: travel_cost(model.cfg, model.corridors.distance_km)),
         Lever("corridors", "substitute_irregular", "irregular arrivals replaced this step by "
               "regular re-migrants (people; return-to-job agreements)", 0.0),
         Lever("corridors", "quota_multiplier", "factor on the regular quota (wider regular "
@@ -288,6 +300,12 @@ class Emigration(Component):
              "may apply again)", per_corridor=True),
         Flow("arrivals_poorer_origins", "people", "arrivals from low and lower-middle income "
              "countries"),
+    )
+    series = (
+        Series("arrivals_corridor", "people", "new arrivals, by corridor",
+               lambda model: model.flows["arrivals"], tables=True),
+        Series("arrivals_irregular_corridor", "people", "irregular arrivals, by corridor",
+               lambda model: model.flows["arrivals_irregular"], tables=True),
     )
     indicators = (
         Indicator("inflows", "people per step", "new arrivals",
@@ -319,6 +337,25 @@ class Emigration(Component):
         Headline("arrivals_irregular_total", "people", "irregular arrivals over the run",
                  "arrivals_irregular", "sum", effect=("Irregular arrivals, whole run", "people")),
     )
+
+    def init_post(self, model) -> None:
+        """Calibrate each channel's constants so that its inflow replaces its outflow
+        (`corridors.outflow_*`, set by `Returns`); the 2015-2020 trend, by skill, scales both
+        channels at the start and fades with `trend_half_life_years`. The yearly quota admits
+        the start's regular inflow, trend included; at the start half a year's room is free
+        (room carries over up to a year's quota, see `model.processes.entry`)."""
+        k = model.corridors
+        out_regular, out_irregular = k.outflow_regular, k.outflow_irregular
+        outflow = out_regular + out_irregular
+        share = np.stack([1.0 - k.high_skill_share, k.high_skill_share])
+        inflow = np.maximum(0.0, outflow + k.trend_per_year * share)
+        k.asc_regular, k.asc_irregular = entry.calibrate_constants(
+            model, out_regular, out_irregular, utilities(model))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k.trend_ratio = np.where(outflow > 0, inflow / outflow, 1.0)
+        k.quota = (out_regular * k.trend_ratio).sum(axis=0)
+        k.quota_left = 0.5 * k.quota
+        k.calibrated_inflow = inflow
 
     def run(self, model, events: StepEvents) -> None:
         """Draw applicants and irregular attempts per corridor and skill; visas ration the

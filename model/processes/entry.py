@@ -18,7 +18,7 @@ the diaspora), and differ in what they cost and risk:
 - the regular channel costs travel and documents plus the worker-paid recruitment fee (SDG
   10.7.1, `corridors.recruitment_months`);
 - the irregular channel costs `irregular_cost_multiplier` times the travel cost (smugglers' fees;
-  UNODC 2018), pays less (`labour.irregular_wage_ratio`, less wage theft), fails at the border
+  UNODC 2018), pays less (`earnings.irregular_wage_ratio`, less wage theft), fails at the border
   with probability `detection_probability` (the attempt is lost: the migrant stays home) and
   abroad ends in removal at `removal_rate` a year (the returns process removes them), the two
   risk terms being the log chance of getting through and of not being removed within a year.
@@ -72,7 +72,7 @@ def risk_term(model) -> float:
 def irregular_pay_factor(model) -> np.ndarray:
     """Earnings of an irregular migrant relative to a regular one per corridor (the wage penalty
     and the share lost to wage theft)."""
-    return model.cfg.labour.irregular_wage_ratio * (1.0 - model.corridors.wage_theft_share)
+    return model.cfg.earnings.irregular_wage_ratio * (1.0 - model.corridors.wage_theft_share)
 
 
 def choice_probabilities(model, utilities: tuple[np.ndarray, np.ndarray],

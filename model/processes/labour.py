@@ -28,6 +28,8 @@ from model.components import (
     Headline,
     Indicator,
     Lever,
+    RunFigure,
+    Series,
     StepEvents,
     ratio,
     step_flow,
@@ -74,27 +76,15 @@ class LabourConfig:
         source="OECD/EU (2015) Settling In 2015, indicator 6.4: in the EU, immigrants with "
                "foreign qualifications are over-qualified about twice as often as those with "
                "host-country qualifications")
-    migrant_wage_ratio: float = param(
-        0.85, "ratio", 0.1, 1.5, label="migrant / native wage in the same job",
-        source="OECD (2018) Settling In: immigrant wage gaps of 10-20% in most OECD countries")
     tax_share: float = param(
         0.3, "share of earnings", 0.0, 1.0,
         label="taxes and contributions a destination collects on a regular migrant's earnings",
         source="assumption below the OECD average tax wedge on a single worker's labour costs "
                "(about 35% in 2020, OECD Taxing Wages 2021), as migrants earn less")
-    irregular_wage_ratio: float = param(
-        0.75, "ratio", 0.1, 1.0, label="irregular / regular migrant wage",
-        source="assumption (undocumented wage penalties of 10-25%, e.g. Borjas 2017, "
-               "ILR Review 70(1))")
     native_wage_elasticity: float = param(
         0.0, "elasticity", -2.0, 2.0, label="destination wage response to migrant share",
         source="disputed in sign and size (Card 2009 AER P&P; Borjas 2003 QJE): 0 by default; "
                "wage changes by elasticity x change in the migrant share of the population")
-    wage_theft_share: float = param(
-        0.05, "share of earnings", 0.0, 1.0, label="earnings of irregular migrants withheld by employers",
-        source="assumption (wage theft against irregular and low-wage migrants is widely "
-               "documented, e.g. ILO 2020 and Migrant Forum in Asia 2020, but not measured "
-               "across countries)")
     wage_growth_high_income: float = param(
         0.015, "per year", -0.5, 0.5, label="nominal wage growth, high-income countries",
         source="assumption of the order of OECD real GDP-per-capita growth in 2010-2019 "
@@ -151,16 +141,25 @@ class Labour(Component):
     name = "labour"
     label = "labour markets"
     phase = "labour"
+    figures = (RunFigure("brain_waste.png", "brain waste (tertiary-educated migrants employed "
+                         "below their skill level) and the migrants' employment rate over time, "
+                         "and brain waste by destination against its published rate",
+                         "model.plots.labour:plot_brain_waste"),)
     config_key = "labour"
     config_class = LabourConfig
     levers = (
-        Lever("countries", "job_loss_rate", "job-loss hazard of employed migrants (per year)"),
+        Lever("countries", "job_loss_rate", "job-loss hazard of employed migrants (per year)",
+              lambda model: np.full(len(model.countries.iso3), model.cfg.labour.job_loss_rate)),
         Lever("countries", "job_finding_rate", "job-finding hazard of unemployed migrants "
-              "(per year; set at the start from unemployment)"),
+              "(per year; set at the start from unemployment)",
+              lambda model: finding_rate(model.cfg.labour.job_loss_rate,
+                                         model.countries.migrant_unemployment)),
         Lever("countries", "job_loss_multiplier", "factor on the job-loss hazard by skill and "
               "destination (a crisis raises it, job retention lowers it)", 1.0, by_skill=True),
         Lever("corridors", "recognition_share", "share of skilled arrivals whose credentials "
-              "are recognised"),
+              "are recognised",
+              lambda model: np.full(len(model.corridors.o),
+                                    model.cfg.labour.recognised_share_initial)),
     )
     fields = (
         Field("recognised", bool, "credentials recognised at destination"),
@@ -168,6 +167,16 @@ class Labour(Component):
         Field("matched", bool, "job at own skill level (False + employed + HIGH = brain waste)"),
     )
     flows = (Flow("job_losses", "people", "migrants who lost their job"),)
+    series = (
+        Series("employed_corridor", "people", "migrants abroad with a job, by corridor",
+               lambda model: model.tallies.employed(), tables=True),
+        Series("skilled_employed_corridor", "people", "tertiary-educated migrants abroad with "
+               "a job, by corridor", lambda model: model.tallies.tertiary_by_work()[1],
+               tables=True),
+        Series("skilled_below_corridor", "people", "tertiary-educated migrants abroad in a job "
+               "below their skill, by corridor",
+               lambda model: model.tallies.tertiary_by_work()[2], tables=True),
+    )
     indicators = (
         Indicator("employment_rate", "share", "migrants abroad who are employed",
                   _employment_rate, compare=("Migrants abroad who are employed", "share")),

@@ -29,12 +29,53 @@ bookkeeping, not of reintegration).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from model.components import Component, Field, Headline, Indicator, Lever, StepEvents, ratio
-from model.population import RETURNEE
+from model.params import param
+from model.population import HIGH, LOW, RETURNEE
 from model.processes.labour import hazard_to_prob
 from model.tallies import S_ABROAD, S_REINTEGRATED
+
+
+@dataclass
+class ReintegrationConfig:
+    """Reintegration of returnees at home (process `reintegration`)."""
+
+    reintegration_rate: float = param(
+        0.65, "per year", 0.0, 10.0,
+        label="hazard that a returnee without barriers is economically reintegrated",
+        source="assumption (IOM 2019 Reintegration Handbook reports most returnees need a year "
+               "or more); with the barriers below the average returnee reintegrates at about "
+               "0.5 a year")
+    undocumented_share: float = param(
+        0.2, "share", 0.0, 1.0, label="returnees home without the documents work needs",
+        source="assumption (to be fitted), below the 57% of returnees to their areas in Iraq "
+               "who lack at least one key civil document (UNHCR Iraq 2020), a displaced "
+               "population")
+    undocumented_factor: float = param(
+        0.5, "ratio", 0.0, 1.0, label="reintegration hazard without documents / with them",
+        source="assumption (to be fitted: no evaluation found gives the size)")
+    distressed_share: float = param(
+        0.28, "share", 0.0, 1.0, label="returnees home in psychosocial distress",
+        source="Habtamu, Minaye and Zeleke (2017) BMC Psychiatry 17:144: 27.6% of 1,036 "
+               "Ethiopian returnees from the Middle East and South Africa had a common mental "
+               "disorder")
+    distressed_factor: float = param(
+        0.6, "ratio", 0.0, 1.0, label="reintegration hazard in distress / without",
+        source="assumption (to be fitted: no evaluation found gives the size)")
+    economic_support_rate: float = param(
+        0.5, "per year", 0.0, 10.0,
+        label="extra reintegration hazard while economic support lasts",
+        source="assumption (to be fitted: no evaluation found gives the size)")
+    support_years: float = param(
+        1.0, "years", 0.0, 10.0, label="how long economic support lasts after return",
+        source="assumption (to be fitted: no evaluation found gives the size)")
+    returnee_tracking_years: float = param(
+        5.0, "years", 0.25, 50.0, label="how long returnees are followed at home",
+        source="modelling choice: after this a returnee counts as part of the home population")
 
 
 def _reintegration_rate(model) -> float:
@@ -46,7 +87,7 @@ def draw_barriers(model, rows: np.ndarray, rng: np.random.Generator) -> None:
     """Returnees in `rows` (just home) draw their barriers: without documents with probability
     `undocumented_share`, in distress with probability `distressed_share`; none is supported
     yet."""
-    pop, cfg = model.migrants, model.cfg.returns
+    pop, cfg = model.migrants, model.cfg.reintegration
     u = rng.random((2, len(rows)))
     pop.documented[rows] = u[0] >= cfg.undocumented_share
     pop.distressed[rows] = u[1] < cfg.distressed_share
@@ -69,7 +110,7 @@ def hazard_table(model, multiplier: np.ndarray | None = None) -> np.ndarray:
     """The hazard per corridor and state cell ([K, 16]; cell bits: 1 documented, 2 in
     distress, 4 recognised skills, 8 in economic support); with `multiplier` given (one
     recognised-skills factor for every corridor, [1]), the single row [1, 16]."""
-    cfg = model.cfg.returns
+    cfg = model.cfg.reintegration
     if multiplier is None:
         multiplier = model.corridors.recognised_reintegration_multiplier
     cell = np.arange(16)
@@ -82,7 +123,7 @@ def hazard_table(model, multiplier: np.ndarray | None = None) -> np.ndarray:
 def _cell(model, rows: np.ndarray, now: float, by_corridor: bool = True) -> np.ndarray:
     """Flat index corridor x 16 + state cell of the returnees in `rows` (see `hazard_table`);
     the cell alone if not `by_corridor`."""
-    pop, cfg = model.migrants, model.cfg.returns
+    pop, cfg = model.migrants, model.cfg.reintegration
     code = (pop.documented[rows].view(np.uint8) | (pop.distressed[rows].view(np.uint8) << 1)
             | (pop.recognised[rows].view(np.uint8) << 2))
     supported = pop.supported[rows]
@@ -98,7 +139,8 @@ class Reintegration(Component):
     name = "reintegration"
     label = "reintegration at home"
     phase = "reintegration"
-    config_key = "returns"  # its settings live with the return settings
+    config_key = "reintegration"
+    config_class = ReintegrationConfig
     levers = (
         Lever("corridors", "recognised_reintegration_multiplier", "factor on the reintegration "
               "hazard of returnees with recognised skills", 1.0),
@@ -109,7 +151,7 @@ class Reintegration(Component):
               Field("supported", bool, "returnee receiving economic reintegration support"))
     indicators = (
         Indicator("returnees", "people", "returnees followed at home (home for less than "
-                  "returns.returnee_tracking_years, at the end of the step)",
+                  "reintegration.returnee_tracking_years, at the end of the step)",
                   lambda model: model.tallies.people(off=S_ABROAD)),
         Indicator("reintegration_rate", "share", "followed returnees who are reintegrated",
                   _reintegration_rate,
@@ -119,10 +161,33 @@ class Reintegration(Component):
     headlines = (Headline("reintegration_rate_end", "share", "reintegration rate at the horizon",
                           "reintegration_rate", "end"),)
 
+    def init_post(self, model) -> None:
+        """Returnees of the years before the start (the followed cohort in steady state: the
+        start's expected outflows for `returnee_tracking_years`), so return and reintegration
+        indicators do not start from an empty cohort."""
+        r, k = model.cfg.reintegration, model.corridors
+        w = k.agent_weight
+        rng = model.streams["population"]
+        people = (k.outflow_regular + k.outflow_irregular) * r.returnee_tracking_years  # [2, K]
+        n = np.floor(people / w + rng.random(people.shape)).astype(np.int64)
+        corridor = np.repeat(np.tile(np.arange(len(k.o)), 2), n.ravel())
+        skill = np.repeat(np.array([LOW, HIGH], dtype=np.int8), n.sum(axis=1))
+        m = len(corridor)
+        years_home = rng.random(m) * r.returnee_tracking_years
+        # Their time abroad before returning is not known: recorded as none (arrived = returned).
+        returned = model.start_year - years_home
+        rows = model.migrants.add(corridor=corridor, skill=skill, status=RETURNEE,
+                                  weight=w[corridor].astype(np.float32), regular=True,
+                                  returned=returned, arrived=returned)
+        # Their barriers as at return, kept since (no programme before the start).
+        draw_barriers(model, rows, rng)
+        hazard = reintegration_hazard(model, rows, model.start_year)
+        model.migrants.reintegrated[rows] = rng.random(m) < -np.expm1(-hazard * years_home)
+
     def run(self, model, events: StepEvents) -> None:
         """New returnees draw their barriers; returnees may reintegrate; returnees past the
         follow-up stop counting (every step)."""
-        pop, cfg = model.migrants, model.cfg.returns
+        pop, cfg = model.migrants, model.cfg.reintegration
         rng = model.streams["reintegration"]
         draw_barriers(model, events.returned, rng)
         # Followed returnees only: rows past the follow-up (weight 0) wait for compaction, and

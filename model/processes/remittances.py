@@ -35,6 +35,8 @@ from model.components import (
     Headline,
     Indicator,
     Lever,
+    RunFigure,
+    Series,
     StepEvents,
     corridor_flow,
     ratio,
@@ -59,9 +61,6 @@ class RemittanceConfig:
     unemployed_remit_ratio: float = param(
         0.3, "ratio", 0.0, 1.0, label="remittance of an unemployed migrant / usual amount",
         source="assumption: remittances are smoothed from savings during unemployment")
-    saving_rate: float = param(
-        0.15, "share of earnings", 0.0, 0.9, label="share of earnings saved",
-        source="assumption (target-saver migrants, Dustmann and Gorlach 2016, JEL 54(1))")
     amount_price_elasticity: float = param(
         0.22, "elasticity", 0.0, 3.0, label="fall of the amount sent per 1% rise of the price",
         source="Gibson, McKenzie and Rohorua (2006), 'How cost elastic are remittances?', "
@@ -197,19 +196,38 @@ def open_accounts(model) -> None:
         pop.has_account[opening] = True
 
 
+def _account_access(model) -> np.ndarray:
+    """Share of new regular migrants with an account, by destination income group."""
+    r = model.cfg.remittances
+    return np.where(model.countries.high_income, r.account_access_high_income,
+                    r.account_access_other)
+
+
 class Remittances(Component):
     """Amounts sent and the channel split (see the module docstring)."""
 
     name = "remittances"
     label = "remittances"
     phase = "remittances"
+    figures = (
+        RunFigure("remittances_top_recipients.png", "formal remittances received per calendar "
+                  "year by the 10 largest recipients, in US$ billions",
+                  "model.plots.remittances:plot_remittances_top_recipients"),
+        RunFigure("sdg_indicators.png", "SDG 10.c.1 remittance price (with the 3% target and "
+                  "the 5% corridor ceiling), SDG 10.7.1 recruitment cost in months of earnings "
+                  "and SDG 17.3.2 remittances as % of GDP of low- and middle-income countries",
+                  "model.plots.remittances:plot_sdg_indicators"),
+    )
     config_key = "remittances"
     config_class = RemittanceConfig
     levers = (
-        Lever("corridors", "price_pct", "cost of a formal 200 USD transfer (% of the amount)"),
+        Lever("corridors", "price_pct", "cost of a formal 200 USD transfer (% of the amount; "
+              "World Bank RPW at the start)",
+              lambda model: model.world.corridors["remittance_price_pct"].to_numpy(float)),
         Lever("corridors", "formal_bonus", "utility added to the formal channel (e.g. a "
               "remittance match)", 0.0),
-        Lever("countries", "account_access", "share of new regular migrants with an account"),
+        Lever("countries", "account_access", "share of new regular migrants with an account",
+              _account_access),
         Lever("countries", "remittance_multiplier", "factor on the remittances sent to an "
               "origin (a disaster at home makes migrants send more)", 1.0),
         Lever("countries", "informal_penalty", "utility lost by informal channels from a "
@@ -218,6 +236,19 @@ class Remittances(Component):
               "open an account (per year; digital channels, account programmes)", 0.0),
     )
     fields = (Field("has_account", bool, "access to a bank or mobile-money account"),)
+    series = (
+        Series("formal_received_by_origin", "USD", "formal remittances received, by origin",
+               lambda model: np.bincount(model.corridors.o, model.flows["formal_received"],
+                                         len(model.countries.iso3))),
+        Series("formal_received_corridor", "USD", "formal remittances received, by corridor",
+               lambda model: model.flows["formal_received"]),
+        Series("received_corridor", "USD", "remittances received, all channels, by corridor",
+               lambda model: model.flows["received"], tables=True),
+        Series("sent_corridor", "USD", "remittances sent, by corridor",
+               lambda model: model.flows["sent"], tables=True),
+        Series("price_corridor", "% of 200 USD", "price of a formal transfer, by corridor",
+               lambda model: model.corridors.price_pct.copy(), tables=True),
+    )
     flows = tuple(Flow(name, "USD", doc, per_corridor=True) for name, doc in (
         ("sent", "remittances sent, all channels, before fees"),
         ("fees", "fees paid on remittances"),
@@ -266,6 +297,14 @@ class Remittances(Component):
         Headline("remittances_pct_gdp_last_year", "% of GDP", "SDG 17.3.2, last year's mean",
                  "remittances_pct_gdp", "last_year_mean"),
     )
+
+    def init_post(self, model) -> None:
+        """Calibrate the formal channel's constant to `formal_share_initial`, then each origin's
+        remitted share of earnings to its WDI remittances of the start year."""
+        model.formal_constant = calibrate_formal_constant(model)
+        target = np.nan_to_num(model.world.countries["remittances_received_usd"]
+                               .to_numpy(float), nan=0.0)
+        model.countries.remit_share = calibrate_remit_share(model, target)
 
     def run(self, model, events: StepEvents) -> None:
         """Unbanked migrants may open an account; send remittances; record sent, fees and

@@ -25,19 +25,20 @@ from model.components import (
     Headline,
     Indicator,
     Lever,
+    Series,
     StepEvents,
     corridor_flow,
     step_flow,
 )
 from model.params import param
-from model.population import ABROAD, RETURNEE
+from model.population import ABROAD, HIGH, LOW, RETURNEE
 from model.processes.earnings import current_savings, settle
 from model.streams import bernoulli_candidates, thin
 
 
 @dataclass
 class ReturnConfig:
-    """Return migration (process `returns`) and reintegration (process `reintegration`)."""
+    """Return migration (process `returns`)."""
 
     return_rate_settled: float = param(
         0.02, "per year", 0.0, 1.0, label="return hazard of long-settled migrants",
@@ -72,38 +73,6 @@ class ReturnConfig:
         0.10, "share of earnings", 0.0, 0.5, label="pension contributions of regular migrants",
         source="assumption of the order of OECD pension contribution rates (OECD Pensions at a "
                "Glance 2019: about 18% of wages in total, employer and employee)")
-    reintegration_rate: float = param(
-        0.65, "per year", 0.0, 10.0,
-        label="hazard that a returnee without barriers is economically reintegrated",
-        source="assumption (IOM 2019 Reintegration Handbook reports most returnees need a year "
-               "or more); with the barriers below the average returnee reintegrates at about "
-               "0.5 a year")
-    undocumented_share: float = param(
-        0.2, "share", 0.0, 1.0, label="returnees home without the documents work needs",
-        source="assumption (to be fitted), below the 57% of returnees to their areas in Iraq "
-               "who lack at least one key civil document (UNHCR Iraq 2020), a displaced "
-               "population")
-    undocumented_factor: float = param(
-        0.5, "ratio", 0.0, 1.0, label="reintegration hazard without documents / with them",
-        source="assumption (to be fitted: no evaluation found gives the size)")
-    distressed_share: float = param(
-        0.28, "share", 0.0, 1.0, label="returnees home in psychosocial distress",
-        source="Habtamu, Minaye and Zeleke (2017) BMC Psychiatry 17:144: 27.6% of 1,036 "
-               "Ethiopian returnees from the Middle East and South Africa had a common mental "
-               "disorder")
-    distressed_factor: float = param(
-        0.6, "ratio", 0.0, 1.0, label="reintegration hazard in distress / without",
-        source="assumption (to be fitted: no evaluation found gives the size)")
-    economic_support_rate: float = param(
-        0.5, "per year", 0.0, 10.0,
-        label="extra reintegration hazard while economic support lasts",
-        source="assumption (to be fitted: no evaluation found gives the size)")
-    support_years: float = param(
-        1.0, "years", 0.0, 10.0, label="how long economic support lasts after return",
-        source="assumption (to be fitted: no evaluation found gives the size)")
-    returnee_tracking_years: float = param(
-        5.0, "years", 0.25, 50.0, label="how long returnees are followed at home",
-        source="modelling choice: after this a returnee counts as part of the home population")
 
 
 def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
@@ -176,6 +145,8 @@ class Returns(Component):
         Field("stranded", bool, "wants to return but cannot"),
         Field("returned", np.float64, "year of return home (returnees)"),
     )
+    series = (Series("returns_corridor", "people", "migrants who returned home, by corridor",
+                     lambda model: model.flows["returns"], tables=True),)
     flows = (Flow("returns", "people", "migrants who returned home", per_corridor=True),
              Flow("removals", "people", "irregular migrants removed to their origin",
                   per_corridor=True),
@@ -198,6 +169,20 @@ class Returns(Component):
         Headline("stranded_max", "people", "most migrants stranded at one time", "stranded",
                  "max"),
     )
+
+    def init_post(self, model) -> None:
+        """The start population's expected outflows a year by entry channel and skill
+        (`corridors.outflow_regular`, `outflow_irregular`, [2, K]): returns, and for irregular
+        migrants removals too. The entry constants are calibrated so that each channel's inflow
+        replaces its outflow (`model.processes.emigration`), and the returnees of the years
+        before the start are these outflows (`model.processes.reintegration`)."""
+        pop, k = model.migrants, model.corridors
+        hazard = return_hazard(model) * pop.weight
+        removal = model.cfg.emigration.removal_rate * pop.weight * (pop.status == ABROAD)
+        k.outflow_regular, k.outflow_irregular = (
+            np.stack([np.bincount(pop.corridor, w * (pop.skill == s), len(k.o))
+                      for s in (LOW, HIGH)])
+            for w in (hazard * pop.regular, (hazard + removal) * ~pop.regular))
 
     def run(self, model, events: StepEvents) -> None:
         """Draw returns and removals; migrants go home (status RETURNEE) unless their destination
