@@ -6,6 +6,7 @@ sweep tables (SALib's own estimators, no mocks)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import subprocess
 import sys
@@ -15,7 +16,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from model.config import ConfigError
+from model.config import GROUPS, ConfigError, MigrationConfig
+from model.design import read_sample
 from model.params import default_of
 from model.runner import build_model, to_config
 from model.sensitivity import (
@@ -24,7 +26,6 @@ from model.sensitivity import (
     behavioural_parameters,
     bounds_of,
     main,
-    read_sample,
     sample,
 )
 from tests.conftest import ROOT
@@ -40,11 +41,23 @@ def write_csv(path, header, rows):
     return path
 
 
+def test_the_parameters_are_the_float_settings_of_every_process_section():
+    """Every float setting of each config section the process components declare
+    (model.config.GROUPS), and nothing else: a section left out would fail here."""
+    sections = {f.name: f.default_factory for f in dataclasses.fields(MigrationConfig)}
+    assert not [g for g in GROUPS if g not in sections], "a process section is not in the config"
+    expected = {f"{group}.{f.name}" for group in GROUPS
+                for f in dataclasses.fields(sections[group]) if str(f.type) == "float"}
+    params = behavioural_parameters()
+    assert set(params) == expected
+    assert {name.split(".")[0] for name in params} == set(GROUPS)
+    assert {"labour", "remittances", "returns", "emigration"} <= set(GROUPS)
+
+
 def test_bounds_are_half_to_one_and_a_half_times_the_default_within_the_declared_range():
     params = behavioural_parameters()
     assert "labour.job_loss_rate" in params and "seed" not in params
-    assert all(name.split(".")[0] in ("labour", "remittances", "returns", "emigration")
-               for name in params)
+    assert all(name.split(".")[0] in GROUPS for name in params)
     d = default_of(params["labour.job_loss_rate"])  # the fitted default
     assert bounds_of(params["labour.job_loss_rate"]) == pytest.approx((0.5 * d, 1.5 * d))
     assert bounds_of(params["remittances.formal_share_initial"]) == (0.35, 0.99)  # declared hi
