@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from model.compare import SAFE_LOADER, scenario_of
+from model.scenario_labels import scenario_of
+from model.sweep_jobs import SAFE_LOADER
 from model.indicators import headlines
 
 FIXED = ["job", "status", "error", "seed", "scenario", "overrides"]

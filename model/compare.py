@@ -24,27 +24,31 @@ Jobs that failed, were interrupted (no summary.json) or have no readable timeser
 left out of the figures, never an error. Figures are `matplotlib.figure.Figure` objects
 (Agg, no pyplot state) saved without software metadata, so the same inputs give the same
 bytes.
+
+The scenario labels are in `model.scenario_labels`, the jobs' table and the paired effects in
+`model.sweep_jobs` (both importable from here as before).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from matplotlib.figure import Figure
 
-from model.catalogue import policy_labels
-from model.figures import plain_ticks, read_csv, save, steps_per_year
-from model.indicators import headlines, indicators
+from model.figures import plain_ticks, save, steps_per_year
+from model.scenario_labels import (choose_baseline, common_overrides, display_name, distinct,
+                                   is_baseline, scenario_of)
+from model.sweep_jobs import (BAND, MIN_PAIRS_PERCENTILE, SAFE_LOADER, headline_columns,
+                              job_dirs, load_jobs, outcomes, paired_effects, read_timeseries,
+                              series)
 
-# libyaml's loader where PyYAML was built with it: a sweep's end reads every job's overrides
-# (1,000 files: 1.9 s with the pure-Python loader).
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+__all__ = ["SAFE_LOADER", "choose_baseline", "compare_figures", "display_name",
+           "headline_columns", "is_baseline", "job_dirs", "load_jobs", "outcomes",
+           "paired_effects", "plot_effects", "plot_series", "scenario_of", "series",
+           "stack_timeseries"]
 
 log = logging.getLogger(__name__)
 
@@ -52,324 +56,13 @@ BASELINE_COLOUR = "black"
 # Colours for the non-baseline scenarios, in label order (tab10 without black-ish grey).
 SCENARIO_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                     "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
-BAND = (5.0, 95.0)        # percentiles of the shaded band / effect interval (90 %)
-Z90 = 1.645               # two-sided 90 % normal quantile, for the few-pairs fallback
-MIN_PAIRS_PERCENTILE = 5  # below this many paired seeds, percentiles are too coarse
-
-# Override keys that switch a model component on or off, and the values meaning "off".
-SWITCH_KEYS = ("policies", "shocks", "facility", "agreements", "oat")
-# "defaults" is the reference option of the one-at-a-time sweep (conf/oat/defaults.yaml).
-OFF_VALUES = {"[]", "none", "null", "false", "0", "defaults"}
-
-
-def series() -> dict[str, tuple[str, str]]:
-    """Time series of the comparison figures (`compare_<indicator>.png`): indicator ->
-    (title, kind), from the indicators whose components declare `compare`. The kind picks the
-    unit: "people" in millions, "usd_step" in US$ billions per step, "share" in %, "pct" as is."""
-    return {i.name: i.compare for i in indicators() if i.compare is not None}
-
-
-def outcomes() -> dict[str, tuple[str, str]]:
-    """Headline outcomes of effects.png: headline -> (title, kind), from the headlines whose
-    components declare `effect`. "money" is shown in % of the baseline mean (absolute US$
-    billions when the baseline is zero, e.g. policy cost), "share" in percentage points,
-    "months"/"people" in their own unit."""
-    return {h.name: h.effect for h in headlines() if h.effect is not None}
-
-
-def headline_columns() -> list[str]:
-    """Every declared headline outcome."""
-    return [h.name for h in headlines()]
-
-
-# --------------------------------------------------------------------------- labels
-
-def _split_label(label: str) -> list[str]:
-    """The overrides of a scenario label, split on spaces outside brackets and quotes.
-
-    A plain `label.split()` would cut an override such as `policies=[a, b]` in two.
-    """
-    parts, current, depth, quote = [], [], 0, ""
-    for char in label:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[{(":
-            depth += 1
-        elif char in "]})":
-            depth = max(depth - 1, 0)
-        elif char.isspace() and depth == 0:
-            if current:
-                parts.append("".join(current))
-                current = []
-            continue
-        current.append(char)
-    if current:
-        parts.append("".join(current))
-    return parts
-
-
-def _key_value(override: str) -> tuple[str, str]:
-    """(`key`, `value`) of an override, without the `+`/`++`/`~` prefixes Hydra allows."""
-    key, _, value = override.partition("=")
-    return key.strip().lstrip("+~"), value.strip()
-
-
-def scenario_of(overrides: list[str]) -> str:
-    """Scenario label of a job: its overrides minus `seed=` and Hydra's own settings,
-    sorted and joined by a space ("" when nothing is left).
-
-    Seeds are replicates of one scenario, and `hydra.*` / `hydra/...` overrides change
-    where and how a job runs, not what it simulates.
-    """
-    kept = []
-    for override in overrides:
-        override = str(override).strip()
-        key, _ = _key_value(override)
-        if not override or key == "seed" or key == "hydra" or key.startswith(("hydra.", "hydra/")):
-            continue
-        kept.append(override)
-    return " ".join(sorted(kept))
-
-
-def _is_off(override: str) -> bool:
-    """True when an override switches a component off (`policies=[]`, `shocks=none`, ...)."""
-    key, value = _key_value(override)
-    value = re.sub(r"\s+", "", value.strip("'\"")).lower()  # "[ ]" and "'none'" count too
-    return key in SWITCH_KEYS and value in OFF_VALUES
-
-
-def is_baseline(label: str) -> bool:
-    """True when the label is empty or every override in it switches a component off."""
-    return all(_is_off(o) for o in _split_label(label))
-
-
-def _policy_names(value: str) -> list[str]:
-    """Policy names of a `policies=[a,b]` value."""
-    return [n.strip().strip("'\"") for n in value.strip().strip("[]").split(",") if n.strip()]
-
-
-def display_name(label: str, baseline: str | None = None) -> str:
-    """Readable legend name of a scenario label.
-
-    `policies=[a,b]` reads "a + b" with each policy's label in plain words (its `label`, e.g.
-    "skill recognition"), a config-group choice such as `shocks=covid_2020` reads
-    "covid_2020", other overrides stay `key=value`; the baseline is "baseline".
-    """
-    if label == baseline:
-        return "baseline"
-    words = policy_labels()
-    parts = []
-    for override in _split_label(label):
-        key, value = _key_value(override)
-        if key == "policies":
-            names = [words.get(n, n) for n in _policy_names(value)]
-            parts.append(" + ".join(names) if names else "no policies")
-        elif key in SWITCH_KEYS + ("world",):
-            if _is_off(override):
-                parts.append(f"no {key}")
-            else:  # shocks=covid_2020 -> "covid 2020"; facility=gcff -> "facility gcff"
-                words_of = value.replace("_", " ")
-                parts.append(words_of if key in ("shocks", "oat") else f"{key} {words_of}")
-        else:  # labour.job_loss_rate=0.2 -> "job loss rate 0.2"
-            name = key.lstrip("+~").split(".")[-1].replace("_", " ")
-            parts.append(f"{name} {value}")
-    return ", ".join(parts) if parts else "(defaults)"
-
-
-def _common_overrides(labels: list[str]) -> set[str]:
-    """Overrides shared by every label: settings of the whole sweep, not of a scenario.
-
-    e.g. `end_year=2023` given to every job; with a single scenario nothing is common,
-    since then nothing would be left to tell it apart.
-    """
-    if len(labels) < 2:
-        return set()
-    sets = [set(_split_label(label)) for label in labels]
-    return set.intersection(*sets)
-
-
-def _distinct(label: str, common: set[str]) -> str:
-    """A label without the sweep-wide overrides."""
-    return " ".join(o for o in _split_label(label) if o not in common)
-
-
-def choose_baseline(labels: list[str], baseline: str | None = None) -> str | None:
-    """The baseline scenario among `labels`.
-
-    An explicit `baseline` wins (a full label, or the label without the sweep-wide
-    overrides); otherwise the scenario that switches nothing on, judged without the
-    overrides every job shares (the shortest label if several); None when there is none.
-    """
-    labels = sorted(set(labels))
-    common = _common_overrides(labels)
-    if baseline is not None:
-        wanted = " ".join(sorted(_split_label(baseline)))
-        for label in labels:
-            if wanted in (label, _distinct(label, common)):
-                return label
-        log.warning("baseline %r is not a scenario of these jobs", baseline)
-        return None
-    candidates = [label for label in labels if is_baseline(_distinct(label, common))]
-    return min(candidates, key=lambda s: (len(s), s)) if candidates else None
-
-
-# --------------------------------------------------------------------------- loading
-
-def job_dirs(sweep_dir: Path) -> list[Path]:
-    """Job folders of a sweep folder (sub-folders, in natural order: 0, 1, ..., 10)."""
-    def natural(path: Path):
-        return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
-    return sorted((p for p in Path(sweep_dir).iterdir()
-                   if p.is_dir() and not p.name.startswith(".")), key=natural)
-
-
-def _read_overrides(job: Path, summary: dict) -> list[str]:
-    """The job's overrides from `.hydra/overrides.yaml` (or summary.json), [] if neither."""
-    path = job / ".hydra" / "overrides.yaml"
-    if path.is_file():
-        try:
-            data = yaml.load(path.read_text(), Loader=SAFE_LOADER)
-        except yaml.YAMLError as exc:
-            log.warning("cannot read %s: %s", path, exc)
-            data = None
-        if isinstance(data, list):
-            return [str(o) for o in data]
-    data = summary.get("overrides")
-    return [str(o) for o in data] if isinstance(data, list) else []
-
-
-def _read_summary(job: Path) -> tuple[dict, str]:
-    """(summary dict, status); status "missing" without a file, "unreadable" if corrupt."""
-    path = job / "summary.json"
-    if not path.is_file():
-        return {}, "missing"
-    try:
-        data = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        # An interrupted write leaves a truncated file: report it, do not crash.
-        log.warning("cannot read %s: %s", path, exc)
-        return {}, "unreadable"
-    if not isinstance(data, dict):
-        return {}, "unreadable"
-    return data, str(data.get("status", "ok"))
-
-
-def _seed_of(summary: dict, overrides: list[str]) -> float:
-    """Seed from summary.json, else from a `seed=` override, else NaN."""
-    seed = summary.get("seed")
-    if seed is None:
-        for override in overrides:
-            key, value = _key_value(override)
-            if key == "seed":
-                seed = value
-    try:
-        return int(seed)
-    except (TypeError, ValueError):
-        return np.nan
-
-
-def load_jobs(dirs: list[Path]) -> pd.DataFrame:
-    """One row per job folder: job, path, status, error, seed, scenario and the headlines.
-
-    `status` is the summary's ("ok"/"failed"), "missing" without summary.json and
-    "unreadable" when the file cannot be parsed. Paths that are not folders are skipped.
-    """
-    rows = []
-    for job in map(Path, dirs):
-        if not job.is_dir():
-            log.warning("not a job folder, skipped: %s", job)
-            continue
-        summary, status = _read_summary(job)
-        overrides = _read_overrides(job, summary)
-        headline = summary.get("headline") if isinstance(summary.get("headline"), dict) else {}
-        row = {"job": job.name, "path": job, "status": status,
-               "error": summary.get("error"), "seed": _seed_of(summary, overrides),
-               "scenario": scenario_of(overrides)}
-        for key, value in headline.items():
-            try:
-                row[key] = float(value)
-            except (TypeError, ValueError):
-                row[key] = np.nan
-        rows.append(row)
-    columns = ["job", "path", "status", "error", "seed", "scenario"]
-    frame = pd.DataFrame(rows, columns=None if rows else columns)
-    for column in columns + headline_columns():  # always present, NaN when unknown
-        if column not in frame.columns:
-            frame[column] = np.nan
-    frame["seed"] = frame["seed"].astype("Int64")
-    return frame
-
-
-def _read_timeseries(job: Path) -> pd.DataFrame | None:
-    """The columns of a job's timeseries.csv that the figures draw, or None when it is absent,
-    unreadable or empty."""
-    wanted = {"step", "year", *series()}
-    frame = read_csv(Path(job) / "timeseries.csv", usecols=lambda c: c in wanted)
-    return frame if frame is not None and {"step", "year"} <= set(frame.columns) else None
-
-
-# --------------------------------------------------------------------------- effects
-
-def _interval(diffs: np.ndarray) -> tuple[float, float, str]:
-    """90 % interval of paired differences and how it was obtained.
-
-    Percentiles need enough pairs to mean anything; with fewer, use the mean +/- 1.645
-    standard errors; a single pair has no interval at all.
-    """
-    n = len(diffs)
-    if n >= MIN_PAIRS_PERCENTILE:
-        low, high = np.percentile(diffs, BAND)
-        return float(low), float(high), "percentile"
-    if n >= 2:
-        half = Z90 * float(np.std(diffs, ddof=1)) / np.sqrt(n)
-        mean = float(np.mean(diffs))
-        return mean - half, mean + half, "se"
-    return np.nan, np.nan, "none"
-
-
-def paired_effects(jobs: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Effect of each scenario on each headline outcome: scenario minus baseline, paired by seed.
-
-    Only "ok" jobs count, and only seeds present in both the scenario and the baseline
-    (the same seed draws the same random numbers, so pairing removes most of the noise).
-    A seed run twice in one scenario is averaged. Columns: scenario, outcome, mean, low,
-    high (90 % interval, see `_interval`), pairs, interval ("percentile", "se" or
-    "none"), baseline_mean (over the paired seeds), all in the outcome's own unit.
-    """
-    columns = ["scenario", "outcome", "mean", "low", "high", "pairs", "interval",
-               "baseline_mean"]
-    ok = jobs[(jobs["status"] == "ok") & jobs["seed"].notna()]
-    names = [o for o in outcomes() if o in ok.columns]
-    per_seed = ok.groupby(["scenario", "seed"])[names].mean() if len(ok) else None
-    if per_seed is None or baseline not in per_seed.index.get_level_values("scenario"):
-        return pd.DataFrame(columns=columns)
-    base = per_seed.loc[baseline]
-    rows = []
-    for scenario in sorted(set(per_seed.index.get_level_values("scenario")) - {baseline}):
-        other = per_seed.loc[scenario]
-        seeds = other.index.intersection(base.index)
-        for outcome in names:
-            pair = pd.DataFrame({"s": other.loc[seeds, outcome],
-                                 "b": base.loc[seeds, outcome]}).dropna()
-            diffs = (pair["s"] - pair["b"]).to_numpy(dtype=float)
-            if not len(diffs):
-                continue
-            low, high, how = _interval(diffs)
-            rows.append({"scenario": scenario, "outcome": outcome,
-                         "mean": float(diffs.mean()), "low": low, "high": high,
-                         "pairs": len(diffs), "interval": how,
-                         "baseline_mean": float(pair["b"].mean())})
-    return pd.DataFrame(rows, columns=columns)
 
 
 # --------------------------------------------------------------------------- figures
 
-
 def _baseline_text(baseline: str, labels: list[str]) -> str:
     """The baseline's overrides for a title (without the sweep-wide ones)."""
-    text = _distinct(baseline, _common_overrides(labels))
+    text = distinct(baseline, common_overrides(labels))
     return display_name(text) if text else "model defaults"
 
 
@@ -395,10 +88,10 @@ def _scenario_styles(labels: list[str], baseline: str | None) -> dict[str, tuple
     The names drop the overrides every job shares, so "end_year=2023" repeated in every
     label does not crowd the legend.
     """
-    common = _common_overrides(labels)
+    common = common_overrides(labels)
     ordered = ([baseline] if baseline in labels else []) + sorted(
         label for label in labels if label != baseline)
-    names = {label: display_name(_distinct(label, common) if label != baseline else label,
+    names = {label: display_name(distinct(label, common) if label != baseline else label,
                                  baseline) for label in ordered}
     if len(set(names.values())) < len(names):  # two labels read the same: show them whole
         names = {label: ("baseline" if label == baseline else label or "(defaults)")
@@ -572,7 +265,7 @@ def compare_figures(dirs: list[Path], out_dir: Path, baseline: str | None = None
     labels = sorted(set(ok["scenario"]))
     base = choose_baseline(labels, baseline)
     styles = _scenario_styles(labels, base)
-    ok["timeseries"] = [_read_timeseries(p) for p in ok["path"]]
+    ok["timeseries"] = [read_timeseries(p) for p in ok["path"]]
     stacked = stack_timeseries(ok)
     written = []
     for column in series():

@@ -1,6 +1,6 @@
 """Reference tables for the README and the policies' config files:
 
-    python -m model.docs parameters|indicators|policies|phases|components   # print Markdown
+    python -m model.docs parameters|indicators|policies|phases|components|figures   # Markdown
     python -m model.docs policy-configs                   # (re)write conf/policies/*.yaml
     python -m model.docs readme                           # regenerate the README's tables
 """
@@ -51,6 +51,16 @@ def component_table() -> str:
     return "\n".join(rows)
 
 
+def figure_table() -> str:
+    """A Markdown table of the run's figures, from the components' declarations (`figures`)."""
+    from model.catalogue import components
+
+    rows = ["| figure (`figures/`) | what it shows | declared by |", "|---|---|---|"]
+    rows += [f"| `{fig.file}` | {fig.doc} | `{cls.__module__}.{cls.__name__}` |"
+             for cls in components() for fig in cls.figures]
+    return "\n".join(rows)
+
+
 def policy_table() -> str:
     """A Markdown table of the policies: what each does, its settings, what it moves."""
     import dataclasses
@@ -82,7 +92,8 @@ def policy_table() -> str:
 README_BLOCKS = (("| key (YAML) = keyword (Python) |", "parameter_table"),
                  ("| column | unit | meaning |", "indicator_table"),
                  ("| policy | what it does |", "policy_table"),
-                 ("1. `economy`", "phase_list"))
+                 ("1. `economy`", "phase_list"),
+                 ("| figure (`figures/`) |", "figure_table"))
 
 
 def update_readme(path: Path | None = None) -> list[str]:
@@ -114,7 +125,8 @@ def main(argv: list[str]) -> None:
         print(f"README: {', '.join(changed) or 'nothing'} regenerated")
         return
     tables = {"parameters": parameter_table, "indicators": indicator_table,
-              "policies": policy_table, "phases": phase_list, "components": component_table}
+              "policies": policy_table, "phases": phase_list, "components": component_table,
+              "figures": figure_table}
     if what == "policy-configs":
         write_policy_configs()
         return

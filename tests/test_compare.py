@@ -1,4 +1,5 @@
-"""Tests for model.compare: scenario labels, loading job folders, paired effects, figures.
+"""Tests for model.compare and what it draws from: scenario labels (model.scenario_labels),
+loading job folders and paired effects (model.sweep_jobs), figures.
 
 Every test writes its own tiny sweep into tmp_path (job folders with summary.json,
 timeseries.csv and .hydra/overrides.yaml holding known numbers), so nothing depends on a
@@ -17,17 +18,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from model.compare import (
-    _band,
-    choose_baseline,
-    compare_figures,
-    display_name,
-    is_baseline,
-    job_dirs,
-    load_jobs,
-    paired_effects,
-    scenario_of,
-)
+from model.compare import _band, compare_figures
+from model.scenario_labels import choose_baseline, display_name, is_baseline, scenario_of
+from model.sweep_jobs import job_dirs, load_jobs, paired_effects
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BASE = "policies=[]"

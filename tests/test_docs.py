@@ -24,3 +24,14 @@ def test_readme_policy_table_is_current():
     from model.docs import policy_table
 
     assert policy_table() in (ROOT / "README.md").read_text()
+
+
+def test_readme_figure_table_is_the_components_declarations():
+    from model.catalogue import figures
+    from model.docs import figure_table
+
+    readme = (ROOT / "README.md").read_text()
+    assert figure_table() in readme, "run python -m model.docs readme"
+    # Every declared figure is in it, once, and no figure is listed that nothing declares.
+    rows = figure_table().splitlines()[2:]
+    assert [row.split("`")[1] for row in rows] == [f.file for f in figures()]

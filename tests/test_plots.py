@@ -1,4 +1,5 @@
-"""Tests for model.plots: the PNG figures of a run folder.
+"""Tests for model.plots: the PNG figures of a run folder, drawn from the components'
+declarations (`RunFigure`).
 
 Each test writes its own tiny run folder (4 countries, 6 quarterly steps) to tmp_path,
 so nothing depends on a real run and no shared file is modified.
@@ -14,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.plots import _annual_sum, _trim, make_figures
+from model.plots import make_figures
+from model.plots.common import annual_sum, trim
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ALL_FIGURES = {
@@ -182,9 +184,74 @@ def test_empty_run_folder_writes_nothing(tmp_path: Path) -> None:
     assert list((tmp_path / "figures").iterdir()) == []
 
 
+# --------------------------------------------------------------------------- declarations
+
+def _draw_steps(data, path: Path) -> Path | None:
+    """A figure a test component declares: the number of steps of the run, as a bar."""
+    from matplotlib.figure import Figure
+
+    from model.figures import save
+
+    if data.ts is None:
+        return None
+    fig = Figure(figsize=(6, 4))
+    fig.add_subplot().bar([0], [len(data.ts)])
+    return save(fig, path)
+
+
+def test_every_figure_is_declared_once_by_the_component_owning_its_data() -> None:
+    from model.catalogue import figures
+    from model.facility import FinancingFacility
+    from model.partnerships import Agreements
+    from model.processes.labour import Labour
+    from model.shocks import Shocks
+
+    declared = {f.file: f for f in figures()}
+    assert ALL_FIGURES | {"shock_recovery.png", "facility.png", "partnerships.png"} \
+        == set(declared)
+    owners = {Labour: "brain_waste.png", Shocks: "shock_recovery.png",
+              FinancingFacility: "facility.png", Agreements: "partnerships.png"}
+    for cls, name in owners.items():
+        assert name in {f.file for f in cls.figures}, cls.__name__
+    for figure in declared.values():
+        assert figure.doc and figure.draw.startswith("model.plots."), figure.file
+
+
+def test_a_figure_declared_by_a_component_is_drawn(run_dir: Path, monkeypatch) -> None:
+    from model.census import Census
+    from model.components import RunFigure
+
+    extra = RunFigure("steps.png", "the number of steps", f"{__name__}:_draw_steps")
+    monkeypatch.setattr(Census, "figures", (*Census.figures, extra))
+    names = [p.name for p in make_figures(run_dir)]
+    assert set(names) == ALL_FIGURES | {"steps.png"}
+    _assert_png_file(run_dir / "figures" / "steps.png")
+
+
+@pytest.mark.parametrize("draw, reason", [
+    ("model.plots.nowhere:plot_it", "No module named 'model.plots.nowhere'"),
+    ("model.plots.migrants:plot_nothing", "plot_nothing"),
+    ("model.plots.migrants.plot_flows", "not of the form 'module:function'"),
+    ("model.plots.remittances:TOP_RECIPIENTS", "TOP_RECIPIENTS is not a function")])
+def test_a_bad_draw_names_the_figure_and_its_component(run_dir: Path, monkeypatch, draw,
+                                                       reason) -> None:
+    from model.components import RunFigure
+    from model.shocks import Shocks
+
+    monkeypatch.setattr(Shocks, "figures", (RunFigure("bad.png", "a broken figure", draw),))
+    with pytest.raises(ValueError, match="figure 'bad.png' declared by Shocks") as error:
+        make_figures(run_dir)
+    assert reason in str(error.value)
+    assert not list((run_dir / "figures").glob("*.png"))  # checked before anything is drawn
+
+
+def _assert_png_file(path: Path) -> None:
+    assert path.read_bytes()[:8] == PNG_SIGNATURE, path
+
+
 def test_annual_sum_adds_steps_and_scales_partial_years() -> None:
     frame = _timeseries()
-    annual = _annual_sum(frame, "inflows").set_index("calendar_year")
+    annual = annual_sum(frame, "inflows").set_index("calendar_year")
     # 2019: four full quarters, summed as they are.
     assert annual.at[2019, "inflows"] == pytest.approx(sum(200_000 + 1_000 * k for k in range(4)))
     assert bool(annual.at[2019, "complete"])
@@ -194,7 +261,7 @@ def test_annual_sum_adds_steps_and_scales_partial_years() -> None:
 
 
 def test_annual_sum_by_country() -> None:
-    annual = _annual_sum(_country_timeseries(), "remittances_formal_usd", by="iso3")
+    annual = annual_sum(_country_timeseries(), "remittances_formal_usd", by="iso3")
     india_2019 = annual[(annual["iso3"] == "IND") & (annual["calendar_year"] == 2019)]
     assert india_2019["remittances_formal_usd"].item() == pytest.approx(4 * 2.0e10)
 
@@ -202,7 +269,7 @@ def test_annual_sum_by_country() -> None:
 @pytest.mark.parametrize("value, expected", [(50.0, "50"), (12.5, "12.5"), (0.25, "0.25"),
                                              (1500.0, "1,500"), (0.0, "0")])
 def test_tick_numbers_are_trimmed(value: float, expected: str) -> None:
-    assert _trim(value) == expected
+    assert trim(value) == expected
 
 
 # --------------------------------------------------------------------------- the baseline
@@ -239,19 +306,27 @@ def _artists(fig) -> dict:
     return {"lines": lines, "patches": patches, "legends": legends}
 
 
+def _recording(mp: pytest.MonkeyPatch) -> dict:
+    """Per figure file saved from now on, `_artists` of the figure just before it is saved (the
+    real PNG is still written)."""
+    from matplotlib.figure import Figure
+
+    drawn, real = {}, Figure.savefig
+
+    def recording_savefig(fig, path, *args, **kwargs):
+        drawn[Path(path).name] = _artists(fig)
+        return real(fig, path, *args, **kwargs)
+
+    mp.setattr(Figure, "savefig", recording_savefig)
+    return drawn
+
+
 def _run(overrides: list[str], out: Path) -> tuple[dict, dict]:
     """Run a config into `out`; return its summary and, per figure file, `_artists`."""
-    import model.plots as plots
     from model.runner import run
 
-    drawn, real = {}, plots.save
-
-    def recording_save(fig, path):
-        drawn[Path(path).name] = _artists(fig)
-        return real(fig, path)  # the real PNG is still written
-
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(plots, "save", recording_save)
+        drawn = _recording(mp)
         summary = run(_compose(overrides), out_dir=out)
     return summary, drawn
 
@@ -436,21 +511,16 @@ def _map_folder(tmp_path: Path, covered: list[tuple[str, str, str]]) -> Path:
 
 
 def _map_artists(run_dir: Path) -> dict:
-    import model.plots as plots
-
-    drawn, real = {}, plots.save
-
-    def recording_save(fig, path):
-        drawn[Path(path).name] = _artists(fig)
-        return real(fig, path)
-
     from model.figures import read_csv
+    from model.plots import RunData
+    from model.plots.network import plot_corridor_network
+    from model.plots.run_data import country_table
 
+    data = RunData(corridors=read_csv(run_dir / "corridors.csv"), countries=country_table(),
+                   covered=read_csv(run_dir / "figures" / "covered_corridors.csv"))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(plots, "save", recording_save)
-        plots.plot_corridor_network(read_csv(run_dir / "corridors.csv"), None, plots._countries(),
-                                    {}, run_dir / "map.png",
-                                    read_csv(run_dir / "figures" / "covered_corridors.csv"))
+        drawn = _recording(mp)
+        plot_corridor_network(data, run_dir / "map.png")
     return drawn["map.png"]
 
 
