@@ -57,7 +57,7 @@ def _resolved(phases: tuple[Phase, ...]) -> tuple[Phase, ...]:
             except (ImportError, AttributeError) as exc:
                 raise ImportError(f"phase {phase.name!r}: cannot import its component "
                                   f"{phase.component!r} (\"module:Class\"): {exc}") from exc
-        out.append(phase._replace(component=component))
+        out.append(Phase(phase.name, component, phase.doc))
     return tuple(out)
 
 
@@ -87,8 +87,9 @@ PHASES: tuple[Phase, ...] = (
           "series"),
 )
 PHASES = _resolved(PHASES)
-# The interventions: components built from their own settings (`build`), which may be off.
-INTERVENTIONS = (Shocks, FinancingFacility, Agreements, PolicySet)
+# The interventions: components built from their own settings (`build`, in this order: the
+# agreements' bundles join the policies), each the model attribute of its `name`; may be off.
+INTERVENTIONS = (PolicySet, FinancingFacility, Agreements, Shocks)
 # The processes: every other component of PHASES, one instance per model, in phase order; the
 # model calls their lifecycle (`init_pre`, `init_post`) and their phase every step.
 PROCESSES = tuple(cls for _, cls, _ in PHASES if cls is not None and cls not in INTERVENTIONS)
@@ -163,14 +164,3 @@ def policy_labels() -> dict[str, str]:
     """Policy name -> its label in plain words (figures, the app)."""
     return {name: cls.label or name.replace("_", " ") for name, cls in REGISTRY.items()}
 
-
-def build_interventions(model) -> None:
-    """The model's interventions, from its config: the policy set (`model.policies`), the
-    facility and the bilateral agreements when they are on (else None), the shock timeline."""
-    cfg = model.cfg
-    model.policies = PolicySet(model, cfg.policies)
-    model.facility = FinancingFacility(model, cfg.facility) if cfg.facility.enabled else None
-    model.agreements = Agreements(model, cfg.agreements) if cfg.agreements.enabled else None
-    if model.agreements is not None:
-        model.policies.extra = model.agreements.policies
-    model.shocks = Shocks(model, cfg.shocks.timeline)

@@ -229,6 +229,12 @@ class Component:
     # per model), called in phase order as Starsim calls `init_pre` and `init_post`: the
     # model has built its tables and the declared levers when `init_pre` runs, and the
     # start-year migrants when `init_post` runs.
+    @classmethod
+    def build(cls, model):
+        """The component's instance for `model` (built after the processes have calibrated),
+        or None when it is off; a process has one instance per model."""
+        return cls()
+
     def init_pre(self, model) -> None:
         """Allocate and set the component's own state before the start population exists."""
 

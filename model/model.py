@@ -22,8 +22,8 @@ import numpy as np
 from model.agents import Country, Migrant, MigrantViews, build_network
 from model.catalogue import (
     PHASES,
+    INTERVENTIONS,
     PROCESSES,
-    build_interventions,
     flows,
     indicators,
     series,
@@ -82,7 +82,7 @@ class MigrationModel(MigrantViews, mesa.Model):
         self.start_year, self.steps_per_year = cfg.start_year, cfg.steps_per_year
         self.dt = 1.0 / cfg.steps_per_year
         self.n_steps = (cfg.end_year - cfg.start_year + 1) * cfg.steps_per_year
-        self.processes = [cls() for cls in PROCESSES]
+        self.processes = [cls.build(self) for cls in PROCESSES]
         check_sections(cfg, self.processes)
         self.world = load_world(cfg.world.name, cfg.world.path, cfg.start_year,
                                 cfg.world.trend, cfg.world.migrants)
@@ -111,7 +111,8 @@ class MigrationModel(MigrantViews, mesa.Model):
         self._lever_base = {lever.key: getattr(getattr(self, lever.table), lever.name).copy()
                             for lever in self.levers}
 
-        build_interventions(self)  # policies, facility, agreements, shocks
+        for cls in INTERVENTIONS:  # model.policies, .facility, .agreements, .shocks
+            setattr(self, cls.name, cls.build(self))
         self.indicator_specs = indicators()
         reporters = ([i.name for i in self.indicator_specs]
                      + [region_column(r) for r in self.countries.regions])
@@ -128,12 +129,11 @@ class MigrationModel(MigrantViews, mesa.Model):
         """Phase name -> what runs it: the model's own phases, then the components'."""
         own = {"levers": lambda model, events: self._reset_levers(),
                "year_end": self._year_end, "record": self._record}
-        built = {type(owner): owner for owner in (self.shocks, self.facility, self.agreements,
-                                                    self.policies, *self.processes)
-                 if owner is not None}
+        built = {cls: getattr(self, cls.name) for cls in INTERVENTIONS}
+        built.update((type(process), process) for process in self.processes)
         return {phase: own[phase] if cls is None else built[cls].run
                 for phase, cls, _ in PHASES
-                if cls is None or cls in built}  # the facility or the agreements may be off
+                if cls is None or built[cls] is not None}  # the facility or agreements off
 
     def _new_flows(self) -> None:
         K = len(self.corridors.o)

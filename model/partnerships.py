@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.components import Component, Flow, Indicator, StepEvents, step_flow
+from model.components import Component, Flow, Indicator, RunFigure, StepEvents, step_flow
 from model.params import ConfigError, param, typed
 from model.policies import REGISTRY, parse_policies
 from model.policies.base import CorridorView
@@ -132,6 +132,10 @@ class Agreements(Component):
     name = "agreements"
     label = "bilateral agreements"
     phase = "agreements"
+    figures = (RunFigure("partnerships.png", "with agreements: agreements in force (and the "
+                         "facility's members) over time, and each agreement's life: what it "
+                         "holds and, if it ended, which side left and what each side had gained "
+                         "per USD paid", "model.plots.partnerships:plot_partnerships"),)
     config_key = "agreements"
     config_class = AgreementsConfig
     flows = (Flow("agreements_formed", "agreements", "agreements signed"),
@@ -147,6 +151,15 @@ class Agreements(Component):
         Indicator("agreement_coverage", "people",
                   "migrants abroad on corridors with an agreement", _coverage),
     )
+
+    @classmethod
+    def build(cls, model) -> Agreements | None:
+        """The agreements when they are on (their bundles join the model's policies)."""
+        if not model.cfg.agreements.enabled:
+            return None
+        agreements = cls(model, model.cfg.agreements)
+        model.policies.extra = agreements.policies
+        return agreements
 
     def __init__(self, model, cfg: AgreementsConfig):
         self.model = model

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from omegaconf import OmegaConf
 
-from model.components import Component, StepEvents
+from model.components import Component, RunFigure, StepEvents
 from model.params import ConfigError, param, typed
 
 KINDS = ("pandemic", "disaster", "conflict")
@@ -174,12 +174,21 @@ class Shocks(Component):
     name = "shocks"
     label = "shocks"
     phase = "shocks"
+    figures = (RunFigure("shock_recovery.png", "with shocks: the headline indicators indexed to "
+                         "the year before the first shock, the shocks shaded (how deep they "
+                         "fell, how fast they came back), and stranded migrants",
+                         "model.plots.shocks:plot_shock_recovery"),)
     config_key = "shocks"
     config_class = ShocksConfig
     moves_levers = ("countries.job_loss_multiplier", "countries.job_finding_rate",
                     "countries.entry_multiplier", "countries.return_blocked",
                     "countries.remittance_multiplier", "countries.emigration_multiplier",
                     "countries.informal_penalty", "corridors.account_opening_rate")
+
+    @classmethod
+    def build(cls, model) -> Shocks:
+        """The model's shock timeline (possibly empty)."""
+        return cls(model, model.cfg.shocks.timeline)
 
     def __init__(self, model, events: list[ShockEvent]):
         self.events = list(events)

@@ -81,6 +81,11 @@ class FinancingFacility(Membership, Budget, Payments, mesa.Agent, Component):
                     step_flow(f"facility_theme_{t}")) for t in THEMES),
     )
 
+    @classmethod
+    def build(cls, model) -> FinancingFacility | None:
+        """The facility when it is on."""
+        return cls(model, model.cfg.facility) if model.cfg.facility.enabled else None
+
     def __init__(self, model, cfg: FacilityConfig):
         super().__init__(model)
         self.cfg = cfg

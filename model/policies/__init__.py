@@ -172,6 +172,11 @@ class PolicySet(Component):
                           "cost of all policies over the run, all payers", measure=_cost_total,
                           effect=("Policy cost, all payers, whole run", "money")),)
 
+    @classmethod
+    def build(cls, model) -> PolicySet:
+        """The policies switched on in the model's config."""
+        return cls(model, model.cfg.policies)
+
     def __init__(self, model, configs: dict[str, PolicyConfig]):
         self.policies = [REGISTRY[name](model, cfg) for name, cfg in configs.items()]
         # Policies that come and go during the run (bilateral agreements' bundles).
