@@ -5,7 +5,7 @@ its outcome by more than nothing and by less than double - except a transfer pai
 itself and doubles with it (within 10%).
 
 The facility's six themes are checked the same way on the units each theme buys, from the
-facility's own budget (donor grants) and on its unit rule `facility_themes.bought`.
+facility's own budget (donor grants) and on its unit rule `model.facility.themes.bought`.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ The financing facility (`conf/facility/gcff.yaml`, default world, seed 42) is he
 checks, with an amplitude floor of 0.1% (`FACILITY_AMPLITUDE`): it used to pay a year's
 programmes in its first step, so their capital jumped once a year and wore off over the year, and
 wage theft had a quarter-of-year pattern of 1.28% of its level (7 standard errors), remittance
-prices of 0.26% (8) and their stock-weighted mean of 0.22% (9) (`model/facility.py` now pays the
+prices of 0.26% (8) and their stock-weighted mean of 0.22% (9) (`model/facility/` now pays the
 year's budget a step's share at a time; after: 0.07%, 1 standard error; 0.004%, 1; 0.016%, 1).
 """
 

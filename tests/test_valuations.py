@@ -1,5 +1,5 @@
 """What each side of an agreement expects of each policy (`Policy.value_for_agreement`) and what
-the facility's outcomes are worth to members (`facility_themes.outcome_value`), by hand from the
+the facility's outcomes are worth to members (`model.facility.themes.outcome_value`), by hand from the
 model's state after a year, and the small pieces of money flow they rest on."""
 
 from __future__ import annotations
