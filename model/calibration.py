@@ -69,7 +69,7 @@ FIT_RANGES: dict[str, tuple[float, float, bool]] = {
     "emigration.trend_half_life_years": (0.5, 100.0, True),
     "emigration.detection_probability": (0.05, 0.6, False),
     "emigration.channel_nesting": (0.2, 1.0, False),
-    "remittances.price_sensitivity": (0.02, 0.6, True),
+    "remittances.price_sensitivity": (0.3, 3.0, True),  # around the evidence (docs/evidence.md)
     "returns.return_rate_settled": (0.005, 0.08, True),
     "returns.return_rate_new": (0.02, 1.5, True),
     "returns.return_decay_years": (0.5, 10.0, True),

@@ -229,12 +229,19 @@ def test_unbanked_migrants_open_accounts_at_the_opening_rate(tmp_path):
 
 def test_the_match_is_paced_over_the_programme_years():
     """Budget 400 M over 2 years, quarterly: at most 50 M a step while demand exceeds it, so
-    200 M a year; migrants direct earmarked x (1 + response x rate) of formal receipts."""
+    200 M a year; migrants direct earmarked x (1 + response x rate x fill) of formal receipts,
+    the fill being the share of requests the fund met last step (none before it paid)."""
     m = MigrationModel(policies={"remittance_matching": {
         "start_year": 2019.0, "budget_usd": 4e8, "programme_years": 2.0, "match_rate": 1.0,
         "earmarked_share": 0.1, "directed_response": 0.5}}, **{**FAST, "end_year": 2021})
     policy = m.policies.policies[0]
-    assert policy.directed_share() == pytest.approx(0.1 * (1 + 0.5 * 1.0))
+    assert policy.directed_share() == pytest.approx(0.1)  # nothing paid yet: no response
+    stock = m.stock_now.copy()  # the stock when matches are paid (before returns, arrivals)
+    m.step()
+    asked = np.minimum(m.flows["formal_received"] * 0.1 * 1.0,  # the first step's requests
+                       stock * 300.0 * m.dt).sum()  # capped at 300 USD a migrant a year
+    assert policy.fill == pytest.approx(5e7 / asked, rel=1e-9) and policy.fill < 0.05
+    assert policy.directed_share() == pytest.approx(0.1 * (1 + 0.5 * policy.fill), rel=1e-12)
     m.run()
     paid = m.datacollector.get_model_vars_dataframe()["matching_topup_usd"].to_numpy()
     np.testing.assert_allclose(paid[:8], 5e7, rtol=1e-9)  # demand is far above the budget
@@ -439,6 +446,7 @@ def test_the_match_pays_the_directed_amount_up_to_the_cap_per_migrant():
     m = MigrationModel(policies={"remittance_matching": {
         "start_year": 2019.0, "budget_usd": 1e13, "programme_years": 1.0, "match_rate": 2.0,
         "earmarked_share": 0.2, "directed_response": 0.25, "cap_usd_per_year": 40.0}}, **FAST)
+    m.step()  # the fund pays in full: from the next step migrants expect the whole match
     stock = m.stock_now.copy()
     m.step()
     f = m.flows
@@ -446,7 +454,11 @@ def test_the_match_pays_the_directed_amount_up_to_the_cap_per_migrant():
     expected = np.minimum(directed * 2.0, stock * 40.0 * m.dt)
     assert (directed * 2.0 > stock * 40.0 * m.dt).any() and (directed * 2.0 < stock * 40 * m.dt).any()
     np.testing.assert_allclose(f["topup"], expected, rtol=1e-9)
-    assert f["investment_usd"][0] == pytest.approx(directed.sum() + expected.sum(), rel=1e-9)
+    # Households add 2.72 of their own per dollar received through the programme (the match
+    # and the directed dollars it was paid on).
+    through = expected.sum() / 2.0 + expected.sum()
+    assert f["investment_usd"][0] == pytest.approx(directed.sum() + expected.sum()
+                                                   + 2.72 * through, rel=1e-9)
 
 
 def test_cheaper_remittance_programmes_buy_competition_digital_channels_and_accounts():

@@ -40,7 +40,10 @@ PROGRAMMES = [
     ("employer_crisis_support", "budget_usd_per_year", 1e11,
      {"recovery_share": 0.0, "cost_usd_per_corridor_year": 0.0}, "employment_rate", +1,
      (PANDEMIC,)),
-    ("remittance_matching", "budget_usd", 2e8, {"programme_years": 3.0}, "household_income_usd",
+    # The matches are paid in full while requests exceed the money: twice the money, twice
+    # the matches (household income rises faster, as migrants respond to the share of their
+    # requests the fund meets).
+    ("remittance_matching", "budget_usd", 2e8, {"programme_years": 3.0}, "matching_topup_usd",
      +1, ()),
 ]
 

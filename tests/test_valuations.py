@@ -205,7 +205,10 @@ def test_the_match_migrants_expect_is_the_rate_times_the_share_of_requests_met()
     fill = policy.fill
     m.step()
     sens = m.cfg.remittances.price_sensitivity
-    expected = sens * 100.0 * 0.5 * 1.0 * fill * min(1.0, 0.2 * (1 + 0.5 * 0.5))
+    # The match migrants expect: rate x intensity x fill; they direct more as far as they
+    # expect it, and the formal channel gains that much of a negative price.
+    expect = 1.0 * 0.5 * fill
+    expected = sens * 100.0 * expect * min(1.0, 0.2 * (1 + 0.5 * expect))
     np.testing.assert_allclose(m.corridors.formal_bonus, expected, rtol=1e-12)
     # Demand met in full: fill is 1, never more.
     rich = MigrationModel(policies={"remittance_matching": {"start_year": 2019.0,

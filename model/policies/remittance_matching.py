@@ -3,22 +3,27 @@
 A government (or the financing facility) tops up remittances that migrants send through formal
 channels and earmark for education or investment, at `match_rate` per dollar, up to a cap per
 migrant, from a finite budget. The design follows the matching-fund field experiment of Ambler,
-Aycinena and Yang (2015, AEJ: Applied 7(2)) with Salvadoran migrants, in which matches for
-education remittances raised education spending at home. Mechanism (covered corridors):
+Aycinena and Yang (2015, AEJ: Applied 7(2)) with Salvadoran migrants (matches of 1:1 and 3:1):
+for each dollar beneficiaries received (the migrant's money and the match), education spending
+rose by 3.72 dollars, and remittances as a whole did not change. Mechanism (covered corridors):
 
+- migrants respond to the match they can expect to be paid, not to the announced rate: the rate
+  times the share of requests the fund met last step (`fill`; none before the first payment).
+  A fund that can pay 1% of what is asked moves behaviour 1% as much as one that pays in full;
 - migrants direct part of their formal transfers to the matched use (education, investment):
-  a share `earmarked_share` without a match, rising with its generosity,
-  `earmarked_share` x (1 + `directed_response` x match rate), as migrants offered matches in the
-  experiment directed more to education. The directed part is taken from what they already
-  send (the experiment found no fall in other remittances, i.e. some new money, which this
-  conservative rule leaves out);
-- the match makes the formal channel that much more attractive: its utility rises by the price
-  sensitivity times the match migrants can expect as a percentage of the amount (a match is a
-  negative price; it is prorated by the share of requests the fund met in the last step);
+  a share `earmarked_share` without a match, rising with the expected match,
+  `earmarked_share` x (1 + `directed_response` x match rate x fill). The directed part is taken
+  from what they already send (the experiment found no change in remittances as a whole);
+- the expected match makes the formal channel more attractive: its utility rises by the price
+  sensitivity times the expected match as a percentage of the amount (a match is a negative
+  price);
 - the fund pays `match_rate` x the directed receipts, capped per migrant, from a budget paced
   over `programme_years`: each step it spends at most what is left of the year's budget
   divided by the steps left in the year (matches are prorated when demand exceeds it);
-  household income and investment at origin rise by the match.
+- households that receive matched transfers add their own spending on the matched use
+  (`household_cospending` per dollar received through the programme, the crowd-in the
+  experiment measured), so education and investment at origin rise by the directed receipts,
+  the match and that added spending.
 """
 
 from __future__ import annotations
@@ -45,9 +50,17 @@ class RemittanceMatchingConfig(PolicyConfig):
     directed_response: float = param(
         1.0, "per unit of match rate", 0.0, 20.0,
         label="rise of the directed share per dollar of match per dollar",
-        source="to be fitted; Ambler, Aycinena and Yang (2015): the matches raised remittances "
-               "directed to education (each 1 USD received raised education spending by 3.72 "
-               "USD) with no fall in other remittances")
+        source="to be fitted (prior 0 to 3): Ambler, Aycinena and Yang (2015) report that the "
+               "matches raised what migrants sent to education, not by how much per unit of "
+               "match; with no change in remittances as a whole",
+        prior_range=(0, 3))
+    household_cospending: float = param(
+        2.72, "USD per USD", 0.0, 20.0,
+        label="households' own added spending on the matched use per dollar received through "
+        "the programme", source="Ambler, Aycinena and Yang (2015) AEJ: Applied 7(2), abstract: "
+        "'for each $1 received by beneficiaries, educational expenditures increase by $3.72' "
+        "(the dollar received and 2.72 of the household's own; interval in the paper's tables, "
+        "not retrieved); Salvadoran students, one school year")
     cap_usd_per_year: float = param(
         300.0, "USD per migrant per year", 0.0, 1e6, label="most a migrant's remittances attract",
         source="assumption")
@@ -73,8 +86,8 @@ class RemittanceMatching(Policy):
     config_class = RemittanceMatchingConfig
     moves_levers = ("corridors.formal_bonus",)
     flows = (Flow("topup", "USD", "remittance matches paid", per_corridor=True),
-             Flow("investment_usd", "USD", "remittances and matches earmarked for education "
-                  "and investment at origin"))
+             Flow("investment_usd", "USD", "education and investment spending at origin from "
+                  "earmarked remittances, matches and households' added spending"))
     indicators = (
         Indicator("household_income_usd", "USD per step",
                   "income of households at origin from abroad: remittances received plus "
@@ -84,7 +97,8 @@ class RemittanceMatching(Policy):
         Indicator("matching_topup_usd", "USD per step", "remittance matches paid",
                   corridor_flow("topup")),
         Indicator("origin_investment_usd", "USD per step",
-                  "remittances and matches earmarked for education and investment at origin",
+                  "education and investment spending at origin from earmarked remittances: the "
+                  "remittances, the matches and households' own added spending",
                   step_flow("investment_usd")),
     )
     headlines = (Headline("household_income_total_usd", "USD",
@@ -99,16 +113,23 @@ class RemittanceMatching(Policy):
         self.year_left = 0.0   # the year's budget not yet spent
         self.available = 0.0   # what this step may spend
         self.budget_year = None
-        self.fill = 0.0        # share of match requests the fund met last step (none yet)
+        self.fill = 0.0        # share of match requests the fund met last step (none yet):
+        # what migrants expect to be paid, so an unfunded announcement moves nothing
 
     def budget_left(self) -> float:
         return max(self.cfg.budget_usd - self.spent, 0.0)
 
+    def expected_match(self) -> float:
+        """The match per dollar directed that migrants expect: the rate, times the share of
+        requests the fund met last step."""
+        return self.cfg.match_rate * self.cfg.intensity * self.fill
+
     def directed_share(self) -> float:
-        """Share of formal transfers migrants direct to the matched use."""
+        """Share of formal transfers migrants direct to the matched use, given the match they
+        expect."""
         cfg = self.cfg
-        return min(1.0, cfg.earmarked_share
-                   * (1.0 + cfg.directed_response * cfg.match_rate * cfg.intensity))
+        return min(1.0, cfg.earmarked_share * (1.0 + cfg.directed_response
+                                               * self.expected_match()))
 
     def step_budget(self, model) -> float:
         """What the fund may spend this step: the year's budget left, spread over the steps left
@@ -126,10 +147,9 @@ class RemittanceMatching(Policy):
         if self.available <= 0:
             return
         k, sens = model.corridors, model.cfg.remittances.price_sensitivity
-        # The match a migrant can expect: the rate, times the share of requests the fund met
-        # last step (a small fund for many migrants is a small incentive).
-        effective_pct = (100.0 * self.cfg.intensity * self.cfg.match_rate * self.fill
-                         * self.directed_share())
+        # The match a migrant can expect on a formal dollar (a small fund for many migrants is
+        # a small incentive), as a negative price in % of the amount.
+        effective_pct = 100.0 * self.expected_match() * self.directed_share()
         k.formal_bonus = k.formal_bonus + np.where(self.covered, sens * effective_pct, 0.0)
 
     def after_remittances(self, model, events) -> None:
@@ -146,7 +166,12 @@ class RemittanceMatching(Policy):
         self.spent += total
         self.year_left -= total
         f["topup"] += match
-        f["investment_usd"][0] += float(directed.sum() + total)
+        # Received through the programme: the directed receipts the match was paid on, and the
+        # match; households add their own spending to it.
+        rate = cfg.match_rate * cfg.intensity
+        through = total / rate + total if rate > 0 else 0.0
+        f["investment_usd"][0] += float(directed.sum() + total
+                                        + cfg.household_cospending * through)
         self.pay(cfg.funder, total)
 
     def summary(self):
@@ -157,11 +182,16 @@ class RemittanceMatching(Policy):
     @classmethod
     def value_for_agreement(cls, model, cfg, view):
         """The matches a year the corridor's formal receipts attract (origin households), at
-        most the cap per migrant and the budget's yearly pace, paid by the funder."""
-        directed = view.formal * cfg.earmarked_share * (1.0 + cfg.directed_response
-                                                        * cfg.match_rate)
-        match = np.minimum(cfg.intensity * cfg.match_rate * directed,
+        most the cap per migrant and the budget's yearly pace, paid by the funder. Migrants
+        direct more only as far as the fund can pay: the expected fill is the budget's yearly
+        pace over the requests at the baseline directed share."""
+        rate = cfg.intensity * cfg.match_rate
+        asked = np.minimum(rate * view.formal * cfg.earmarked_share,
                            view.stock * cfg.cap_usd_per_year)
+        fill = np.minimum(1.0, cfg.budget_usd / cfg.programme_years / np.maximum(asked, 1e-9))
+        directed = view.formal * cfg.earmarked_share * (1.0 + cfg.directed_response
+                                                        * rate * fill)
+        match = np.minimum(rate * directed, view.stock * cfg.cap_usd_per_year)
         match = np.minimum(match, cfg.budget_usd / cfg.programme_years)
         c_o, c_d = by_side(cfg.funder, match)
         return match, c_o, np.zeros(len(view.c)), c_d
