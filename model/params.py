@@ -33,14 +33,19 @@ def fitted_values(path: Path = FITTED_FILE) -> dict[str, float]:
 
 
 def param(default: Any, unit: str, lo: float | None = None, hi: float | None = None,
-          source: str = "", label: str = "", fit: str | None = None):
+          source: str = "", label: str = "", fit: str | None = None,
+          prior_range: tuple[float, float] | None = None):
     """A config field that carries its unit, allowed range and source as metadata (a list
     default is copied for each instance).
 
     `fit`: the setting's dotted key when the calibration fits it; its default is then the
     fitted value of `model/fitted.yaml` where there is one, and `default` is kept as the prior
-    (the literature's value or an assumption, where the calibration starts from)."""
+    (the literature's value or an assumption, where the calibration starts from).
+    `prior_range`: for a setting that rests on no measurement, the range a calibration would
+    search (listed in docs/evidence.md)."""
     meta = {"unit": unit, "lo": lo, "hi": hi, "source": source, "label": label}
+    if prior_range is not None:
+        meta["prior_range"] = tuple(prior_range)
     if fit is not None:
         meta.update(fit=fit, prior=default)
         values = fitted_values()

@@ -61,14 +61,17 @@ class FacilityConfig:
         2000.0, "USD per credential", 1.0, 1e9,
         label="cost of training and certifying a skilled emigrant (first ones)",
         source="assumption between skills tests (100-500 USD, as skill recognition) and "
-               "training (about 25,000 EUR per PALIM trainee, GFMD paper note 6)")
+               "training (about 25,000 EUR per PALIM trainee, GFMD paper note 6)",
+        prior_range=(200, 25000))
     technology_cost_usd: float = param(
         50.0, "USD per migrant", 0.01, 1e9, label="cost of moving a migrant to digital transfers",
-        source="assumption, as the cheaper-remittances programme (to be fitted)")
+        source="assumption, as the cheaper-remittances programme (to be fitted)",
+        prior_range=(10, 500))
     protection_cost_usd: float = param(
         100.0, "USD per worker", 0.01, 1e9,
         label="cost of bringing an irregular worker under wage protection",
-        source="assumption (to be fitted; no published cost found)")
+        source="assumption (to be fitted; no published cost found)",
+        prior_range=(20, 1000))
     protection_effect: float = param(
         0.3, "share", 0.0, 1.0, label="share of a protected worker's stolen wages recovered",
         source="assumption; the evidence is weak: Engineers Against Poverty (2019) finds the "
@@ -87,10 +90,12 @@ class FacilityConfig:
         0.25, "share", 0.0, 1.0, label="fall in irregular departures among those reached",
         source="between Battiston, Corno and La Ferrara (Guinea RCT): migration without a visa "
                "fell 51% a year later, and Bah, Batista, Gubert and McKenzie (2023, J. Dev. "
-               "Econ.): no detectable effect in The Gambia")
+               "Econ.): no detectable effect in The Gambia",
+        prior_range=(0, 0.51))
     partnerships_cost_usd: float = param(
         1e6, "USD per member a year", 1.0, 1e12,
-        label="dialogue and secretariat per member (63% of the trust)", source="assumption (to be fitted)")
+        label="dialogue and secretariat per member (63% of the trust)", source="assumption (to be fitted)",
+        prior_range=(100000, 1e+07))
     max_trust: float = param(0.5, "share", 0.0, 10.0,
                              label="most trust dialogue builds (the value of agreements "
                                    "between members rises by it)", source="assumption (to be fitted)")

@@ -57,11 +57,13 @@ class CheaperRemittancesConfig(PolicyConfig):
     competition_max_cut: float = param(
         0.5, "share", 0.0, 1.0, label="most of the margin above cost competition removes",
         source="assumption; Beck and Martinez Peria (2011) WBER 25(1): corridors with more "
-               "competition among providers have lower prices (sign, size not taken)")
+               "competition among providers have lower prices (sign, size not taken)",
+        prior_range=(0.2, 0.8))
     competition_cost_usd: float = param(
         5e6, "USD per corridor", 1.0, 1e12,
         label="spending on a corridor at which competition has 63% of its effect",
-        source="assumption (no published cost of competition reforms found; to be fitted)")
+        source="assumption (no published cost of competition reforms found; to be fitted)",
+        prior_range=(1e+06, 1e+08))
     digital_share_start: float = param(
         0.3, "share", 0.0, 1.0, label="share of formal transfers sent digitally at the start",
         source="assumption of the order of the largest providers' digital business in 2020 "
@@ -74,15 +76,18 @@ class CheaperRemittancesConfig(PolicyConfig):
     digital_cost_usd_per_sender: float = param(
         50.0, "USD per migrant", 0.01, 1e6,
         label="spending per migrant at which 63% of cash senders have gone digital",
-        source="assumption (to be fitted)")
+        source="assumption (to be fitted)",
+        prior_range=(10, 500))
     account_cost_usd: float = param(
         20.0, "USD per account", 0.01, 1e6, label="cost of one account opened by a migrant",
         source="assumption (to be fitted), well above the Rs 140 (about 2.3 USD) a basic "
                "account cost India's banks under Jan Dhan (Indian Banks' Association, 2015), "
-               "as migrants abroad are harder to reach")
+               "as migrants abroad are harder to reach",
+        prior_range=(5, 100))
     capital_depreciation: float = param(
         0.1, "per year", 0.0, 1.0, label="decay of what competition and digital programmes "
-        "built", source="assumption (to be fitted)")
+        "built", source="assumption (to be fitted)",
+        prior_range=(0.05, 0.3))
     CHOICES = {"funder": PAYERS}
     funder: str = param("destination", "", label="who pays: origin, destination, employers or "
                         "facility", source="scenario choice")

@@ -40,10 +40,12 @@ class DiasporaBondsConfig(PolicyConfig):
     maturity_years: int = param(5, "years", 1, 30, label="maturity", source="as Nigeria 2017")
     reference_yield_pct: float = param(
         3.0, "% a year", 0.1, 30.0, label="return on the diaspora's other savings",
-        source="assumption (deposit and treasury yields in host countries around 2019)")
+        source="assumption (deposit and treasury yields in host countries around 2019)",
+        prior_range=(1, 6))
     trust: float = param(
         0.5, "share", 0.0, 1.0, label="the diaspora's trust in the issuer",
-        source="assumption (Ketkar and Ratha 2009: trust and patriotism drive take-up)")
+        source="assumption (Ketkar and Ratha 2009: trust and patriotism drive take-up)",
+        prior_range=(0.2, 1))
     uptake_rate: float = param(
         0.0025, "share of savings per year", 0.0, 1.0,
         label="savings invested in a year at full trust and a coupon at the reference yield",
@@ -54,7 +56,8 @@ class DiasporaBondsConfig(PolicyConfig):
         0.3, "per percentage point", 0.0, 5.0,
         label="rise of log demand per point of coupon above the reference yield",
         source="to be fitted (no published elasticity; Ketkar and Ratha 2009 argue diasporas "
-               "accept a 'patriotic discount', i.e. demand is not very rate-sensitive)")
+               "accept a 'patriotic discount', i.e. demand is not very rate-sensitive)",
+        prior_range=(0, 1))
     issue_size_usd: float = param(
         0.0, "USD per year per issuer", 0.0, 1e12,
         label="most an issuer sells in a year (0: no cap, demand decides)",

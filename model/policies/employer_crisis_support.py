@@ -37,13 +37,15 @@ from model.processes.labour import hazard_to_prob
 class EmployerCrisisSupportConfig(PolicyConfig):
     crisis_threshold: float = param(
         1.5, "ratio", 1.0, 100.0, label="job-loss hazard / normal above which support starts",
-        source="assumption")
+        source="assumption",
+        prior_range=(1, 3))
     retention_share: float = param(
         0.5, "share", 0.0, 1.0,
         label="most of the extra job losses a subsidy can prevent (with ample money)",
         source="assumption informed by OECD (2020) 'Job retention schemes during the COVID-19 "
                "lockdown and beyond': schemes covered about 50 M jobs, ten times the 2008-09 "
-               "crisis")
+               "crisis",
+        prior_range=(0.2, 0.8))
     budget_usd_per_year: float = param(
         10e9, "USD per year", 0.0, 1e13, label="the fund's budget for wage subsidies in crises",
         source="scenario choice (OECD job retention schemes cost several % of GDP in 2020; "
@@ -53,10 +55,12 @@ class EmployerCrisisSupportConfig(PolicyConfig):
         0.6, "share of wages", 0.0, 1.0, label="share of the kept workers' wages the fund pays",
         source="OECD (2020): short-time work schemes replaced 60-100% of lost earnings")
     recovery_share: float = param(
-        0.5, "share", 0.0, 1.0, label="share of withheld wages recovered", source="assumption")
+        0.5, "share", 0.0, 1.0, label="share of withheld wages recovered", source="assumption",
+        prior_range=(0.1, 0.8))
     cost_usd_per_corridor_year: float = param(
         20000.0, "USD per corridor per year", 0.0, 1e9,
-        label="cost of complaint and wage-protection systems", source="assumption")
+        label="cost of complaint and wage-protection systems", source="assumption",
+        prior_range=(5000, 100000))
     CHOICES = {"funder": PAYERS}
     funder: str = param("destination", "", label="who pays: origin, destination, employers or "
                         "facility", source="scenario choice")

@@ -49,21 +49,25 @@ class ReturnReintegrationConfig(PolicyConfig):
                "(Bulgaria, Poland) to 5,000 EUR (Norway); the Netherlands 2,000 EUR in kind")
     documentation_cost_usd: float = param(
         100.0, "USD per returnee", 0.0, 1e6, label="replacing identity papers and certificates",
-        source="assumption (to be fitted)")
+        source="assumption (to be fitted)",
+        prior_range=(20, 500))
     psychosocial_cost_usd: float = param(
         300.0, "USD per returnee", 0.0, 1e6, label="psychosocial counselling",
-        source="assumption (to be fitted)")
+        source="assumption (to be fitted)",
+        prior_range=(100, 1000))
     psychosocial_success: float = param(
         0.5, "share", 0.0, 1.0, label="share of supported returnees whose distress ends",
         source="assumption; IOM (2020) Thematic evaluation of reintegration in the Sahel and "
                "Lake Chad (EU-IOM Joint Initiative) reports strong results for economic and "
-               "psychosocial assistance combined (no effect size)")
+               "psychosocial assistance combined (no effect size)",
+        prior_range=(0.2, 0.8))
     return_to_job: bool = param(True, "", label="return-to-job agreements in force",
                                 source="GFMD paper, section 3")
     remigration_rate: float = param(
         0.2, "per year", 0.0, 10.0,
         label="rate at which unreintegrated returnees go back to their former job",
-        source="assumption")
+        source="assumption",
+        prior_range=(0, 0.3))
     CHOICES = {"funder": PAYERS}
     funder: str = param("destination", "", label="who pays: origin, destination, employers or "
                         "facility", source="scenario choice (often the destination, as in the "

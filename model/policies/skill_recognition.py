@@ -35,19 +35,23 @@ class SkillRecognitionConfig(PolicyConfig):
     recognised_share_arrivals: float = param(
         0.8, "share", 0.0, 1.0, label="skilled arrivals certified before departure",
         source="assumption for a working partnership (pre-departure testing and certification "
-               "as in the UAE-India framework cited by the GFMD paper)")
+               "as in the UAE-India framework cited by the GFMD paper)",
+        prior_range=(0.3, 1))
     certification_rate: float = param(
         0.25, "per year", 0.0, 10.0, label="rate at which skilled migrants abroad get certified",
-        source="assumption")
+        source="assumption",
+        prior_range=(0.05, 1))
     upgrade_rate: float = param(
         0.5, "per year", 0.0, 10.0,
         label="rate at which recognised migrants in jobs below skill move up",
         source="calibrated to Brucker, Glitz, Lerche and Romiti (2021), J. Labor Econ. 39(2): "
                "full recognition of foreign qualifications in Germany raised wages by about 20% "
-               "and employment by about 25 points within three years")
+               "and employment by about 25 points within three years",
+        prior_range=(0.1, 2))
     returnee_reintegration_multiplier: float = param(
         1.5, "ratio", 1.0, 10.0, label="faster reintegration of returnees with recognised skills",
-        source="assumption (recognised skills gained abroad ease reintegration, GFMD paper)")
+        source="assumption (recognised skills gained abroad ease reintegration, GFMD paper)",
+        prior_range=(1, 2))
     certification_cost_usd: float = param(
         250.0, "USD per person", 0.0, 1e5, label="cost of testing and certifying a worker",
         source="assumption (skills tests cost roughly 100-500 USD)")

@@ -54,10 +54,12 @@ class ReintegrationConfig:
         0.2, "share", 0.0, 1.0, label="returnees home without the documents work needs",
         source="assumption (to be fitted), below the 57% of returnees to their areas in Iraq "
                "who lack at least one key civil document (UNHCR Iraq 2020), a displaced "
-               "population")
+               "population",
+        prior_range=(0.05, 0.6))
     undocumented_factor: float = param(
         0.5, "ratio", 0.0, 1.0, label="reintegration hazard without documents / with them",
-        source="assumption (to be fitted: no evaluation found gives the size)")
+        source="assumption (to be fitted: no evaluation found gives the size)",
+        prior_range=(0.2, 1))
     distressed_share: float = param(
         0.28, "share", 0.0, 1.0, label="returnees home in psychosocial distress",
         source="Habtamu, Minaye and Zeleke (2017) BMC Psychiatry 17:144: 27.6% of 1,036 "
@@ -65,14 +67,17 @@ class ReintegrationConfig:
                "disorder")
     distressed_factor: float = param(
         0.6, "ratio", 0.0, 1.0, label="reintegration hazard in distress / without",
-        source="assumption (to be fitted: no evaluation found gives the size)")
+        source="assumption (to be fitted: no evaluation found gives the size)",
+        prior_range=(0.3, 1))
     economic_support_rate: float = param(
         0.5, "per year", 0.0, 10.0,
         label="extra reintegration hazard while economic support lasts",
-        source="assumption (to be fitted: no evaluation found gives the size)")
+        source="assumption (to be fitted: no evaluation found gives the size)",
+        prior_range=(0, 2))
     support_years: float = param(
         1.0, "years", 0.0, 10.0, label="how long economic support lasts after return",
-        source="assumption (to be fitted: no evaluation found gives the size)")
+        source="assumption (to be fitted: no evaluation found gives the size)",
+        prior_range=(0.5, 2))
     returnee_tracking_years: float = param(
         5.0, "years", 0.25, 50.0, label="how long returnees are followed at home",
         source="modelling choice: after this a returnee counts as part of the home population")

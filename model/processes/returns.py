@@ -55,17 +55,21 @@ class ReturnConfig:
     unemployed_return_multiplier: float = param(
         2.0, "ratio", 1.0, 20.0, label="return hazard of the unemployed / employed",
         source="Bijwaard, Schluter and Wahba (2014) REStat 96(3): unemployment spells raise "
-               "immigrants' return hazard (size assumed)")
+               "immigrants' return hazard (size assumed)",
+        prior_range=(1, 4))
     savings_target_years: float = param(
         2.0, "years of home earnings", 0.0, 50.0, label="target savings of a target saver",
-        source="assumption (target-saver model, Dustmann and Gorlach 2016)")
+        source="assumption (target-saver model, Dustmann and Gorlach 2016)",
+        prior_range=(0.5, 5))
     savings_return_multiplier: float = param(
         1.5, "ratio", 1.0, 20.0, label="return hazard once the savings target is met",
-        source="assumption (target-saver model)")
+        source="assumption (target-saver model)",
+        prior_range=(1, 3))
     pension_lock_in: float = param(
         0.85, "ratio", 0.1, 1.0, label="return hazard of vested migrants without portable pensions",
         source="assumption (losing pension rights on return discourages it: Holzmann and "
-               "Koettl 2015, CESifo Economic Studies 61(2)); social-security portability lifts it")
+               "Koettl 2015, CESifo Economic Studies 61(2)); social-security portability lifts it",
+        prior_range=(0.7, 1))
     vesting_years: float = param(
         10.0, "years", 0.0, 50.0, label="years of contributions before pension rights vest",
         source="assumption (10-15 years is common in OECD pension systems)")
