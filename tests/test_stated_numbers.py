@@ -14,6 +14,7 @@ When a mechanism changes, these tests name the sentences to rewrite and the new 
 
 from __future__ import annotations
 
+
 import json
 import re
 import subprocess
@@ -148,6 +149,22 @@ def lmic_formal_growth_pct(year: int) -> float:
 
 
 @cache
+@cache
+def evidence_mean(quantity: str) -> float:
+    """A simulated quantity of docs/evidence.py, averaged over its seeds."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("docs_evidence", ROOT / "docs" / "evidence.py")
+    module = sys.modules.get(spec.name)
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    simulate = getattr(module, quantity)
+    return sum(simulate(seed) for seed in module.SEEDS) / len(module.SEEDS)
+
+
 def world_size(name: str) -> tuple[int, int]:
     """Countries and corridors of a world, as `validate=true` reports them."""
     from model.runner import describe
@@ -295,6 +312,11 @@ CLAIMS = [
           measure=lambda: run("covid_2020").ts["stranded"].max() / 1e6),
     Claim("README.md", "the migrant stock falls by about 1% in 2020", tolerance=0.5,
           measure=lambda: stock_fall_2020_pct("covid_2020")),
+    Claim("README.md", "3.54 USD of education spending per", tolerance=0.005,
+          measure=lambda: evidence_mean("matching_education_per_dollar"),
+          why="to the hundredth, as docs/evidence.md"),
+    Claim("README.md", "price elasticity -1.08, against", stated=-1.08, tolerance=0.005,
+          measure=lambda: evidence_mean("price_elasticity"), why="to the hundredth"),
     Claim("README.md", "hold up (about 0% in 2020, seeds 1-3", tolerance=1.0, why=ABOUT,
           measure=lambda: lmic_formal_growth_pct(2020)),
     Claim("README.md", "rise again in 2021 (about +3%;", stated=3, tolerance=1.0, why=ABOUT,

@@ -75,8 +75,9 @@ class RemittanceConfig:
                "2008, JDE 86(2)); 0.7 formal means informal = 43% of formal")
     price_sensitivity: float = param(
         1.0, "per percentage point", 0.0, 5.0, label="logit slope of channel choice on price",
-        source="set so that formal remittances' price elasticity is about -1.25 in the default "
-               "world (docs/evidence.md): between Kpodar and Imam (2024, World Development 177) "
+        source="set so that formal remittances' price elasticity is about -1.1 in the default "
+               "world (docs/evidence.md; it rises no further with the slope): near Kpodar and "
+               "Imam (2024, World Development 177) "
                "'an absolute elasticity greater than one' and Ahmed, Mughal and Martinez-Zarzoso "
                "(2021, The World Economy 44(8)): a 1% lower cost of sending 200 USD, 1.6% more "
                "remittances; the 2010-2015 calibration does not identify it",
