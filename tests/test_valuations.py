@@ -85,6 +85,22 @@ def test_matching_is_worth_its_matches_within_the_cap_and_the_budgets_pace(year)
     assert (b_d == 0).all() and (c_d == 0).all()
 
 
+def test_a_small_matching_fund_is_worth_what_migrants_expect_it_to_pay(year):
+    """With fewer dollars than requests, migrants direct more only by the share the fund can
+    meet: fill = the budget's yearly pace over the requests at the baseline directed share."""
+    m, c, view = year
+    b_o, c_o, _, _ = value(m, view, "remittance_matching", match_rate=1.0,
+                           earmarked_share=0.2, directed_response=0.5, cap_usd_per_year=1e6,
+                           budget_usd=4e7, programme_years=4.0)
+    asked = np.minimum(view.formal * 0.2, view.stock * 1e6)
+    fill = np.minimum(1.0, 1e7 / asked)
+    assert (fill < 1).any() and (fill > 0).all()
+    directed = view.formal * 0.2 * (1 + 0.5 * fill)
+    match = np.minimum(np.minimum(directed, view.stock * 1e6), 1e7)
+    np.testing.assert_allclose(b_o, match, rtol=1e-12)
+    np.testing.assert_allclose(c_o, match, rtol=1e-12)
+
+
 def test_skill_recognition_is_worth_the_step_up_to_jobs_at_skill(year):
     m, c, view = year
     k, co = m.corridors, m.countries
