@@ -231,8 +231,9 @@ class Component:
     # start-year migrants when `init_post` runs.
     @classmethod
     def build(cls, model):
-        """The component's instance for `model` (built after the processes have calibrated),
-        or None when it is off; a process has one instance per model."""
+        """The component's instance for `model`, or None when it is off: a process has one
+        instance per model, built first; the interventions override this and are built after
+        the processes have calibrated."""
         return cls()
 
     def init_pre(self, model) -> None:

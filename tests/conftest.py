@@ -58,3 +58,18 @@ def compose_config(overrides=()):
             return hydra_compose(config_name="config", overrides=list(overrides))
     finally:
         GlobalHydra.instance().clear()
+
+
+def evidence_script():
+    """docs/evidence.py as a module (loaded once: dataclasses look their module up in
+    sys.modules while they are defined, so it is registered there)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("docs_evidence", ROOT / "docs" / "evidence.py")
+    module = sys.modules.get(spec.name)
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module

@@ -10,26 +10,14 @@ range inside its allowed range.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT, evidence_script
+
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load():
-    spec = importlib.util.spec_from_file_location("docs_evidence", ROOT / "docs" / "evidence.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defining
-    spec.loader.exec_module(module)
-    return module
-
-
-evidence = _load()
+evidence = evidence_script()
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, evidence_script
 
 pytestmark = pytest.mark.slow
 
@@ -152,15 +152,7 @@ def lmic_formal_growth_pct(year: int) -> float:
 @cache
 def evidence_mean(quantity: str) -> float:
     """A simulated quantity of docs/evidence.py, averaged over its seeds."""
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("docs_evidence", ROOT / "docs" / "evidence.py")
-    module = sys.modules.get(spec.name)
-    if module is None:
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
+    module = evidence_script()
     simulate = getattr(module, quantity)
     return sum(simulate(seed) for seed in module.SEEDS) / len(module.SEEDS)
 
