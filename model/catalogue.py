@@ -76,6 +76,9 @@ PHASES: tuple[Phase, ...] = (
     Phase("labour", Labour, "job loss and job finding; matched jobs (brain waste)"),
     Phase("earnings", Earnings, "earnings, savings and repayment of recruitment debt"),
     Phase("remittances", Remittances, "amounts sent and their split between channels; fees"),
+    Phase("displacement", "model.processes.displacement:Displacement", "people fleeing conflict "
+          "arrive in hosts; asylum decisions; voluntary return, resettlement and "
+          "naturalisation of the protected"),
     Phase("returns", Returns, "returns by time abroad, unemployment and savings; stranded "
           "migrants"),
     Phase("reintegration", Reintegration, "returnees reintegrate at home; the followed cohort "

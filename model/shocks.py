@@ -84,6 +84,15 @@ class ShockEvent:
         1.5, "ratio", 0.0, 100.0, label="disaster or conflict: departures from the origins hit",
         source="assumption for disasters; use about 5-20 for a conflict (Syria 2012-2015 "
                "multiplied its emigrant stock several times, UN DESA)")
+    flight_per_year: float = param(
+        0.0, "people a year", 0.0, 1e8, label="conflict: people fleeing the origins hit, a year "
+        "(each origin; they choose hosts by model.processes.displacement)",
+        source="scenario: no event data are shipped; a preset states each flight's size")
+    flight_oip_share: float = param(
+        0.0, "share", 0.0, 1.0, label="conflict: share of those fleeing who arrive as others in "
+        "need of international protection rather than asylum seekers",
+        source="scenario (e.g. most Venezuelans abroad are counted by UNHCR as 'other people in "
+               "need of international protection', not asylum seekers)")
 
 
 @dataclass
@@ -166,6 +175,9 @@ class Shock:
         else:  # conflict
             c.emigration_multiplier = np.where(self.hit, c.emigration_multiplier
                                                * e.emigration_multiplier, c.emigration_multiplier)
+            c.flight_per_year = np.where(self.hit, c.flight_per_year + e.flight_per_year,
+                                         c.flight_per_year)
+            c.flight_oip_share = np.where(self.hit, e.flight_oip_share, c.flight_oip_share)
 
 
 class Shocks(Component):
@@ -183,7 +195,8 @@ class Shocks(Component):
     moves_levers = ("countries.job_loss_multiplier", "countries.job_finding_rate",
                     "countries.entry_multiplier", "countries.return_blocked",
                     "countries.remittance_multiplier", "countries.emigration_multiplier",
-                    "countries.informal_penalty", "corridors.account_opening_rate")
+                    "countries.informal_penalty", "corridors.account_opening_rate",
+                    "countries.flight_per_year", "countries.flight_oip_share")
 
     @classmethod
     def build(cls, model) -> Shocks:

@@ -20,7 +20,8 @@ from tests.conftest import ROOT, SHARED_DATA, shared_file
 
 # The offline script that builds the shipped tables (run as a script, not a module).
 DERIVE_SCRIPT = ROOT / "docs" / "world" / "derive.py"
-SHIPPED_TABLES = ("countries.csv", "corridors.csv", "country_years.csv", "prices.csv")
+SHIPPED_TABLES = ("countries.csv", "corridors.csv", "country_years.csv", "prices.csv",
+                  "displaced.csv", "solutions.csv")
 
 # /work/shared/data/FACTS.md, "Top 30 migration corridors by migrant stock, mid-2020" (UN DESA).
 TOP30_CORRIDORS = [
@@ -277,12 +278,16 @@ def test_global_world_size_and_interpolated_stocks():
 
     s15 = cor["stock_2015"].to_numpy(float)
     s20 = cor["stock_2020"].to_numpy(float)
-    np.testing.assert_allclose(cor["stock"].to_numpy(), s15 + 0.8 * (s20 - s15), rtol=1e-12)
+    # Interpolated, raised to UNHCR's count where it is larger (the loader's floor).
+    displaced = cor[["refugees", "asylum_seekers", "oip"]].sum(axis=1).to_numpy()
+    np.testing.assert_allclose(cor["stock"].to_numpy(),
+                               np.maximum(s15 + 0.8 * (s20 - s15), displaced), rtol=1e-12)
     np.testing.assert_allclose(cor["trend_per_year"].to_numpy(), (s20 - s15) / 5.0, rtol=1e-12)
 
     w2020 = load_world("global", None, 2020)
     np.testing.assert_array_equal(w2020.corridors["stock"].to_numpy(),
-                                  w2020.corridors["stock_2020"].to_numpy(float))
+                                  np.maximum(w2020.corridors["stock_2020"].to_numpy(float),
+                                             w2020.corridors["refugees_2020"].to_numpy(float)))
     assert len(w2020.corridors) == len(shipped_corridors())
 
 

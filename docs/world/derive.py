@@ -1,6 +1,6 @@
 """Derive the package's built-in world tables from publishers' data files.
 
-The model ships four small tables in ``model/world/data``:
+The model ships six small tables in ``model/world/data``:
 
 * ``countries.csv`` - one row per economy of the World Bank classification
   (218 economies): region, income group, population, GDP, monthly wages for a
@@ -12,7 +12,10 @@ The model ships four small tables in ``model/world/data``:
   (destination -> origin), distance and gravity dummies, and the 2018 bilateral
   remittance estimate;
 * ``country_years.csv`` and ``prices.csv`` - the yearly series of remittances
-  per economy (WDI) and of prices per surveyed corridor (RPW).
+  per economy (WDI) and of prices per surveyed corridor (RPW);
+* ``displaced.csv`` and ``solutions.csv`` - UNHCR's refugees, asylum seekers and other people
+  in need of international protection per corridor and mid-year 2010-2020, and its durable
+  solutions (returns, resettlement, naturalisation) per origin, asylum country and year.
 
 Why a script rather than hand-made tables: every number in the package must be
 traceable to a publisher, and the raw files are neither ours to redistribute
@@ -23,7 +26,8 @@ column, every assumption and how many rows each imputation rule touched.
 It is not part of the installed package: the model only reads its output.
 
 Modules beside it: ``countries_table.py`` (countries.csv, country_years.csv),
-``corridors_table.py`` (corridors.csv, prices.csv), ``sources_md.py`` with
+``corridors_table.py`` (corridors.csv, prices.csv), ``displaced_table.py`` (displaced.csv,
+solutions.csv), ``sources_md.py`` with
 ``sources_template.md`` (SOURCES.md) and ``helpers.py``.
 
 Regenerate from the repository root with::
@@ -43,6 +47,7 @@ from pathlib import Path
 import pandas as pd
 from corridors_table import STOCK_YEARS, build_corridors, build_prices
 from countries_table import K_FIT_MIN_GDP_PC, WAGE_GDP_MIN_YEAR, build_countries, build_country_years
+from displaced_table import build_displaced, build_solutions
 from helpers import Log, list_text
 from sources_md import write_sources
 
@@ -63,6 +68,7 @@ STANDARD_FILES: dict[str, str] = {
     "ilo_earnings": "ilo_avg_monthly_earnings_ppp2021.csv",
     "bilateral_remittances": "wb_bilateral_remittance_2018_long.csv",
     "unhcr": "unhcr_population_2000_2024.csv",
+    "unhcr_solutions": "unhcr_solutions_2000_2024.csv",
 }
 
 # The shipped tables, read by model/world/loader.py.
@@ -132,8 +138,14 @@ def report(countries: pd.DataFrame, corridors: pd.DataFrame, out: Path, log: Log
     for year in STOCK_YEARS:
         print(f"stock {year}: {corridors[f'stock_{year}'].sum() / 1e6:.1f} M, of whom "
               f"refugees and asylum seekers (UNHCR) {log[f'refugees_{year}'] / 1e6:.1f} M")
+    for year in (2010, 2015, 2020):
+        print(f"{year}: displaced on the global world's corridors "
+              f"{log[f'world_displaced_{year}'] / 1e6:.2f} M of UNHCR's "
+              f"{log[f'unhcr_between_{year}'] / 1e6:.2f} M between its countries; the floor "
+              f"raises {log[f'floor_{year}_corridors']} corridors by "
+              f"{log[f'floor_{year}_people'] / 1e6:.3f} M")
     for name in ("countries.csv", "corridors.csv", "country_years.csv", "prices.csv",
-                 "SOURCES.md"):
+                 "displaced.csv", "solutions.csv", "SOURCES.md"):
         print(f"{name}: {(out / name).stat().st_size / 1024:.0f} KiB")
 
 
@@ -150,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         out / "country_years.csv", index=False, lineterminator="\n")
     build_prices(paths["rpw"], corridors, log).to_csv(
         out / "prices.csv", index=False, lineterminator="\n")
+    build_displaced(paths["unhcr"], corridors, log).to_csv(
+        out / "displaced.csv", index=False, lineterminator="\n")
+    build_solutions(paths["unhcr_solutions"], countries, log).to_csv(
+        out / "solutions.csv", index=False, lineterminator="\n")
     write_sources(out, log)
     report(countries, corridors, out, log)
     return 0

@@ -18,6 +18,7 @@ from countries_table import (
     WAGE_FLOOR_USD_MONTH,
     WAGE_GDP_MIN_YEAR,
 )
+from displaced_table import ESTIMATES, SOLUTIONS
 from helpers import Log, list_text
 
 TEMPLATE = Path(__file__).resolve().parent / "sources_template.md"
@@ -29,7 +30,16 @@ LISTED = ("population_geonames", "wage_gdppc_imputed", "wage_gdppc_imputed_group
 # Logged numbers of people shown in millions, as `<key>_m`.
 IN_MILLIONS = ("ims_world_2020", "ims_unknown_origin_2020", "ims_dropped_stock",
                *(f"stock_total_{year}" for year in STOCK_YEARS),
-               *(f"refugees_{year}" for year in STOCK_YEARS))
+               *(f"refugees_{year}" for year in STOCK_YEARS),
+               *(f"{key}_{year}" for year in ESTIMATES
+                 for key in ("world_displaced", "world_refugees", "world_desa", "unhcr_between",
+                             "unhcr_abroad", "displaced")),
+               *(f"floor_{year}_people" for year in ESTIMATES),
+               "unhcr_refugees_end_2019", "unhcr_refugees_end_2020",
+               "unhcr_asylum_seekers_end_2019", "unhcr_syr_tur_end_2020",
+               "displaced_syr_tur_2010", "displaced_syr_tur_2020",
+               *(f"solutions_{s}" for s in SOLUTIONS),
+               *(f"solutions_{s}_dropped" for s in SOLUTIONS))
 # The labels of skill_source and price_source, each counted as `skill_<label>`/`price_<label>`.
 SKILL_SOURCES = ("dioc_origin_oecd", "dioc_origin_scaled_non_oecd", "income_group_median")
 PRICE_SOURCES = ("rpw_2019", "rpw_nearest_year", "origin_mean", "destination_mean",
@@ -49,6 +59,14 @@ def template_fields(log: Log) -> dict:
         fields[f"skill_{label}"] = log["skill_counts"].get(label, 0)
     for label in PRICE_SOURCES:
         fields[f"price_{label}"] = log["price_counts"].get(label, 0)
+    for year in ESTIMATES:
+        desa, people = log[f"world_desa_{year}"], log[f"world_displaced_{year}"]
+        fields[f"ratio_{year}"] = desa / people
+        fields[f"ratio_refugees_{year}"] = desa / log[f"world_refugees_{year}"]
+        fields[f"world_share_{year}"] = people / log[f"unhcr_between_{year}"]
+    fields["floor_by_year"] = "; ".join(
+        f"{year} {n} corridors, {people / 1e6:.2f} M ({desa:.2%} of UN DESA; a cap would take "
+        f"{unhcr:.1%} of UNHCR's)" for year, n, people, desa, unhcr in log["floor_by_year"])
     k_all, k_all_n = log["k_all"]
     fields["k_q1"], fields["k_q3"] = log["k_iqr"]
     stale_w = log["wage_gdppc_stale"]

@@ -165,6 +165,8 @@ class Labour(Component):
         Field("recognised", bool, "credentials recognised at destination"),
         Field("employed", bool, "holds a job"),
         Field("matched", bool, "job at own skill level (False + employed + HIGH = brain waste)"),
+        Field("job_barrier", np.float32, "share of the job-finding hazard a migrant loses (0: "
+              "none; e.g. a refugee without the right to work)"),
     )
     flows = (Flow("job_losses", "people", "migrants who lost their job"),)
     series = (
@@ -211,7 +213,12 @@ class Labour(Component):
         p_lose = hazard_to_prob(c.job_loss_rate * c.job_loss_multiplier, model.dt)  # [skill, C]
         # Unemployed migrants abroad (a minority) each try to find a job.
         idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
-        found = rng.random(len(idle)) < p_find[k.d[pop.corridor[idle]]]
+        p = p_find[k.d[pop.corridor[idle]]]
+        barrier = pop.job_barrier[idle]
+        if barrier.any():  # some may not work legally: a lower hazard for them
+            p = np.where(barrier > 0, hazard_to_prob(
+                c.job_finding_rate[k.d[pop.corridor[idle]]] * (1.0 - barrier), model.dt), p)
+        found = rng.random(len(idle)) < p
         finders = idle[found]
         # Job loss is rare: draw candidates by geometric skipping, keep the employed, thin by
         # each destination's rate (exactly a Bernoulli draw per employed migrant).

@@ -80,7 +80,8 @@ class ReturnConfig:
 
 
 def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
-    """Return hazard per year of the migrants in `rows` (all if None); 0 for returnees."""
+    """Return hazard per year of the migrants in `rows` (all if None); 0 for returnees and for
+    migrants exempt from the economic return decision (`return_exempt`)."""
     pop, k, c, cfg = model.migrants, model.corridors, model.countries, model.cfg.returns
     if rows is None:
         rows = np.arange(pop.n)
@@ -96,7 +97,7 @@ def return_hazard(model, rows: np.ndarray | None = None) -> np.ndarray:
     factor = np.stack([k.return_multiplier, k.return_multiplier
                        * np.where(k.portable, 1.0, cfg.pension_lock_in)], axis=1).ravel()
     h = h * factor[corridor * 2 + vested]
-    return h * (pop.status[rows] == ABROAD)
+    return h * ((pop.status[rows] == ABROAD) & ~pop.return_exempt[rows])
 
 
 def _time_hazard(model, rows: np.ndarray) -> np.ndarray:
@@ -147,6 +148,8 @@ class Returns(Component):
     )
     fields = (
         Field("stranded", bool, "wants to return but cannot"),
+        Field("return_exempt", bool, "takes no economic return decision (a refugee or asylum "
+              "seeker goes home through the displacement process)"),
         Field("returned", np.float64, "year of return home (returnees)"),
     )
     series = (Series("returns_corridor", "people", "migrants who returned home, by corridor",
@@ -221,7 +224,8 @@ class Returns(Component):
         model.flows["removals"] += np.bincount(pop.corridor[removed], pop.weight[removed],
                                                len(k.o))
         _go_home(model, removed)
-        events.returned = np.concatenate([go, removed])
+        # After those who went home earlier in the step (e.g. refugees returning voluntarily).
+        events.returned = np.concatenate([events.returned, go, removed])
 
     def _removals(self, model) -> np.ndarray:
         """Irregular migrants abroad removed this step, at `emigration.removal_rate` a year."""

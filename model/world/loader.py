@@ -17,6 +17,25 @@ year (the five years before the last estimate at or before it, extrapolated to t
 is what a forecast made at the start could know. `migrants="economic"` takes the UNHCR refugees,
 asylum seekers and other people in need of international protection out of every stock, so that
 flight is not read as a response to wages (the calibration fits on these stocks).
+
+Forced displacement (`displaced.csv`, UNHCR): a shipped world's corridors carry the refugees,
+asylum seekers and other people in need of international protection (`refugees`,
+`asylum_seekers`, `oip`, people at mid-year of the start year; 0 where UNHCR has none; a custom
+world gets zeros). They are a legal status within the stock, never added on top. Where UNHCR
+counts more than UN DESA's stock (UNHCR registers, UN DESA estimates by place of birth), the
+rule is a floor: with `migrants="all"` the stock is raised to UNHCR's count (the three groups
+summed), on corridors with a UN DESA stock at the start year. Measured on the global world
+(SOURCES.md): 116 corridors, +0.39 M people (0.19% of UN DESA's total) in 2010; 140, +0.32 M
+(0.14%) in 2015; 185, +0.47 M (0.19%) in 2020; at most 237 corridors (2019) and +1.9 M (0.8%,
+2018). A cap (displaced cut to the stock) would change no UN DESA total but lose 3.8% of UNHCR's
+people in 2010 and 8% in 2018, beyond the 2% the start year must reproduce. With
+`migrants="economic"` the displaced are not within `stock`: it is as before, net of them and
+floored at zero (the floor does not change it: max(s, D) - D = max(s - D, 0)); at 2010, 2015 and
+2020 it equals the floored stock minus the displaced exactly; in between it is interpolated
+between those, not the stock minus the start year's displaced (in 2019 the two differ by 1.7 M
+people summed over the global world's corridors). Corridors with no economic migrants are left
+out of an economic world with their displaced (4.5 M people in 2020).
+
 Remittances received by country are the WDI figure of the start year (2019 for 2020, the last
 in the table); remittance prices are RPW's of the start year (2011's before 2011), see
 `start_prices`.
@@ -41,6 +60,8 @@ CORRIDOR_COLUMNS = ["origin", "destination", "stock_2005", "stock_2010", "stock_
                     "stock_2020", "refugees_2005", "refugees_2010", "refugees_2015",
                     "refugees_2020", "high_skill_share", "remittance_price_pct", "distance_km",
                     "remittances_usd_2018"]
+# UNHCR's groups in displaced.csv (people at mid-year, one row per corridor and year 2010-2020).
+DISPLACED_GROUPS = ("refugees", "asylum_seekers", "oip")
 # UN DESA estimate years in corridors.csv; a run starts between the second and the last.
 STOCK_YEARS = (2005, 2010, 2015, 2020)
 START_YEARS = (2010, 2020)
@@ -60,7 +81,9 @@ class World:
         countries: one row per country in the run (index 0..C-1 is the country's model index).
         corridors: one row per origin->destination corridor: `o`, `d` (country indices),
             `stock` (people at the start year), `trend_per_year` (people per year, from the
-            2015-2020 change), and the corridor attributes of the shipped table.
+            2015-2020 change), `refugees`, `asylum_seekers`, `oip` (UNHCR, people at the start
+            year, within `stock` with migrants="all"), and the corridor attributes of the
+            shipped table.
         name: the preset name or the custom file's path.
     """
 
@@ -101,6 +124,25 @@ def overqualification() -> pd.DataFrame:
     destination (`overqualification.csv`: iso3, foreign_born_rate, native_born_rate, year,
     source; one source per row)."""
     return _read(DATA_DIR / "overqualification.csv", ["iso3", "foreign_born_rate", "source"])
+
+
+@cache
+def shipped_displaced() -> pd.DataFrame:
+    """UNHCR's refugees, asylum seekers and other people in need of international protection
+    per shipped corridor and mid-year 2010-2020 (`displaced.csv`; absent rows are 0)."""
+    return _read(DATA_DIR / "displaced.csv", ["origin", "destination", "year",
+                                              *DISPLACED_GROUPS])
+
+
+def start_displaced(corridors: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The three UNHCR groups on each corridor at mid-year `year` (0 where absent), aligned
+    with `corridors`' rows."""
+    rows = shipped_displaced()
+    rows = rows[rows["year"] == year].set_index(["origin", "destination"])
+    idx = pd.MultiIndex.from_arrays([corridors["origin"], corridors["destination"]])
+    out = rows.reindex(idx)[list(DISPLACED_GROUPS)].fillna(0.0)
+    return pd.DataFrame(out.to_numpy(float), columns=list(DISPLACED_GROUPS),
+                        index=corridors.index)
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -191,6 +233,12 @@ def load_world(name: str, path: str | None, start_year: int, trend: str = "withi
     if name != "custom":
         stock, per_year = start_stock_and_trend(corridor_stocks(corridors, migrants),
                                                 start_year, trend)
+        displaced = start_displaced(corridors, start_year)
+        corridors[list(DISPLACED_GROUPS)] = displaced
+        if migrants == "all":
+            # The floor: UNHCR's count where it exceeds UN DESA's (module docstring).
+            stock = np.where(stock > 0, np.maximum(stock, displaced.sum(axis=1).to_numpy()),
+                             stock)
         corridors["stock"] = stock
         corridors["trend_per_year"] = per_year
         corridors["remittance_price_pct"] = start_prices(corridors, start_year)
@@ -231,4 +279,6 @@ def _custom_corridors(path: str | None, countries: pd.DataFrame,
         merged[f"stock_{year}"] = merged["stock"]
         merged[f"refugees_{year}"] = 0.0
     merged["trend_per_year"] = 0.0
+    for group in DISPLACED_GROUPS:
+        merged[group] = 0.0
     return merged

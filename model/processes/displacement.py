@@ -1,0 +1,423 @@
+"""Forced displacement: refugees, asylum seekers and others in need of international protection.
+
+People who fled conflict and persecution are a legal status within the corridor stocks, not a
+population on top of them: each migrant has a `protection` status (none, asylum seeker,
+refugee, or other in need of international protection, UNHCR's "oip", e.g. Venezuelans
+displaced abroad). At the start, the shipped worlds give each corridor its UNHCR counts by
+status for the start year (`refugees`, `asylum_seekers`, `oip` of the world's corridors; see
+`model.world.loader`), drawn among the corridor's migrants. Then, every step:
+
+- flight: a conflict event of the shock timeline sets `countries.flight_per_year` at its
+  origins (people a year) and `countries.flight_oip_share` (the share who arrive as others in
+  need of protection rather than asylum seekers). Those who flee choose a host among the
+  corridors from their origin, as Flee's agents choose routes (Suleimenova, Bell and Groen
+  2017), at corridor level: nearer hosts, hosts across a shared border, hosts where more people
+  from the origin live, and hosts that admit them (`countries.admission`, 0 closes a border);
+  no wage gap enters. No event data are shipped: a timeline states each flight's size;
+- asylum decisions: asylum seekers are decided at `decision_rate` a year; a share
+  `recognition_rate` become refugees; of the rejected, `rejected_return_share` go home and the
+  others stay as irregular migrants;
+- durable solutions, for refugees and others in need of protection: voluntary return home at
+  `voluntary_return_rate` a year (times `return_after_conflict` at origins whose conflict
+  event has ended), resettlement to a high-income third country where people from the origin
+  live at `resettlement_rate`, and local integration (naturalisation: the status ends, the
+  migrant stays) at `naturalisation_rate`;
+- work: a protected migrant has the right to work where a share `countries.refugee_work_rights`
+  of them has it (a lever; each migrant keeps one draw, so a wider right reaches more people);
+  without it the labour process lets it find jobs at `no_rights_finding_factor` times the usual
+  rate (`job_barrier`);
+- the protected take no economic return decision (`return_exempt`): they go home through
+  voluntary return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.components import (
+    Component,
+    Field,
+    Flow,
+    Headline,
+    Indicator,
+    Lever,
+    StepEvents,
+    corridor_flow,
+    ratio,
+)
+from model.params import param
+from model.population import ABROAD, RETURNEE
+from model.processes.labour import hazard_to_prob
+
+NONE, ASYLUM, REFUGEE, OIP = 0, 1, 2, 3
+STATUSES = {"asylum_seekers": ASYLUM, "refugees": REFUGEE, "oip": OIP}
+INCOME_GROUPS = ("High income", "Upper middle income", "Lower middle income", "Low income")
+
+
+@dataclass
+class DisplacementConfig:
+    """Forced displacement (process `displacement`)."""
+
+    flight_distance_elasticity: float = param(
+        1.0, "utility per log km", 0.0, 10.0, label="fall of a host's pull with distance",
+        source="assumption: Flee moves people along routes by distance (Suleimenova, Bell and "
+               "Groen 2017, Sci. Rep. 7); most refugees stay in neighbouring countries (UNHCR "
+               "Global Trends 2019: 73% hosted in countries next to their origin)",
+        prior_range=(0.3, 3.0))
+    flight_border_bonus: float = param(
+        2.0, "utility", 0.0, 20.0, label="pull of a host across a shared border",
+        source="assumption (as above: 73% in neighbouring countries)", prior_range=(0.5, 5.0))
+    flight_network_elasticity: float = param(
+        0.5, "utility per log person", 0.0, 5.0,
+        label="pull of the people from the origin already in a host",
+        source="assumption: networks steer where refugees go as they steer migrants (Flee "
+               "weighs populations at locations)", prior_range=(0.0, 1.0))
+    decision_rate: float = param(
+        0.5, "per year", 0.0, 12.0, label="rate at which asylum claims are decided",
+        source="assumption: about two years from claim to decision on average", 
+        prior_range=(0.2, 2.0))
+    recognition_rate: float = param(
+        0.45, "share", 0.0, 1.0, label="share of decisions that grant protection",
+        source="assumption of the order of UNHCR's total recognition rates (40-50% of "
+               "substantive decisions worldwide in the late 2010s)", prior_range=(0.2, 0.7))
+    rejected_return_share: float = param(
+        0.3, "share", 0.0, 1.0, label="share of rejected asylum seekers who go home",
+        source="assumption (the others stay as irregular migrants)", prior_range=(0.1, 0.6))
+    voluntary_return_rate: float = param(
+        0.02, "per year", 0.0, 1.0, label="voluntary return hazard of the protected",
+        source="fitted to UNHCR's solutions table: refugees returned 2010-2019 over the "
+               "mid-year refugee stocks (see tests/test_displacement.py)")
+    return_after_conflict: float = param(
+        3.0, "ratio", 1.0, 50.0, label="voluntary return once the origin's conflict has ended",
+        source="assumption", prior_range=(1.0, 10.0))
+    resettlement_rate: float = param(
+        0.005, "per year", 0.0, 1.0, label="resettlement hazard of the protected",
+        source="fitted to UNHCR's solutions table: resettlement 2010-2019 over the mid-year "
+               "refugee stocks")
+    naturalisation_rate: float = param(
+        0.003, "per year", 0.0, 1.0, label="naturalisation hazard of the protected",
+        source="fitted to UNHCR's solutions table: naturalisation 2010-2019 over the mid-year "
+               "refugee stocks")
+    work_rights_share: float = param(
+        0.5, "share", 0.0, 1.0, label="protected migrants with the right to work (every host)",
+        source="assumption: most large hosts grant some de jure right with restrictions, "
+               "far fewer de facto (Zetter and Ruaudel 2016, KNOMAD study)",
+        prior_range=(0.2, 0.9))
+    no_rights_finding_factor: float = param(
+        0.2, "ratio", 0.0, 1.0,
+        label="job-finding hazard without the right to work / with it (informal work only)",
+        source="assumption", prior_range=(0.0, 0.5))
+
+
+def _host_shares(model) -> np.ndarray:
+    """Share of each origin's flight that goes to each corridor ([K], summing to 1 over the
+    corridors of an origin that admits anyone): a logit in distance, a shared border, the
+    origin's people in the host and the host's admission."""
+    k, c, cfg = model.corridors, model.countries, model.cfg.displacement
+    admission = c.admission[k.d]
+    v = (-cfg.flight_distance_elasticity * np.log(np.maximum(k.distance_km, 1.0))
+         + cfg.flight_border_bonus * k.contiguous
+         + cfg.flight_network_elasticity * np.log1p(model.stock_now))
+    w = np.where(admission > 0, np.exp(v - v.max()) * admission, 0.0)
+    total = np.bincount(k.o, w, len(c.iso3))
+    return np.divide(w, total[k.o], out=np.zeros_like(w), where=total[k.o] > 0)
+
+
+def _people(status: int):
+    return lambda model: float(model.corridors.protected[status].sum())
+
+
+def _protected(model) -> float:
+    return float(model.corridors.protected[1:].sum())
+
+
+def _in_lmic_share(model) -> float:
+    k, c = model.corridors, model.countries
+    hosted = model.corridors.protected[1:].sum(axis=0)
+    return ratio(float(hosted[~c.high_income[k.d]].sum()), float(hosted.sum()))
+
+
+def _by_income(group: str):
+    def measure(model) -> float:
+        k, c = model.corridors, model.countries
+        return float(model.corridors.protected[1:].sum(axis=0)[c.income_group[k.d] == group]
+                     .sum())
+    return measure
+
+
+def _ratio(model) -> float:
+    return ratio(float(model.stock_now.sum()), _protected(model))
+
+
+def _employment(model) -> float:
+    return ratio(float(model.corridors.protected_employed.sum()), _protected(model))
+
+
+def _slug(group: str) -> str:
+    return group.lower().replace(" ", "_")
+
+
+class Displacement(Component):
+    """Flight, asylum, work rights and durable solutions (see the module docstring)."""
+
+    name = "displacement"
+    label = "forced displacement"
+    phase = "displacement"
+    config_key = "displacement"
+    config_class = DisplacementConfig
+    levers = (
+        Lever("countries", "flight_per_year", "people fleeing conflict at the origin a year "
+              "(set by conflict events)", 0.0),
+        Lever("countries", "flight_oip_share", "share of those fleeing who arrive as others in "
+              "need of protection, not asylum seekers", 0.0),
+        Lever("countries", "admission", "factor on a host's pull for people fleeing (0: "
+              "closed)", 1.0),
+        Lever("countries", "refugee_work_rights", "share of protected migrants in a host with "
+              "the right to work",
+              lambda model: np.full(len(model.countries.iso3),
+                                    model.cfg.displacement.work_rights_share)),
+    )
+    fields = (
+        Field("protection", np.int8, "none, asylum seeker, refugee or other in need of "
+              "international protection (0-3)"),
+        Field("rights_draw", np.float32, "the migrant's draw against its host's work-rights "
+              "share (it has the right below it)"),
+    )
+    flows = (
+        Flow("flight", "people", "people fleeing conflict who arrived", per_corridor=True),
+        Flow("asylum_granted", "people", "asylum seekers recognised as refugees"),
+        Flow("asylum_rejected", "people", "asylum seekers rejected"),
+        Flow("voluntary_returns", "people", "refugees and others in need of protection who "
+             "went home", per_corridor=True),
+        Flow("resettled", "people", "refugees resettled to a third country"),
+        Flow("naturalised", "people", "refugees whose status ended by naturalisation"),
+    )
+
+    indicators = (
+        Indicator("refugees", "people", "refugees abroad (UNHCR's status)", _people(REFUGEE),
+                  compare=("Refugees abroad", "people")),
+        Indicator("asylum_seekers", "people", "asylum seekers awaiting a decision",
+                  _people(ASYLUM)),
+        Indicator("other_protection_needs", "people", "others in need of international "
+                  "protection abroad (UNHCR's oip)", _people(OIP)),
+        *(Indicator(f"protected_in_{_slug(g)}_hosts", "people", f"refugees, asylum seekers and "
+                    f"others in need of protection in {g.lower()} hosts", _by_income(g))
+          for g in INCOME_GROUPS),
+        Indicator("protected_in_lmic_share", "share", "refugees, asylum seekers and others in "
+                  "need of protection hosted in low- and middle-income countries",
+                  _in_lmic_share),
+        Indicator("migrants_per_protected", "ratio", "migrants abroad per refugee, asylum "
+                  "seeker or other in need of protection", _ratio),
+        Indicator("protected_employment_rate", "share", "refugees, asylum seekers and others in "
+                  "need of protection who are employed", _employment),
+        Indicator("flight", "people per step", "people fleeing conflict who arrived in a host",
+                  corridor_flow("flight")),
+        Indicator("voluntary_returns", "people per step", "refugees and others in need of "
+                  "protection who went home", corridor_flow("voluntary_returns")),
+        Indicator("resettled", "people per step", "refugees resettled to a third country",
+                  lambda model: float(model.flows["resettled"][0])),
+        Indicator("naturalised", "people per step", "refugees whose status ended by "
+                  "naturalisation", lambda model: float(model.flows["naturalised"][0])),
+        Indicator("asylum_granted", "people per step", "asylum seekers recognised as refugees",
+                  lambda model: float(model.flows["asylum_granted"][0])),
+    )
+    headlines = (
+        Headline("refugees_end", "people", "refugees abroad at the horizon", "refugees", "end"),
+        Headline("protected_in_lmic_share_end", "share", "share of the protected hosted in low- "
+                 "and middle-income countries at the horizon", "protected_in_lmic_share", "end"),
+        Headline("voluntary_returns_total", "people", "voluntary returns over the run",
+                 "voluntary_returns", "sum"),
+        Headline("protected_employment_rate_end", "share", "employment rate of the protected "
+                 "at the horizon", "protected_employment_rate", "end",
+                 effect=("Employment of refugees and others in need of protection", "share")),
+    )
+
+    def init_pre(self, model) -> None:
+        """The world's displaced by status and shared borders, on the corridor table (zeros
+        for a world without them, e.g. a custom file)."""
+        k, table = model.corridors, model.world.corridors
+        for column in ("refugees", "asylum_seekers", "oip", "contiguous"):
+            values = table[column].to_numpy(float) if column in table else np.zeros(len(k.o))
+            setattr(k, column, np.nan_to_num(values))
+        k.protected = np.zeros((4, len(k.o)))  # people abroad by status, end of step
+        k.protected_employed = np.zeros(len(k.o))
+        self.conflict_ended: set[int] = set()  # origins whose conflict event has ended
+
+    def init_post(self, model) -> None:
+        """Draw the start year's protected among each corridor's migrants, by status."""
+        pop, k = model.migrants, model.corridors
+        rng = model.streams["displacement"]
+        pop.rights_draw[:] = rng.random(pop.n).astype(np.float32)
+        stock = np.maximum(k.stock0, 1e-9)
+        u = rng.random(pop.n)
+        edge = np.zeros(pop.n)
+        abroad = pop.status == ABROAD
+        for status in ("asylum_seekers", "refugees", "oip"):
+            share = np.minimum(np.asarray(getattr(k, status)) / stock, 1.0)
+            hit = abroad & (u >= edge) & (u < edge + share[pop.corridor])
+            pop.protection[hit] = STATUSES[status]
+            edge = edge + share[pop.corridor]
+        protected = np.flatnonzero(pop.protection > 0)
+        pop.regular[protected] = True  # a legal status (the model recounts after the start)
+        self._protect(model, protected)
+        self._barriers(model)
+        self._count(model)
+
+    # ------------------------------------------------------------------ the step
+    def run(self, model, events: StepEvents) -> None:
+        rng = model.streams["displacement"]
+        self._conflicts(model)
+        self._flight(model, rng)
+        self._decide(model, rng, events)
+        self._solutions(model, rng, events)
+        self._barriers(model)
+        self._count(model)
+
+    def _conflicts(self, model) -> None:
+        """Remember the origins whose flight has stopped (their conflict event ended)."""
+        fleeing = model.countries.flight_per_year > 0
+        self.conflict_ended |= set(np.flatnonzero(~fleeing & self._was_fleeing(model)))
+        self.conflict_ended -= set(np.flatnonzero(fleeing))
+        self.fleeing = fleeing
+
+    def _was_fleeing(self, model) -> np.ndarray:
+        return getattr(self, "fleeing", np.zeros(len(model.countries.iso3), bool))
+
+    def _flight(self, model, rng) -> None:
+        c, k = model.countries, model.corridors
+        if not (c.flight_per_year > 0).any():
+            return
+        people = c.flight_per_year[k.o] * model.dt * _host_shares(model)  # [K]
+        w = k.agent_weight
+        n = np.floor(people / w + rng.random(len(k.o))).astype(np.int64)
+        corridor = np.repeat(np.arange(len(k.o)), n)
+        m = len(corridor)
+        if m == 0:
+            return
+        oip = rng.random(m) < c.flight_oip_share[k.o[corridor]]
+        skill = (rng.random(m) < k.high_skill_share[corridor]).astype(np.int8)
+        weight = w[corridor].astype(np.float32)
+        rows = model.migrants.add(
+            corridor=corridor, skill=skill, status=ABROAD, weight=weight, regular=True,
+            arrived=model.now() + model.dt, protection=np.where(oip, OIP, ASYLUM),
+            rights_draw=rng.random(m).astype(np.float32))
+        self._protect(model, rows)
+        model.tallies.add(model.migrants, rows)
+        model.flows["flight"] += np.bincount(corridor, weight, len(k.o))
+
+    def _decide(self, model, rng, events) -> None:
+        pop, cfg = model.migrants, model.cfg.displacement
+        seekers = np.flatnonzero((pop.protection == ASYLUM) & (pop.status == ABROAD))
+        decided = seekers[rng.random(len(seekers)) < hazard_to_prob(cfg.decision_rate, model.dt)]
+        u = rng.random(len(decided))
+        granted = decided[u < cfg.recognition_rate]
+        rejected = decided[u >= cfg.recognition_rate]
+        pop.protection[granted] = REFUGEE
+        home = rejected[rng.random(len(rejected)) < cfg.rejected_return_share]
+        stay = np.setdiff1d(rejected, home, assume_unique=True)
+        with model.tallies.changing(pop, stay, ("regular",)):
+            pop.regular[stay] = False
+        pop.protection[rejected] = NONE
+        self._unprotect(model, rejected)
+        self._go_home(model, home, events)
+        f = model.flows
+        f["asylum_granted"][0] += pop.weight[granted].sum(dtype=np.float64)
+        f["asylum_rejected"][0] += pop.weight[rejected].sum(dtype=np.float64)
+
+    def _solutions(self, model, rng, events) -> None:
+        pop, k, cfg = model.migrants, model.corridors, model.cfg.displacement
+        protected = np.flatnonzero((pop.protection >= REFUGEE) & (pop.status == ABROAD))
+        if len(protected) == 0:
+            return
+        origin = k.o[pop.corridor[protected]]
+        ended = np.isin(origin, list(self.conflict_ended))
+        back = cfg.voluntary_return_rate * np.where(ended, cfg.return_after_conflict, 1.0)
+        hazards = np.stack([back, np.full(len(protected), cfg.resettlement_rate),
+                            np.full(len(protected), cfg.naturalisation_rate)])
+        total = hazards.sum(axis=0)
+        leaves = rng.random(len(protected)) < hazard_to_prob(total, model.dt)
+        rows, h = protected[leaves], hazards[:, leaves]
+        pick = rng.random(len(rows)) * h.sum(axis=0)
+        home = rows[pick < h[0]]
+        resettle = rows[(pick >= h[0]) & (pick < h[0] + h[1])]
+        natural = rows[pick >= h[0] + h[1]]
+        f = model.flows
+        f["voluntary_returns"] += model.count_people(home)
+        pop.protection[home] = NONE
+        self._unprotect(model, home)
+        self._go_home(model, home, events)
+        self._resettle(model, rng, resettle)
+        pop.protection[natural] = NONE
+        self._unprotect(model, natural)
+        f["naturalised"][0] += pop.weight[natural].sum(dtype=np.float64)
+
+    def _resettle(self, model, rng, rows) -> None:
+        """Move `rows` to a high-income third country where people from their origin live
+        (chosen in proportion to them); those whose origin has no such corridor stay."""
+        pop, k, c = model.migrants, model.corridors, model.countries
+        if len(rows) == 0:
+            return
+        candidate = c.high_income[k.d] & (model.stock_now > 0)
+        weight = np.where(candidate, model.stock_now, 0.0)
+        # Cumulative weights within each origin's corridors, to draw a corridor per row.
+        order = np.lexsort((np.arange(len(k.o)), k.o))
+        cum = np.cumsum(weight[order])
+        start = np.searchsorted(k.o[order], np.arange(len(c.iso3)), side="left")
+        end = np.searchsorted(k.o[order], np.arange(len(c.iso3)), side="right")
+        base = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
+        o = k.o[pop.corridor[rows]]
+        span = cum[np.maximum(end[o] - 1, 0)] - base[o]
+        can = (span > 0) & (end[o] > start[o])
+        rows, o = rows[can], o[can]
+        target = base[o] + rng.random(len(rows)) * span[can]
+        to = order[np.minimum(np.searchsorted(cum, target, side="right"), len(cum) - 1)]
+        with model.tallies.changing(model.migrants, rows, ("corridor",)):
+            pop.corridor[rows] = to
+        model.flows["resettled"][0] += pop.weight[rows].sum(dtype=np.float64)
+
+    def _go_home(self, model, rows, events) -> None:
+        """`rows` return to their origin now (the reintegration process follows them)."""
+        pop = model.migrants
+        if len(rows) == 0:
+            return
+        with model.tallies.changing(pop, rows, ("status", "employed", "matched")):
+            pop.status[rows] = RETURNEE
+            pop.employed[rows] = False
+            pop.matched[rows] = False
+        pop.returned[rows] = model.now() + model.dt
+        events.returned = np.concatenate([events.returned, rows])
+
+    def _protect(self, model, rows) -> None:
+        model.migrants.return_exempt[rows] = True
+
+    def _unprotect(self, model, rows) -> None:
+        pop = model.migrants
+        pop.return_exempt[rows] = False
+        pop.job_barrier[rows] = 0.0
+
+    def _barriers(self, model) -> None:
+        """The job-finding barrier of the protected: none with the right to work, else
+        1 - `no_rights_finding_factor`."""
+        pop, k, c = model.migrants, model.corridors, model.countries
+        rows = np.flatnonzero(pop.protection > 0)
+        rights = pop.rights_draw[rows] < c.refugee_work_rights[k.d[pop.corridor[rows]]]
+        pop.job_barrier[rows] = np.where(
+            rights, 0.0, 1.0 - model.cfg.displacement.no_rights_finding_factor)
+
+    def _count(self, model) -> None:
+        """People abroad by protection status and corridor ([4, K]) and the protected employed
+        (one pass over the migrants when any is protected, none otherwise)."""
+        pop, k = model.migrants, model.corridors
+        K = len(k.o)
+        if not (pop.protection > 0).any():
+            k.protected = np.zeros((4, K))
+            k.protected[NONE] = model.tallies.stock()
+            k.protected_employed = np.zeros(K)
+            return
+        abroad = pop.weight * (pop.status == ABROAD)
+        k.protected = np.bincount(pop.protection.astype(np.intp) * K + pop.corridor, abroad,
+                                  4 * K).reshape(4, K)
+        k.protected_employed = np.bincount(pop.corridor, abroad * (pop.protection > 0)
+                                           * pop.employed, K)
