@@ -43,6 +43,7 @@ from model.components import (
     Headline,
     Indicator,
     Lever,
+    RunFigure,
     StepEvents,
     corridor_flow,
     ratio,
@@ -53,6 +54,10 @@ from model.processes.labour import hazard_to_prob
 
 NONE, ASYLUM, REFUGEE, OIP = 0, 1, 2, 3
 STATUSES = {"asylum_seekers": ASYLUM, "refugees": REFUGEE, "oip": OIP}
+# How the solution rates were fitted (tests/test_displacement.py recomputes them).
+FIT = ("the solutions of 2010-2019 over the sum of the mid-year refugees and others in need of "
+       "protection, on the global world's corridors (model/world/data/solutions.csv, "
+       "displaced.csv)")
 INCOME_GROUPS = ("High income", "Upper middle income", "Lower middle income", "Low income")
 
 
@@ -86,20 +91,17 @@ class DisplacementConfig:
         0.3, "share", 0.0, 1.0, label="share of rejected asylum seekers who go home",
         source="assumption (the others stay as irregular migrants)", prior_range=(0.1, 0.6))
     voluntary_return_rate: float = param(
-        0.02, "per year", 0.0, 1.0, label="voluntary return hazard of the protected",
-        source="fitted to UNHCR's solutions table: refugees returned 2010-2019 over the "
-               "mid-year refugee stocks (see tests/test_displacement.py)")
+        0.0254, "per year", 0.0, 1.0, label="voluntary return hazard of the protected",
+        source=f"fitted to UNHCR's solutions table: {FIT} (refugees returned)")
     return_after_conflict: float = param(
         3.0, "ratio", 1.0, 50.0, label="voluntary return once the origin's conflict has ended",
         source="assumption", prior_range=(1.0, 10.0))
     resettlement_rate: float = param(
-        0.005, "per year", 0.0, 1.0, label="resettlement hazard of the protected",
-        source="fitted to UNHCR's solutions table: resettlement 2010-2019 over the mid-year "
-               "refugee stocks")
+        0.0073, "per year", 0.0, 1.0, label="resettlement hazard of the protected",
+        source=f"fitted to UNHCR's solutions table: {FIT} (resettlement)")
     naturalisation_rate: float = param(
-        0.003, "per year", 0.0, 1.0, label="naturalisation hazard of the protected",
-        source="fitted to UNHCR's solutions table: naturalisation 2010-2019 over the mid-year "
-               "refugee stocks")
+        0.0020, "per year", 0.0, 1.0, label="naturalisation hazard of the protected",
+        source=f"fitted to UNHCR's solutions table: {FIT} (naturalisation)")
     work_rights_share: float = param(
         0.5, "share", 0.0, 1.0, label="protected migrants with the right to work (every host)",
         source="assumption: most large hosts grant some de jure right with restrictions, "
@@ -125,24 +127,46 @@ def _host_shares(model) -> np.ndarray:
     return np.divide(w, total[k.o], out=np.zeros_like(w), where=total[k.o] > 0)
 
 
+def protected_counts(model) -> tuple[np.ndarray, np.ndarray]:
+    """People abroad by protection status and corridor ([4, K]) and the protected employed
+    ([K]), now: one pass over the migrants, kept for the rest of the step (the indicators read
+    them at its end); none when nobody is protected."""
+    k, pop = model.corridors, model.migrants
+    if getattr(k, "protected_step", None) == (model.steps, pop.n):
+        return k.protected, k.protected_employed
+    K = len(k.o)
+    if not (pop.protection > 0).any():
+        k.protected = np.zeros((4, K))
+        k.protected[NONE] = model.tallies.stock()
+        k.protected_employed = np.zeros(K)
+    else:
+        abroad = pop.weight * (pop.status == ABROAD)
+        k.protected = np.bincount(pop.protection.astype(np.intp) * K + pop.corridor, abroad,
+                                  4 * K).reshape(4, K)
+        k.protected_employed = np.bincount(pop.corridor, abroad * (pop.protection > 0)
+                                           * pop.employed, K)
+    k.protected_step = (model.steps, pop.n)
+    return k.protected, k.protected_employed
+
+
 def _people(status: int):
-    return lambda model: float(model.corridors.protected[status].sum())
+    return lambda model: float(protected_counts(model)[0][status].sum())
 
 
 def _protected(model) -> float:
-    return float(model.corridors.protected[1:].sum())
+    return float(protected_counts(model)[0][1:].sum())
 
 
 def _in_lmic_share(model) -> float:
     k, c = model.corridors, model.countries
-    hosted = model.corridors.protected[1:].sum(axis=0)
+    hosted = protected_counts(model)[0][1:].sum(axis=0)
     return ratio(float(hosted[~c.high_income[k.d]].sum()), float(hosted.sum()))
 
 
 def _by_income(group: str):
     def measure(model) -> float:
         k, c = model.corridors, model.countries
-        return float(model.corridors.protected[1:].sum(axis=0)[c.income_group[k.d] == group]
+        return float(protected_counts(model)[0][1:].sum(axis=0)[c.income_group[k.d] == group]
                      .sum())
     return measure
 
@@ -152,7 +176,7 @@ def _ratio(model) -> float:
 
 
 def _employment(model) -> float:
-    return ratio(float(model.corridors.protected_employed.sum()), _protected(model))
+    return ratio(float(protected_counts(model)[1].sum()), _protected(model))
 
 
 def _slug(group: str) -> str:
@@ -189,6 +213,8 @@ class Displacement(Component):
         Flow("flight", "people", "people fleeing conflict who arrived", per_corridor=True),
         Flow("asylum_granted", "people", "asylum seekers recognised as refugees"),
         Flow("asylum_rejected", "people", "asylum seekers rejected"),
+        Flow("rejected_home", "people", "rejected asylum seekers who went home",
+             per_corridor=True),
         Flow("voluntary_returns", "people", "refugees and others in need of protection who "
              "went home", per_corridor=True),
         Flow("resettled", "people", "refugees resettled to a third country"),
@@ -223,6 +249,10 @@ class Displacement(Component):
         Indicator("asylum_granted", "people per step", "asylum seekers recognised as refugees",
                   lambda model: float(model.flows["asylum_granted"][0])),
     )
+    figures = (RunFigure("displacement.png", "with refugees, asylum seekers or others in need "
+                         "of protection: their numbers by status, the flight and durable "
+                         "solutions per year, and their hosts by income group",
+                         "model.plots.displacement:plot_displacement"),)
     headlines = (
         Headline("refugees_end", "people", "refugees abroad at the horizon", "refugees", "end"),
         Headline("protected_in_lmic_share_end", "share", "share of the protected hosted in low- "
@@ -238,11 +268,12 @@ class Displacement(Component):
         """The world's displaced by status and shared borders, on the corridor table (zeros
         for a world without them, e.g. a custom file)."""
         k, table = model.corridors, model.world.corridors
+        # In an economic world (world.migrants=economic) the stocks are net of the displaced.
+        inside = model.cfg.world.migrants != "economic"
         for column in ("refugees", "asylum_seekers", "oip", "contiguous"):
-            values = table[column].to_numpy(float) if column in table else np.zeros(len(k.o))
+            present = column in table and (inside or column == "contiguous")
+            values = table[column].to_numpy(float) if present else np.zeros(len(k.o))
             setattr(k, column, np.nan_to_num(values))
-        k.protected = np.zeros((4, len(k.o)))  # people abroad by status, end of step
-        k.protected_employed = np.zeros(len(k.o))
         self.conflict_ended: set[int] = set()  # origins whose conflict event has ended
 
     def init_post(self, model) -> None:
@@ -263,7 +294,6 @@ class Displacement(Component):
         pop.regular[protected] = True  # a legal status (the model recounts after the start)
         self._protect(model, protected)
         self._barriers(model)
-        self._count(model)
 
     # ------------------------------------------------------------------ the step
     def run(self, model, events: StepEvents) -> None:
@@ -273,7 +303,6 @@ class Displacement(Component):
         self._decide(model, rng, events)
         self._solutions(model, rng, events)
         self._barriers(model)
-        self._count(model)
 
     def _conflicts(self, model) -> None:
         """Remember the origins whose flight has stopped (their conflict event ended)."""
@@ -309,7 +338,9 @@ class Displacement(Component):
 
     def _decide(self, model, rng, events) -> None:
         pop, cfg = model.migrants, model.cfg.displacement
-        seekers = np.flatnonzero((pop.protection == ASYLUM) & (pop.status == ABROAD))
+        # Claims of this step's arrivals are decided from the next step on.
+        seekers = np.flatnonzero((pop.protection == ASYLUM) & (pop.status == ABROAD)
+                                 & (pop.arrived <= model.now() + 1e-9))
         decided = seekers[rng.random(len(seekers)) < hazard_to_prob(cfg.decision_rate, model.dt)]
         u = rng.random(len(decided))
         granted = decided[u < cfg.recognition_rate]
@@ -321,14 +352,16 @@ class Displacement(Component):
             pop.regular[stay] = False
         pop.protection[rejected] = NONE
         self._unprotect(model, rejected)
-        self._go_home(model, home, events)
         f = model.flows
+        f["rejected_home"] += model.count_people(home)
+        self._go_home(model, home, events)
         f["asylum_granted"][0] += pop.weight[granted].sum(dtype=np.float64)
         f["asylum_rejected"][0] += pop.weight[rejected].sum(dtype=np.float64)
 
     def _solutions(self, model, rng, events) -> None:
         pop, k, cfg = model.migrants, model.corridors, model.cfg.displacement
-        protected = np.flatnonzero((pop.protection >= REFUGEE) & (pop.status == ABROAD))
+        protected = np.flatnonzero((pop.protection >= REFUGEE) & (pop.status == ABROAD)
+                                   & (pop.arrived <= model.now() + 1e-9))  # not this step's
         if len(protected) == 0:
             return
         origin = k.o[pop.corridor[protected]]
@@ -355,7 +388,8 @@ class Displacement(Component):
 
     def _resettle(self, model, rng, rows) -> None:
         """Move `rows` to a high-income third country where people from their origin live
-        (chosen in proportion to them); those whose origin has no such corridor stay."""
+        (chosen in proportion to them, a second draw where the first is their own host);
+        those whose origin has no other such corridor stay."""
         pop, k, c = model.migrants, model.corridors, model.countries
         if len(rows) == 0:
             return
@@ -370,9 +404,17 @@ class Displacement(Component):
         o = k.o[pop.corridor[rows]]
         span = cum[np.maximum(end[o] - 1, 0)] - base[o]
         can = (span > 0) & (end[o] > start[o])
-        rows, o = rows[can], o[can]
-        target = base[o] + rng.random(len(rows)) * span[can]
-        to = order[np.minimum(np.searchsorted(cum, target, side="right"), len(cum) - 1)]
+        rows, o, span = rows[can], o[can], span[can]
+
+        def draw():
+            target = base[o] + rng.random(len(rows)) * span
+            return order[np.minimum(np.searchsorted(cum, target, side="right"), len(cum) - 1)]
+
+        to = draw()
+        again = draw()
+        to = np.where(to == pop.corridor[rows], again, to)
+        moved = to != pop.corridor[rows]
+        rows, to = rows[moved], to[moved]
         with model.tallies.changing(model.migrants, rows, ("corridor",)):
             pop.corridor[rows] = to
         model.flows["resettled"][0] += pop.weight[rows].sum(dtype=np.float64)
@@ -405,19 +447,3 @@ class Displacement(Component):
         rights = pop.rights_draw[rows] < c.refugee_work_rights[k.d[pop.corridor[rows]]]
         pop.job_barrier[rows] = np.where(
             rights, 0.0, 1.0 - model.cfg.displacement.no_rights_finding_factor)
-
-    def _count(self, model) -> None:
-        """People abroad by protection status and corridor ([4, K]) and the protected employed
-        (one pass over the migrants when any is protected, none otherwise)."""
-        pop, k = model.migrants, model.corridors
-        K = len(k.o)
-        if not (pop.protection > 0).any():
-            k.protected = np.zeros((4, K))
-            k.protected[NONE] = model.tallies.stock()
-            k.protected_employed = np.zeros(K)
-            return
-        abroad = pop.weight * (pop.status == ABROAD)
-        k.protected = np.bincount(pop.protection.astype(np.intp) * K + pop.corridor, abroad,
-                                  4 * K).reshape(4, K)
-        k.protected_employed = np.bincount(pop.corridor, abroad * (pop.protection > 0)
-                                           * pop.employed, K)
