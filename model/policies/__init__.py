@@ -114,8 +114,9 @@ def check_coverage(configs: dict[str, PolicyConfig], iso3, o, d, where: str) -> 
         if not coverage(cfg, iso3, o, d, cls.members_cover).any():
             absent = [c for c in cfg.members if c not in present]
             why = (f"; {', '.join(absent)} not in the world" if absent else "")
-            need = ("an origin of a corridor" if cls.members_cover == "origin"
-                    else "both ends of a corridor")
+            need = {"origin": "an origin of a corridor",
+                    "destination": "a destination of a corridor"}.get(
+                        cls.members_cover, "both ends of a corridor")
             raise ConfigError(
                 f"{key} = [{', '.join(cfg.members)}] covers no corridor of {where}{why}; "
                 f"members must be {need} of the world: its {len(present)} countries, e.g. "

@@ -176,13 +176,14 @@ def coverage(cfg: PolicyConfig, iso3: np.ndarray, o: np.ndarray, d: np.ndarray,
              members_cover: str = "both") -> np.ndarray:
     """Boolean mask of the corridors (origin index `o`, destination index `d` into the country
     codes `iso3`) that `cfg`'s scope covers: all; with scope members, those whose both ends
-    (or, with `members_cover="origin"`, whose origin) are members; with scope corridors, the
-    listed ORIGIN-DESTINATION pairs."""
+    (or, with `members_cover="origin"` or `"destination"`, whose origin or destination) are
+    members; with scope corridors, the listed ORIGIN-DESTINATION pairs."""
     if cfg.scope == "all":
         return np.ones(len(o), dtype=bool)
     if cfg.scope == "members":
         members = np.isin(iso3, list(cfg.members))
-        return members[o] if members_cover == "origin" else members[o] & members[d]
+        end = {"origin": members[o], "destination": members[d]}
+        return end.get(members_cover, members[o] & members[d])
     return np.isin(corridor_names(iso3, o, d), list(cfg.corridors))
 
 
