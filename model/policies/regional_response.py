@@ -9,9 +9,9 @@ permits with the right to work to Venezuelans who registered (about 1.7 million 
 - temporary protection and regularisation, paid for by a budget: asylum seekers and others in
   need of protection waiting in a member host, and irregular migrants from the origins whose
   people it protects, register for a permit with the right to work. With a budget B for the
-  step and a cost N of registering everyone waiting (`registration_cost_usd` each), a share
-  1 - exp(-B / N) registers this step: nothing without money, diminishing returns (the easiest
-  to reach register first). A registered asylum seeker or other in need of protection holds the
+  step and a cost N of registering the share `take_up` of those waiting who ever would
+  (`registration_cost_usd` each), a share `take_up` x (1 - exp(-B / N)) registers this step:
+  nothing without money, diminishing returns (the easiest to reach register first). A registered asylum seeker or other in need of protection holds the
   permit (the right to work, whatever the host's share); a registered irregular migrant becomes
   regular;
 - burden sharing: the members' pull on people fleeing is tilted towards their share of the
@@ -45,6 +45,12 @@ class RegionalResponseConfig(PolicyConfig):
         label="cost of registering a person for a permit (biometrics, documents)",
         source="assumption (no published cost per permit of Colombia's statute found)",
         prior_range=(20, 500))
+    take_up: float = param(
+        0.65, "share", 0.0, 1.0, label="most of those eligible who ever register (information, "
+        "trust, access)", source="about 65% of the Venezuelans eligible for Colombia's 2018 "
+        "PEP regularised (Bahar et al. 2021; Ibanez et al. 2021, as summarised by Rozo, Foco "
+        "Economico 2021); Ibanez, Moya, Ortega, Rozo and Urbina (2024, JEEA) evaluate its "
+        "effects")
     regularise_irregular: bool = param(
         True, "", label="irregular migrants from the protected origins may register too",
         source="as Colombia's statute (Venezuelans in an irregular situation on 31 January "
@@ -102,8 +108,9 @@ class RegionalResponse(Policy):
         if len(rows) == 0:
             return
         budget = cfg.intensity * cfg.budget_usd_per_year * model.dt
-        need = float(pop.weight[rows].sum(dtype=np.float64)) * cfg.registration_cost_usd
-        share = -np.expm1(-budget / need) if need > 0 else 0.0
+        need = (cfg.take_up * float(pop.weight[rows].sum(dtype=np.float64))
+                * cfg.registration_cost_usd)
+        share = cfg.take_up * -np.expm1(-budget / need) if need > 0 else 0.0
         rows = rows[rng.random(len(rows)) < share]
         protected = rows[pop.protection[rows] > 0]
         pop.rights_draw[protected] = -1.0  # a permit: the right to work in any host
