@@ -9,9 +9,9 @@ permits with the right to work to Venezuelans who registered (about 1.7 million 
 - temporary protection and regularisation, paid for by a budget: asylum seekers and others in
   need of protection waiting in a member host, and irregular migrants from the origins whose
   people it protects, register for a permit with the right to work. With a budget B for the
-  step and a cost N of registering the share `take_up` of those waiting who ever would
-  (`registration_cost_usd` each), a share `take_up` x (1 - exp(-B / N)) registers this step:
-  nothing without money, diminishing returns (the easiest to reach register first). A registered asylum seeker or other in need of protection holds the
+  step and a cost N of registering those waiting who ever would (a share `take_up`, each at
+  `registration_cost_usd`), a share 1 - exp(-B / N) of them registers this step: nothing
+  without money, diminishing returns (the easiest to reach register first). A registered asylum seeker or other in need of protection holds the
   permit (the right to work, whatever the host's share); a registered irregular migrant becomes
   regular;
 - burden sharing: the members' pull on people fleeing is tilted towards their share of the
@@ -104,13 +104,15 @@ class RegionalResponse(Policy):
             protected_origins = np.bincount(
                 k.o[pop.corridor], pop.protection > 0, len(model.countries.iso3)) > 0
             waiting |= covered & ~pop.regular & protected_origins[k.o[pop.corridor]]
-        rows = np.flatnonzero(waiting)
+        # Who would ever register: a fixed share `take_up`, by a draw each migrant keeps (its
+        # uid's golden-ratio fraction, so the same people stay away step after step).
+        willing = (pop.uid * 0.6180339887498949) % 1.0 < cfg.take_up
+        rows = np.flatnonzero(waiting & willing)
         if len(rows) == 0:
             return
         budget = cfg.intensity * cfg.budget_usd_per_year * model.dt
-        need = (cfg.take_up * float(pop.weight[rows].sum(dtype=np.float64))
-                * cfg.registration_cost_usd)
-        share = cfg.take_up * -np.expm1(-budget / need) if need > 0 else 0.0
+        need = float(pop.weight[rows].sum(dtype=np.float64)) * cfg.registration_cost_usd
+        share = -np.expm1(-budget / need) if need > 0 else 0.0
         rows = rows[rng.random(len(rows)) < share]
         protected = rows[pop.protection[rows] > 0]
         pop.rights_draw[protected] = -1.0  # a permit: the right to work in any host
