@@ -146,3 +146,158 @@ def test_shipped_displaced_is_well_formed():
     assert not table.duplicated(["origin", "destination", "year"]).any()
     assert set(table["year"]) == set(range(2010, 2021))
     assert (table[GROUPS] >= 0).all().all() and (table[GROUPS].sum(axis=1) > 0).all()
+
+
+# --------------------------------------------------------------------------
+# The economic trend: the change of the stock net of the displaced, in every mode
+# --------------------------------------------------------------------------
+def _pairs(world) -> pd.DataFrame:
+    return world.corridors.set_index(["origin", "destination"])
+
+
+@pytest.mark.parametrize("migrants", ["all", "economic"])
+def test_the_trend_is_economic_in_every_mode(migrants):
+    """Syrians in Turkey: UN DESA's stock grew about 346k a year in 2015-2020, nearly all of them
+    under protection; the trend the emigration process continues is a small fraction of it."""
+    syr = _pairs(load_world("global", None, 2019, migrants=migrants)).loc[("SYR", "TUR")]
+    total = (syr["stock_2020"] - syr["stock_2015"]) / 5
+    economic = ((syr["stock_2020"] - syr["refugees_2020"])
+                - (syr["stock_2015"] - syr["refugees_2015"])) / 5
+    assert total > 300_000
+    assert syr["trend_per_year"] == pytest.approx(economic)
+    assert abs(syr["trend_per_year"]) < 0.1 * total
+    # Venezuelans in Colombia: UNHCR counts more than UN DESA in 2020, the economic stock is 0.
+    ven = _pairs(load_world("global", None, 2019, migrants=migrants)).loc[("VEN", "COL")]
+    assert (ven["stock_2020"] - ven["stock_2015"]) / 5 > 300_000
+    assert abs(ven["trend_per_year"]) < 1_000
+
+
+@pytest.mark.parametrize("trend", ["within", "before"])
+def test_a_corridor_without_displaced_keeps_its_trend_exactly(trend):
+    """Corridors with no UNHCR count in any estimate year (most of them): the trend is UN DESA's
+    change, to the bit."""
+    cor = load_world("global", None, 2019, trend=trend).corridors
+    refugees = cor[[f"refugees_{y}" for y in (2005, 2010, 2015, 2020)]].sum(axis=1)
+    clean = cor[refugees == 0]
+    lo, hi = (2015, 2020) if trend == "within" else (2010, 2015)
+    assert len(clean) > 0.5 * len(cor)
+    np.testing.assert_array_equal(clean["trend_per_year"].to_numpy(),
+                                  (clean[f"stock_{hi}"].to_numpy(float)
+                                   - clean[f"stock_{lo}"].to_numpy(float)) / 5.0)
+
+
+@pytest.mark.parametrize("trend", ["within", "before"])
+def test_the_displaced_stay_in_the_stock_with_the_economic_trend(trend):
+    """With migrants="all" only the trend changes: the start-year stock is UN DESA's
+    (interpolated, or extrapolated with the whole stock's trend for "before"), floored at
+    UNHCR's count."""
+    cor = load_world("global", None, 2019, trend=trend).corridors
+    s10, s15, s20 = (cor[f"stock_{y}"].to_numpy(float) for y in (2010, 2015, 2020))
+    desa = s15 + 0.8 * (s20 - s15) if trend == "within" else np.maximum(s15 + 0.8 * (s15 - s10),
+                                                                         0.0)
+    np.testing.assert_allclose(cor["stock"].to_numpy(),
+                               np.maximum(desa, cor[GROUPS].sum(axis=1).to_numpy()), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, trend, total, economic", [
+    ("default", "within", 2.66e6, 1.61e6), ("default", "before", 3.71e6, 3.00e6),
+    ("global", "within", 4.86e6, 2.73e6), ("global", "before", 5.59e6, 4.11e6),
+])
+def test_the_total_trend_stated_in_the_loader(name, trend, total, economic):
+    """The loader's docstring: the worlds' total trend at a 2019 start, of the whole stock
+    (before issue 23) and of the economic stock (now)."""
+    from model.world.loader import corridor_stocks, start_stock_and_trend
+
+    cor = load_world(name, None, 2019, trend=trend).corridors
+    whole = start_stock_and_trend(corridor_stocks(cor, "all"), 2019, trend)[1]
+    assert whole.sum() == pytest.approx(total, abs=0.005e6)
+    assert cor["trend_per_year"].sum() == pytest.approx(economic, abs=0.005e6)
+
+
+# --------------------------------------------------------------------------
+# The flight history (flight.csv) and flight_timeline
+# --------------------------------------------------------------------------
+def test_flight_table_is_well_formed():
+    from model.world.loader import shipped_corridors, shipped_flight
+
+    table = shipped_flight()
+    assert list(table.columns) == ["origin", "year", "flight", "oip_share"]
+    assert not table.duplicated(["origin", "year"]).any()
+    assert set(table["year"]) <= set(range(2010, 2021))
+    assert (table["flight"] > 0).all() and table["oip_share"].between(0, 1).all()
+    assert set(table["origin"]) <= set(shipped_corridors()["origin"])
+
+
+def test_flight_reproduces_the_syrian_and_venezuelan_growth():
+    """Syrians: UNHCR's Global Trends 2015 counts 4.9 M Syrian refugees at end-2015 (from about
+    20 thousand in 2010); the table's flight 2011-2015 (which adds back returns and
+    naturalisations and counts asylum seekers) is within 10% above that, and the flight peaks in
+    2013. Venezuelans: the GFMD paper's "exodus of 3.7 million Venezuelans" by 2019 is UNHCR's
+    count of Venezuelans displaced abroad (oip, 3.6 M at end-2019); the table's flight 2015-2019
+    that arrives as oip (flight x oip_share) is 3.58 M, within 5% of 3.7 M, and all of it
+    (asylum seekers and refugees too) 4.46 M, of the same order (within 25%)."""
+    from model.world.loader import shipped_flight
+
+    by = shipped_flight().set_index(["origin", "year"])
+    syr = by.loc["SYR"]
+    assert 4.9e6 < syr.loc[2011:2015, "flight"].sum() < 1.1 * 4.9e6
+    assert syr["flight"].idxmax() == 2013
+    assert (syr.loc[2012:2015, "flight"] > 0.75e6).all()
+    ven = by.loc["VEN"].loc[2015:2019]
+    assert (ven["flight"] * ven["oip_share"]).sum() == pytest.approx(3.7e6, rel=0.05)
+    assert ven["flight"].sum() == pytest.approx(3.7e6, rel=0.25)
+    assert ven["flight"].idxmax() == 2018 and ven.loc[2018, "oip_share"] > 0.8
+
+
+def test_flight_is_unhcrs_change_plus_returns_and_naturalisations(unhcr_end_year):
+    """Recomputed from UNHCR's files for two origins and years: the change of the end-year stock
+    over the world's asylum countries, plus the returns and naturalisations from them."""
+    from model.world.loader import shipped_corridors, shipped_flight
+
+    cor = shipped_corridors()
+    iso = set(cor["origin"]) | set(cor["destination"])
+    sol = pd.read_csv(shared_file("unhcr_solutions_2000_2024.csv"), keep_default_na=False,
+                      na_values=[""])
+    sol = sol[(sol["coo_iso"] != sol["coa_iso"]) & sol["coa_iso"].isin(iso)]
+    stock = unhcr_end_year[unhcr_end_year.index.get_level_values("coa_iso").isin(iso)]
+    stock = stock.sum(axis=1).groupby(level=["coo_iso", "year"]).sum()
+    by = shipped_flight().set_index(["origin", "year"])
+    for origin, year in (("SYR", 2014), ("AFG", 2015), ("VEN", 2019)):
+        out = sol[(sol["coo_iso"] == origin) & (sol["year"] == year)]
+        expected = (stock[(origin, year)] - stock[(origin, year - 1)]
+                    + out[["returned_refugees", "naturalisation"]].fillna(0).to_numpy().sum())
+        assert by.loc[(origin, year), "flight"] == pytest.approx(expected, abs=0.5)
+
+
+def test_flight_timeline_events_validate_through_the_model():
+    from model.config import nest
+    from model.world.loader import flight_timeline, shipped_flight
+
+    events = flight_timeline(["SYR"], 2011, 2015)
+    assert [e["start"] for e in events] == [2011.0, 2012.0, 2013.0, 2014.0, 2015.0]
+    assert all(e["end"] == e["start"] + 1 and e["kind"] == "conflict"
+               and e["countries"] == ["SYR"] and e["emigration_multiplier"] == 1.0
+               for e in events)
+    flight = shipped_flight().set_index(["origin", "year"])["flight"]
+    assert [e["flight_per_year"] for e in events] == [flight[("SYR", y)] for y in range(2011, 2016)]
+    cfg = nest({"start_year": 2011, "end_year": 2015, "shocks": events})
+    parsed = cfg.shocks.timeline
+    assert len(parsed) == 5 and parsed[2].flight_per_year == flight[("SYR", 2013)]
+    assert parsed[2].emigration_multiplier == 1.0 and parsed[2].kind == "conflict"
+    # Every origin and year with flight; validated as a whole timeline too.
+    every = flight_timeline()
+    assert len(every) == len(shipped_flight())
+    assert len(nest({"start_year": 2010, "end_year": 2020, "shocks": every}).shocks.timeline) \
+        == len(every)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"origins": ["XXX"]}, "XXX"),
+    ({"start": 2009}, "2010"),
+    ({"start": 2016, "end": 2015}, "start"),
+])
+def test_flight_timeline_refuses_bad_input(kwargs, words):
+    from model.world.loader import flight_timeline
+
+    with pytest.raises(ValueError, match=words):
+        flight_timeline(**kwargs)

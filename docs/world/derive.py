@@ -1,6 +1,6 @@
 """Derive the package's built-in world tables from publishers' data files.
 
-The model ships six small tables in ``model/world/data``:
+The model ships seven small tables in ``model/world/data``:
 
 * ``countries.csv`` - one row per economy of the World Bank classification
   (218 economies): region, income group, population, GDP, monthly wages for a
@@ -15,7 +15,10 @@ The model ships six small tables in ``model/world/data``:
   per economy (WDI) and of prices per surveyed corridor (RPW);
 * ``displaced.csv`` and ``solutions.csv`` - UNHCR's refugees, asylum seekers and other people
   in need of international protection per corridor and mid-year 2010-2020, and its durable
-  solutions (returns, resettlement, naturalisation) per origin, asylum country and year.
+  solutions (returns, resettlement, naturalisation) per origin, asylum country and year;
+* ``flight.csv`` - the built-in flight history: people who fled abroad per origin and year
+  2010-2020, fitted to UNHCR's year-on-year changes (not event data), read by the loader's
+  ``flight_timeline`` as conflict events.
 
 Why a script rather than hand-made tables: every number in the package must be
 traceable to a publisher, and the raw files are neither ours to redistribute
@@ -27,7 +30,7 @@ It is not part of the installed package: the model only reads its output.
 
 Modules beside it: ``countries_table.py`` (countries.csv, country_years.csv),
 ``corridors_table.py`` (corridors.csv, prices.csv), ``displaced_table.py`` (displaced.csv,
-solutions.csv), ``sources_md.py`` with
+solutions.csv), ``flight_table.py`` (flight.csv), ``sources_md.py`` with
 ``sources_template.md`` (SOURCES.md) and ``helpers.py``.
 
 Regenerate from the repository root with::
@@ -48,6 +51,7 @@ import pandas as pd
 from corridors_table import STOCK_YEARS, build_corridors, build_prices
 from countries_table import K_FIT_MIN_GDP_PC, WAGE_GDP_MIN_YEAR, build_countries, build_country_years
 from displaced_table import build_displaced, build_solutions
+from flight_table import build_flight
 from helpers import Log, list_text
 from sources_md import write_sources
 
@@ -144,8 +148,12 @@ def report(countries: pd.DataFrame, corridors: pd.DataFrame, out: Path, log: Log
               f"{log[f'unhcr_between_{year}'] / 1e6:.2f} M between its countries; the floor "
               f"raises {log[f'floor_{year}_corridors']} corridors by "
               f"{log[f'floor_{year}_people'] / 1e6:.3f} M")
+    print(f"flight 2010-2020 (fitted to UNHCR's changes): {log['flight_total'] / 1e6:.2f} M in "
+          f"{log['flight_rows']} origin-years; Syrians 2011-2015 "
+          f"{log['flight_syr_2011_2015'] / 1e6:.2f} M, Venezuelans 2015-2019 "
+          f"{log['flight_ven_2015_2019'] / 1e6:.2f} M")
     for name in ("countries.csv", "corridors.csv", "country_years.csv", "prices.csv",
-                 "displaced.csv", "solutions.csv", "SOURCES.md"):
+                 "displaced.csv", "solutions.csv", "flight.csv", "SOURCES.md"):
         print(f"{name}: {(out / name).stat().st_size / 1024:.0f} KiB")
 
 
@@ -166,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         out / "displaced.csv", index=False, lineterminator="\n")
     build_solutions(paths["unhcr_solutions"], countries, log).to_csv(
         out / "solutions.csv", index=False, lineterminator="\n")
+    build_flight(paths["unhcr"], paths["unhcr_solutions"], corridors, log).to_csv(
+        out / "flight.csv", index=False, lineterminator="\n")
     write_sources(out, log)
     report(countries, corridors, out, log)
     return 0

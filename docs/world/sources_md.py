@@ -26,7 +26,7 @@ TEMPLATE = Path(__file__).resolve().parent / "sources_template.md"
 # Logged lists shown as "a, b, c" (or "none"), each with its length as `<key>_n`.
 LISTED = ("population_geonames", "wage_gdppc_imputed", "wage_gdppc_imputed_group",
           "unemployment_imputed", "unemployment_imputed_group", "coord_cepii", "coord_proxy",
-          "wage_floored", "ims_dropped_codes")
+          "wage_floored", "ims_dropped_codes", "flight_top", "flight_by_year")
 # Logged numbers of people shown in millions, as `<key>_m`.
 IN_MILLIONS = ("ims_world_2020", "ims_unknown_origin_2020", "ims_dropped_stock",
                *(f"stock_total_{year}" for year in STOCK_YEARS),
@@ -39,7 +39,10 @@ IN_MILLIONS = ("ims_world_2020", "ims_unknown_origin_2020", "ims_dropped_stock",
                "unhcr_asylum_seekers_end_2019", "unhcr_syr_tur_end_2020",
                "displaced_syr_tur_2010", "displaced_syr_tur_2020",
                *(f"solutions_{s}" for s in SOLUTIONS),
-               *(f"solutions_{s}_dropped" for s in SOLUTIONS))
+               *(f"solutions_{s}_dropped" for s in SOLUTIONS),
+               "flight_total", "flight_syr_2011_2015", "flight_ven_2015_2019", "flight_ven_2018",
+               "flight_ven_oip_2015_2019",
+               "displaced_ven_end_2019", "displaced_syr_end_2015")
 # The labels of skill_source and price_source, each counted as `skill_<label>`/`price_<label>`.
 SKILL_SOURCES = ("dioc_origin_oecd", "dioc_origin_scaled_non_oecd", "income_group_median")
 PRICE_SOURCES = ("rpw_2019", "rpw_nearest_year", "origin_mean", "destination_mean",

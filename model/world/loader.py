@@ -18,6 +18,18 @@ is what a forecast made at the start could know. `migrants="economic"` takes the
 asylum seekers and other people in need of international protection out of every stock, so that
 flight is not read as a response to wages (the calibration fits on these stocks).
 
+The trend is economic in every `migrants` mode: the change of the stock net of the three UNHCR
+groups of the same years (`refugees_YYYY`, floored at zero as the economic stock), since flight
+now comes only from conflict events on the shock timeline (`model.processes.displacement`) and a
+war corridor's surge (SYR->TUR 2015-2020) is not a labour trend to continue. With
+`migrants="all"` the displaced of the start year stay within `stock`, which is unchanged (with
+`trend="before"` it is still extrapolated with the whole stock's trend). Measured at a 2019
+start: the default world's total trend falls from 2.66 to 1.61 M people a year ("within") and
+from 3.71 to 3.00 M ("before"); the global world's from 4.86 to 2.73 M and from 5.59 to
+4.11 M. The largest changes ("within"): VEN->COL +353k -> 0 a year, SYR->TUR +346k -> +30k,
+VEN->PER +198k -> +7k, SSD->UGA +139k -> 0, MMR->BGD +134k -> +8k. A corridor without
+displaced in any of the years keeps its trend exactly.
+
 Forced displacement (`displaced.csv`, UNHCR): a shipped world's corridors carry the refugees,
 asylum seekers and other people in need of international protection (`refugees`,
 `asylum_seekers`, `oip`, people at mid-year of the start year; 0 where UNHCR has none; a custom
@@ -35,6 +47,10 @@ floored at zero (the floor does not change it: max(s, D) - D = max(s - D, 0)); a
 between those, not the stock minus the start year's displaced (in 2019 the two differ by 1.7 M
 people summed over the global world's corridors). Corridors with no economic migrants are left
 out of an economic world with their displaced (4.5 M people in 2020).
+
+Flight (`flight.csv`): people who fled abroad per origin and calendar year 2010-2020, fitted to
+UNHCR's year-on-year changes (not event data; SOURCES.md); `flight_timeline` turns it into
+conflict events of the shock timeline, the only source of flight in a run.
 
 Remittances received by country are the WDI figure of the start year (2019 for 2020, the last
 in the table); remittance prices are RPW's of the start year (2011's before 2011), see
@@ -62,6 +78,8 @@ CORRIDOR_COLUMNS = ["origin", "destination", "stock_2005", "stock_2010", "stock_
                     "remittances_usd_2018"]
 # UNHCR's groups in displaced.csv (people at mid-year, one row per corridor and year 2010-2020).
 DISPLACED_GROUPS = ("refugees", "asylum_seekers", "oip")
+# The calendar years of flight.csv (the built-in flight history), first and last.
+FLIGHT_YEARS = (2010, 2020)
 # UN DESA estimate years in corridors.csv; a run starts between the second and the last.
 STOCK_YEARS = (2005, 2010, 2015, 2020)
 START_YEARS = (2010, 2020)
@@ -80,8 +98,9 @@ class World:
     Attributes:
         countries: one row per country in the run (index 0..C-1 is the country's model index).
         corridors: one row per origin->destination corridor: `o`, `d` (country indices),
-            `stock` (people at the start year), `trend_per_year` (people per year, from the
-            2015-2020 change), `refugees`, `asylum_seekers`, `oip` (UNHCR, people at the start
+            `stock` (people at the start year), `trend_per_year` (people per year, the change
+            of the economic stock, net of the displaced, over the trend's five years),
+            `refugees`, `asylum_seekers`, `oip` (UNHCR, people at the start
             year, within `stock` with migrants="all"), and the corridor attributes of the
             shipped table.
         name: the preset name or the custom file's path.
@@ -132,6 +151,47 @@ def shipped_displaced() -> pd.DataFrame:
     per shipped corridor and mid-year 2010-2020 (`displaced.csv`; absent rows are 0)."""
     return _read(DATA_DIR / "displaced.csv", ["origin", "destination", "year",
                                               *DISPLACED_GROUPS])
+
+
+@cache
+def shipped_flight() -> pd.DataFrame:
+    """People who fled abroad per origin and calendar year 2010-2020 (`flight.csv`: origin, year,
+    flight, oip_share; fitted to UNHCR's year-on-year changes, not event data; absent rows are
+    0)."""
+    return _read(DATA_DIR / "flight.csv", ["origin", "year", "flight", "oip_share"])
+
+
+def flight_timeline(origins: list[str] | None = None, start: int = FLIGHT_YEARS[0],
+                    end: int = FLIGHT_YEARS[1]) -> list[dict]:
+    """The built-in flight history as conflict events of a shock timeline.
+
+    One event per origin and calendar year from `start` to `end` (both included) with flight in
+    `flight.csv`: kind "conflict" from the year's first day to the next's, `flight_per_year` the
+    year's flight, `flight_oip_share` its oip share, and no other lever moved
+    (`emigration_multiplier` 1). Use as `MigrationModel(shocks=flight_timeline(["SYR"], 2011,
+    2015))`; the events must lie within the run (the config refuses those outside it).
+
+    Args:
+        origins: ISO3 codes of the origins; None: every origin with flight in those years.
+        start, end: first and last calendar year, within 2010-2020.
+    """
+    if not FLIGHT_YEARS[0] <= start <= end <= FLIGHT_YEARS[1]:
+        raise ValueError(f"flight_timeline years {start}-{end}: give {FLIGHT_YEARS[0]} <= start "
+                         f"<= end <= {FLIGHT_YEARS[1]} (the years of flight.csv)")
+    table = shipped_flight()
+    rows = table[table["year"].between(start, end)]
+    if origins is not None:
+        unknown = sorted(set(origins) - set(shipped_countries()["iso3"]))
+        if unknown:
+            raise ValueError(f"flight_timeline origins: unknown country code(s) "
+                             f"{', '.join(unknown)}; use ISO3 codes of countries.csv")
+        rows = rows[rows["origin"].isin(origins)]
+    rows = rows.sort_values(["year", "origin"])
+    return [{"kind": "conflict", "start": float(year), "end": float(year + 1),
+             "countries": [origin], "flight_per_year": float(flight),
+             "flight_oip_share": float(share), "emigration_multiplier": 1.0}
+            for origin, year, flight, share in zip(rows["origin"], rows["year"], rows["flight"],
+                                                   rows["oip_share"])]
 
 
 def start_displaced(corridors: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -231,8 +291,11 @@ def load_world(name: str, path: str | None, start_year: int, trend: str = "withi
         corridors = _custom_corridors(path, countries, corridors)
     corridors = corridors.copy()
     if name != "custom":
-        stock, per_year = start_stock_and_trend(corridor_stocks(corridors, migrants),
-                                                start_year, trend)
+        stock, _ = start_stock_and_trend(corridor_stocks(corridors, migrants), start_year, trend)
+        # The trend is economic in every mode: flight comes from conflict events (module
+        # docstring), so the displaced's surge is not continued as a labour trend.
+        _, per_year = start_stock_and_trend(corridor_stocks(corridors, "economic"), start_year,
+                                            trend)
         displaced = start_displaced(corridors, start_year)
         corridors[list(DISPLACED_GROUPS)] = displaced
         if migrants == "all":
