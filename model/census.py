@@ -38,6 +38,16 @@ def _stock_change_pct(ts, model) -> float:
     return 100.0 * ratio(float(ts.iloc[-1]["migrant_stock"]) - start, start)
 
 
+def stock_change(model) -> np.ndarray:
+    """This step's change of each corridor's stock abroad by the declared flows: the sum of
+    every per-corridor flow with its `stock` sign (arrivals +, returns -, ...)."""
+    out = np.zeros(len(model.corridors.o))
+    for spec in model.flow_specs:
+        if spec.stock:
+            out += spec.stock * model.flows[spec.name]
+    return out
+
+
 def tally(model) -> None:
     """Stock per corridor (`model.stock_now`) and migrants' unemployment rate per destination
     from the kept counts, at the end of every step (the next step's choices read both)."""

@@ -83,13 +83,16 @@ class Flow:
     """What a component adds to the step's flows (`model.flows[name]`, zeroed every step).
 
     Per-corridor flows are also summed over the run (`model.totals`, corridors.csv); the others
-    are one number per step (`model.flows[name][0]`).
+    are one number per step (`model.flows[name][0]`). `stock`: +1 for a per-corridor flow of
+    people who join the corridor's stock abroad (arrivals), -1 for one who leave it (returns),
+    0 otherwise: the people conserved are the declared flows' sum (`model.census.stock_change`).
     """
 
     name: str
     unit: str
     doc: str
     per_corridor: bool = False
+    stock: int = 0
 
 
 @dataclass(frozen=True)

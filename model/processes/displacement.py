@@ -8,12 +8,14 @@ status for the start year (`refugees`, `asylum_seekers`, `oip` of the world's co
 `model.world.loader`), drawn among the corridor's migrants. Then, every step:
 
 - flight: a conflict event of the shock timeline sets `countries.flight_per_year` at its
-  origins (people a year) and `countries.flight_oip_share` (the share who arrive as others in
-  need of protection rather than asylum seekers). Those who flee choose a host among the
+  origins (people a year), to which the observed flight of the run's years up to 2020 is
+  added (`flight_history`: fitted to UNHCR's year-on-year changes, model/world/data/
+  flight.csv), and `countries.flight_oip_share` (the share who arrive as others in need of
+  protection rather than asylum seekers). Those who flee choose a host among the
   corridors from their origin, as Flee's agents choose routes (Suleimenova, Bell and Groen
   2017), at corridor level: nearer hosts, hosts across a shared border, hosts where more people
   from the origin live, and hosts that admit them (`countries.admission`, 0 closes a border);
-  no wage gap enters. No event data are shipped: a timeline states each flight's size;
+  no wage gap enters. No event data are shipped: a timeline states each future flight's size;
 - asylum decisions: asylum seekers are decided at `decision_rate` a year; a share
   `recognition_rate` become refugees; of the rejected, `rejected_return_share` go home and the
   others stay as irregular migrants;
@@ -107,6 +109,11 @@ class DisplacementConfig:
         source="assumption: most large hosts grant some de jure right with restrictions, "
                "far fewer de facto (Zetter and Ruaudel 2016, KNOMAD study)",
         prior_range=(0.2, 0.9))
+    flight_history: bool = param(
+        True, "", label="add the observed flight of each origin for the run's years up to 2020",
+        source="model/world/data/flight.csv: each origin's flight a year fitted to UNHCR's "
+               "year-on-year changes of its refugees, asylum seekers and others in need of "
+               "protection, plus the year's returns and naturalisations (not event data)")
     no_rights_finding_factor: float = param(
         0.2, "ratio", 0.0, 1.0,
         label="job-finding hazard without the right to work / with it (informal work only)",
@@ -210,14 +217,18 @@ class Displacement(Component):
               "share (it has the right below it)"),
     )
     flows = (
-        Flow("flight", "people", "people fleeing conflict who arrived", per_corridor=True),
+        Flow("flight", "people", "people fleeing conflict who arrived", per_corridor=True,
+             stock=+1),
         Flow("asylum_granted", "people", "asylum seekers recognised as refugees"),
         Flow("asylum_rejected", "people", "asylum seekers rejected"),
         Flow("rejected_home", "people", "rejected asylum seekers who went home",
-             per_corridor=True),
+             per_corridor=True, stock=-1),
         Flow("voluntary_returns", "people", "refugees and others in need of protection who "
-             "went home", per_corridor=True),
-        Flow("resettled", "people", "refugees resettled to a third country"),
+             "went home", per_corridor=True, stock=-1),
+        Flow("resettled", "people", "refugees resettled to a third country, by the corridor "
+             "they left", per_corridor=True, stock=-1),
+        Flow("resettled_in", "people", "refugees resettled to a third country, by the "
+             "corridor they joined", per_corridor=True, stock=+1),
         Flow("naturalised", "people", "refugees whose status ended by naturalisation"),
     )
 
@@ -243,7 +254,7 @@ class Displacement(Component):
         Indicator("voluntary_returns", "people per step", "refugees and others in need of "
                   "protection who went home", corridor_flow("voluntary_returns")),
         Indicator("resettled", "people per step", "refugees resettled to a third country",
-                  lambda model: float(model.flows["resettled"][0])),
+                  corridor_flow("resettled")),
         Indicator("naturalised", "people per step", "refugees whose status ended by "
                   "naturalisation", lambda model: float(model.flows["naturalised"][0])),
         Indicator("asylum_granted", "people per step", "asylum seekers recognised as refugees",
@@ -275,6 +286,26 @@ class Displacement(Component):
             values = table[column].to_numpy(float) if present else np.zeros(len(k.o))
             setattr(k, column, np.nan_to_num(values))
         self.conflict_ended: set[int] = set()  # origins whose conflict event has ended
+        self.history = self._history(model)
+
+    def _history(self, model) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """The observed flight by calendar year: year -> (people a year, oip share) per
+        country of the world (origins absent from flight.csv flee nobody)."""
+        if not model.cfg.displacement.flight_history:
+            return {}
+        from model.world.loader import shipped_flight
+
+        table = shipped_flight()
+        index = {iso: i for i, iso in enumerate(model.countries.iso3)}
+        table = table[table["origin"].isin(index)]
+        out = {}
+        for year, rows in table.groupby("year"):
+            flight, share = np.zeros(len(index)), np.zeros(len(index))
+            where = rows["origin"].map(index).to_numpy()
+            flight[where] = rows["flight"].to_numpy(float)
+            share[where] = rows["oip_share"].to_numpy(float)
+            out[int(year)] = (flight, share)
+        return out
 
     def init_post(self, model) -> None:
         """Draw the start year's protected among each corridor's migrants, by status."""
@@ -298,11 +329,24 @@ class Displacement(Component):
     # ------------------------------------------------------------------ the step
     def run(self, model, events: StepEvents) -> None:
         rng = model.streams["displacement"]
+        self._observed_flight(model)
         self._conflicts(model)
         self._flight(model, rng)
         self._decide(model, rng, events)
         self._solutions(model, rng, events)
         self._barriers(model)
+
+    def _observed_flight(self, model) -> None:
+        """Add the year's observed flight (`flight_history`) to what events set."""
+        year = int(np.floor(model.now() + 1e-9))
+        if year not in self.history:
+            return
+        c = model.countries
+        flight, share = self.history[year]
+        total = c.flight_per_year + flight
+        c.flight_oip_share = np.divide(c.flight_per_year * c.flight_oip_share + flight * share,
+                                       total, out=c.flight_oip_share.copy(), where=total > 0)
+        c.flight_per_year = total
 
     def _conflicts(self, model) -> None:
         """Remember the origins whose flight has stopped (their conflict event ended)."""
@@ -415,9 +459,10 @@ class Displacement(Component):
         to = np.where(to == pop.corridor[rows], again, to)
         moved = to != pop.corridor[rows]
         rows, to = rows[moved], to[moved]
+        model.flows["resettled"] += model.count_people(rows)
         with model.tallies.changing(model.migrants, rows, ("corridor",)):
             pop.corridor[rows] = to
-        model.flows["resettled"][0] += pop.weight[rows].sum(dtype=np.float64)
+        model.flows["resettled_in"] += model.count_people(rows)
 
     def _go_home(self, model, rows, events) -> None:
         """`rows` return to their origin now (the reintegration process follows them)."""

@@ -287,7 +287,7 @@ class Emigration(Component):
         Field("arrived", np.float64, "year of arrival abroad (decimal year)"),
     )
     flows = (
-        Flow("arrivals", "people", "new arrivals", per_corridor=True),
+        Flow("arrivals", "people", "new arrivals", per_corridor=True, stock=+1),
         Flow("arrivals_irregular", "people", "arrivals through irregular routes",
              per_corridor=True),
         Flow("recruitment_cost_usd", "USD", "worker-paid recruitment costs of regular arrivals"),

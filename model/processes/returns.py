@@ -154,9 +154,10 @@ class Returns(Component):
     )
     series = (Series("returns_corridor", "people", "migrants who returned home, by corridor",
                      lambda model: model.flows["returns"], tables=True),)
-    flows = (Flow("returns", "people", "migrants who returned home", per_corridor=True),
+    flows = (Flow("returns", "people", "migrants who returned home", per_corridor=True,
+                  stock=-1),
              Flow("removals", "people", "irregular migrants removed to their origin",
-                  per_corridor=True),
+                  per_corridor=True, stock=-1),
              Flow("stranded", "people", "migrants who want to return but cannot"))
     indicators = (
         Indicator("returns", "people per step", "migrants who returned home",
