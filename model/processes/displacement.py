@@ -60,6 +60,11 @@ STATUSES = {"asylum_seekers": ASYLUM, "refugees": REFUGEE, "oip": OIP}
 FIT = ("the solutions of 2010-2019 over the sum of the mid-year refugees and others in need of "
        "protection, on the global world's corridors (model/world/data/solutions.csv, "
        "displaced.csv)")
+# How the host choice was fitted (docs/displacement_fit.py; tests/test_displacement_fit.py).
+HOST_FIT = ("maximum likelihood of the host logit to the positive increases of UNHCR's refugees, "
+            "asylum seekers and oip by host between mid-years 2010-2020 (displaced.csv), "
+            "each origin-year weighted by its people, on the global world's corridors with the "
+            "UN DESA stock interpolated to the year's start (docs/displacement_fit.py)")
 INCOME_GROUPS = ("High income", "Upper middle income", "Lower middle income", "Low income")
 
 
@@ -68,19 +73,16 @@ class DisplacementConfig:
     """Forced displacement (process `displacement`)."""
 
     flight_distance_elasticity: float = param(
-        1.0, "utility per log km", 0.0, 10.0, label="fall of a host's pull with distance",
-        source="assumption: Flee moves people along routes by distance (Suleimenova, Bell and "
-               "Groen 2017, Sci. Rep. 7); most refugees stay in neighbouring countries (UNHCR "
-               "Global Trends 2019: 73% hosted in countries next to their origin)",
-        prior_range=(0.3, 3.0))
+        0.0, "utility per log km", 0.0, 10.0, label="fall of a host's pull with distance",
+        source=f"fitted: {HOST_FIT} (at its lower bound: unconstrained -0.014, SE 0.045; "
+               "beyond the border and the network, distance adds nothing)")
     flight_border_bonus: float = param(
-        2.0, "utility", 0.0, 20.0, label="pull of a host across a shared border",
-        source="assumption (as above: 73% in neighbouring countries)", prior_range=(0.5, 5.0))
+        0.492, "utility", 0.0, 20.0, label="pull of a host across a shared border",
+        source=f"fitted: {HOST_FIT} (SE 0.071)")
     flight_network_elasticity: float = param(
-        0.5, "utility per log person", 0.0, 5.0,
+        0.853, "utility per log person", 0.0, 5.0,
         label="pull of the people from the origin already in a host",
-        source="assumption: networks steer where refugees go as they steer migrants (Flee "
-               "weighs populations at locations)", prior_range=(0.0, 1.0))
+        source=f"fitted: {HOST_FIT} (SE 0.021)")
     decision_rate: float = param(
         0.5, "per year", 0.0, 12.0, label="rate at which asylum claims are decided",
         source="assumption: about two years from claim to decision on average", 
