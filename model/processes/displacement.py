@@ -345,6 +345,10 @@ class Displacement(Component):
             return
         c = model.countries
         flight, share = self.history[year]
+        if year == model.start_year:
+            # The start's counts are UNHCR's at mid-year: the first half of the start year's
+            # flight is already in them.
+            flight = flight * np.where(model.now() < year + 0.5 - 1e-9, 0.0, 1.0)
         total = c.flight_per_year + flight
         c.flight_oip_share = np.divide(c.flight_per_year * c.flight_oip_share + flight * share,
                                        total, out=c.flight_oip_share.copy(), where=total > 0)
