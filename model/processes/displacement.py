@@ -331,8 +331,10 @@ class Displacement(Component):
     # ------------------------------------------------------------------ the step
     def run(self, model, events: StepEvents) -> None:
         rng = model.streams["displacement"]
-        self._observed_flight(model)
+        # Conflicts end with their events: the observed history's last year (2020) is not an
+        # end of the fighting, so it is added after the events are read.
         self._conflicts(model)
+        self._observed_flight(model)
         self._flight(model, rng)
         self._decide(model, rng, events)
         self._solutions(model, rng, events)
