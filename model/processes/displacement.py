@@ -144,16 +144,15 @@ def protected_counts(model) -> tuple[np.ndarray, np.ndarray]:
     if getattr(k, "protected_step", None) == (model.steps, pop.n):
         return k.protected, k.protected_employed
     K = len(k.o)
-    if not (pop.protection > 0).any():
-        k.protected = np.zeros((4, K))
-        k.protected[NONE] = model.tallies.stock()
-        k.protected_employed = np.zeros(K)
-    else:
-        abroad = pop.weight * (pop.status == ABROAD)
-        k.protected = np.bincount(pop.protection.astype(np.intp) * K + pop.corridor, abroad,
-                                  4 * K).reshape(4, K)
-        k.protected_employed = np.bincount(pop.corridor, abroad * (pop.protection > 0)
-                                           * pop.employed, K)
+    # The protected are a small share of the rows: one scan for them, then only their rows.
+    rows = np.flatnonzero(pop.protection)
+    abroad = pop.weight[rows] * (pop.status[rows] == ABROAD)
+    corridor = pop.corridor[rows]
+    k.protected = np.zeros((4, K))
+    k.protected[1:] = np.bincount((pop.protection[rows].astype(np.intp) - 1) * K + corridor,
+                                  abroad, 3 * K).reshape(3, K)
+    k.protected[NONE] = model.tallies.stock() - k.protected[1:].sum(axis=0)
+    k.protected_employed = np.bincount(corridor, abroad * pop.employed[rows], K)
     k.protected_step = (model.steps, pop.n)
     return k.protected, k.protected_employed
 
@@ -336,9 +335,12 @@ class Displacement(Component):
         self._conflicts(model)
         self._observed_flight(model)
         self._flight(model, rng)
-        self._decide(model, rng, events)
-        self._solutions(model, rng, events)
-        self._barriers(model)
+        # The protected rows, found once: the steps below work on them only (rows keep their
+        # places within the phase; each step re-reads the statuses it needs).
+        rows = np.flatnonzero(model.migrants.protection)
+        self._decide(model, rng, events, rows)
+        self._solutions(model, rng, events, rows)
+        self._barriers(model, rows)
 
     def _observed_flight(self, model) -> None:
         """Add the year's observed flight (`flight_history`) to what events set."""
@@ -388,11 +390,11 @@ class Displacement(Component):
         model.tallies.add(model.migrants, rows)
         model.flows["flight"] += np.bincount(corridor, weight, len(k.o))
 
-    def _decide(self, model, rng, events) -> None:
+    def _decide(self, model, rng, events, rows) -> None:
         pop, cfg = model.migrants, model.cfg.displacement
         # Claims of this step's arrivals are decided from the next step on.
-        seekers = np.flatnonzero((pop.protection == ASYLUM) & (pop.status == ABROAD)
-                                 & (pop.arrived <= model.now() + 1e-9))
+        seekers = rows[(pop.protection[rows] == ASYLUM) & (pop.status[rows] == ABROAD)
+                       & (pop.arrived[rows] <= model.now() + 1e-9)]
         decided = seekers[rng.random(len(seekers)) < hazard_to_prob(cfg.decision_rate, model.dt)]
         u = rng.random(len(decided))
         granted = decided[u < cfg.recognition_rate]
@@ -410,10 +412,10 @@ class Displacement(Component):
         f["asylum_granted"][0] += pop.weight[granted].sum(dtype=np.float64)
         f["asylum_rejected"][0] += pop.weight[rejected].sum(dtype=np.float64)
 
-    def _solutions(self, model, rng, events) -> None:
+    def _solutions(self, model, rng, events, rows) -> None:
         pop, k, cfg = model.migrants, model.corridors, model.cfg.displacement
-        protected = np.flatnonzero((pop.protection >= REFUGEE) & (pop.status == ABROAD)
-                                   & (pop.arrived <= model.now() + 1e-9))  # not this step's
+        protected = rows[(pop.protection[rows] >= REFUGEE) & (pop.status[rows] == ABROAD)
+                         & (pop.arrived[rows] <= model.now() + 1e-9)]  # not this step's
         if len(protected) == 0:
             return
         origin = k.o[pop.corridor[protected]]
@@ -492,11 +494,12 @@ class Displacement(Component):
         pop.return_exempt[rows] = False
         pop.job_barrier[rows] = 0.0
 
-    def _barriers(self, model) -> None:
+    def _barriers(self, model, rows=None) -> None:
         """The job-finding barrier of the protected: none with the right to work, else
         1 - `no_rights_finding_factor`."""
         pop, k, c = model.migrants, model.corridors, model.countries
-        rows = np.flatnonzero(pop.protection > 0)
+        rows = np.flatnonzero(pop.protection) if rows is None else rows
+        rows = rows[pop.protection[rows] > 0]
         rights = pop.rights_draw[rows] < c.refugee_work_rights[k.d[pop.corridor[rows]]]
         pop.job_barrier[rows] = np.where(
             rights, 0.0, 1.0 - model.cfg.displacement.no_rights_finding_factor)
