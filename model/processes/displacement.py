@@ -53,6 +53,7 @@ from model.components import (
 from model.params import param
 from model.population import ABROAD, RETURNEE
 from model.processes.labour import hazard_to_prob
+from model.streams import bernoulli_candidates, thin
 
 NONE, ASYLUM, REFUGEE, OIP = 0, 1, 2, 3
 STATUSES = {"asylum_seekers": ASYLUM, "refugees": REFUGEE, "oip": OIP}
@@ -418,13 +419,20 @@ class Displacement(Component):
                          & (pop.arrived[rows] <= model.now() + 1e-9)]  # not this step's
         if len(protected) == 0:
             return
+        # Solutions are rare (a few % a year): draw candidates at the highest rate by geometric
+        # skipping, then keep each with its own rate (a Bernoulli draw per row, exactly).
+        others = cfg.resettlement_rate + cfg.naturalisation_rate
+        top = cfg.voluntary_return_rate * (cfg.return_after_conflict if self.conflict_ended
+                                           else 1.0) + others
+        p_max = float(hazard_to_prob(top, model.dt))
+        protected = protected[bernoulli_candidates(rng, len(protected), p_max)]
         origin = k.o[pop.corridor[protected]]
         ended = np.isin(origin, list(self.conflict_ended))
         back = cfg.voluntary_return_rate * np.where(ended, cfg.return_after_conflict, 1.0)
         hazards = np.stack([back, np.full(len(protected), cfg.resettlement_rate),
                             np.full(len(protected), cfg.naturalisation_rate)])
-        total = hazards.sum(axis=0)
-        leaves = rng.random(len(protected)) < hazard_to_prob(total, model.dt)
+        leaves = thin(rng, np.arange(len(protected)),
+                      hazard_to_prob(hazards.sum(axis=0), model.dt), p_max)
         rows, h = protected[leaves], hazards[:, leaves]
         pick = rng.random(len(rows)) * h.sum(axis=0)
         home = rows[pick < h[0]]
