@@ -2,7 +2,7 @@
 
 The displacement process (`model/processes/displacement.py`) sends an origin's flight to its
 corridors by a logit: utility = -a log(distance_km) + b contiguous + c log1p(people from the
-origin in the host now), times the host's admission (1 in the shipped worlds). This script fits
+origin in the host at the run's start), times the host's admission (1 in the shipped worlds). This script fits
 (a, b, c) by maximum likelihood of that multinomial logit:
 
 - the observed choices: for each origin and year y = 2011-2020, the positive increases of the
@@ -11,9 +11,13 @@ origin in the host now), times the host's admission (1 in the shipped worlds). T
   total increase;
 - the alternatives: every corridor from the origin in the global world of start year y
   (`model.world.loader.load_world("global", None, y, "within", "all")`), with its distance and
-  shared border, and as its network the UN DESA stock interpolated to the start of year y
-  (before the loader's floor at UNHCR's mid-year count, which would put the year's own arrivals
-  among the predictors);
+  shared border, and as its network the UN DESA estimate before the flight: 2010's for the
+  years 2011-2015, 2015's for 2016-2020 (as a run's network is its start year's stock). The
+  stock interpolated to the start of year y would put the flight among its own predictors
+  (UN DESA's 2015 and 2020 estimates count the refugees who arrived before them): fitted on it,
+  the network weight doubles (0.85) and the border and distance weights fall to 0.5 and 0, so a
+  run sends new flight where earlier flight went (Venezuelans to the United States rather than
+  to Colombia and Peru); the script prints that fit beside;
 - each origin-year weighted by its total increase (people), so the big flights dominate: the
   log-likelihood is sum over origin-years and hosts of increase x log(predicted share).
 
@@ -54,12 +58,12 @@ class Choices:
     contiguous: np.ndarray  # [n] bool
 
 
-def choices(years: tuple[int, ...] = YEARS, network: str = "all") -> Choices:
+def choices(years: tuple[int, ...] = YEARS, network: str = "estimate") -> Choices:
     """The observed increases against the corridors' attributes, origin-years with flight only.
 
-    `network`: "all" (the UN DESA stock, as the model's `stock_now`) or "economic" (net of
-    UNHCR's counts, a sensitivity: UN DESA's 2015 and 2020 estimates include the refugees who
-    arrived before them, so the interpolated stock holds some of the flight it predicts)."""
+    `network`: "estimate" (the UN DESA estimate of 2010 for 2011-2015 and of 2015 for
+    2016-2020, as the model's start stock) or "interpolated" (the stock interpolated to the
+    year's start, a sensitivity that holds some of the flight it predicts)."""
     displaced = shipped_displaced().copy()
     displaced["people"] = displaced[list(DISPLACED_GROUPS)].sum(axis=1)
     people = displaced.set_index(["origin", "destination", "year"])["people"]
@@ -67,7 +71,10 @@ def choices(years: tuple[int, ...] = YEARS, network: str = "all") -> Choices:
     offset = 0
     for year in years:
         k = load_world("global", None, year, "within", "all").corridors
-        stock, _ = start_stock_and_trend(corridor_stocks(k, network), year, "within")
+        if network == "interpolated":
+            stock, _ = start_stock_and_trend(corridor_stocks(k, "all"), year, "within")
+        else:
+            stock = k[f"stock_{2010 if year <= 2015 else 2015}"].to_numpy(float)
         now = people.reindex(pd.MultiIndex.from_arrays(
             [k["origin"], k["destination"], np.full(len(k), year)])).fillna(0.0).to_numpy()
         before = people.reindex(pd.MultiIndex.from_arrays(
@@ -170,9 +177,10 @@ def fit(data: Choices | None = None) -> dict:
 
 
 def table(result: dict, economic: dict | None = None) -> str:
-    """The fit as markdown tables (`economic`: the fit with the economic network, if given)."""
+    """The fit as markdown tables (`economic`: the fit with the interpolated network, if
+    given)."""
     lines = ["| parameter | fitted (allowed range) | SE (per origin-year) | SE (per person) "
-             "| unconstrained |" + (" network net of UNHCR's counts |" if economic else ""),
+             "| unconstrained |" + (" network interpolated |" if economic else ""),
              "|---|---:|---:|---:|---:|" + ("---:|" if economic else "")]
     for name in NAMES:
         se = result["se"][name]
@@ -188,10 +196,10 @@ def table(result: dict, economic: dict | None = None) -> str:
               f"| observed (UNHCR) | {result['contiguous_observed']:.1%} |",
               f"| predicted (fitted logit) | {result['contiguous_predicted']:.1%} |"]
     if economic:
-        lines.append(f"| predicted (network net of UNHCR's counts) | "
+        lines.append(f"| predicted (network interpolated) | "
                      f"{economic['contiguous_predicted']:.1%} |")
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    print(table(fit(), fit(choices(network="economic"))))
+    print(table(fit(), fit(choices(network="interpolated"))))

@@ -93,6 +93,13 @@ class ShockEvent:
         "need of international protection rather than asylum seekers",
         source="scenario (e.g. most Venezuelans abroad are counted by UNHCR as 'other people in "
                "need of international protection', not asylum seekers)")
+    flight_refugee_share: float = param(
+        0.0, "share", 0.0, 1.0, label="conflict: share of those fleeing whom their hosts "
+        "recognise as refugees on arrival, as a group (prima facie or temporary protection), "
+        "not as asylum seekers",
+        source="scenario (e.g. Syrians in Turkey, Lebanon and Jordan are counted by UNHCR as "
+               "refugees without individual claims); the built-in history's shares are the "
+               "groups' growth (model/world/data/flight.csv)")
 
 
 @dataclass
@@ -124,6 +131,10 @@ def parse_timeline(timeline: Any) -> list[ShockEvent]:
         event = typed(ShockEvent, raw, where, choices={"kind": KINDS})
         if event.end <= event.start:
             raise ConfigError(f"{where}: end = {event.end} must be after start = {event.start}")
+        if event.flight_refugee_share + event.flight_oip_share > 1.0 + 1e-9:
+            raise ConfigError(f"{where}: flight_refugee_share + flight_oip_share = "
+                              f"{event.flight_refugee_share + event.flight_oip_share:g}; give "
+                              f"shares that add up to at most 1 (the rest are asylum seekers)")
         bad = sorted(set(event.countries) - known)
         if bad:
             raise ConfigError(f"{where}.countries: unknown country code(s) {', '.join(bad)}; use "
@@ -178,6 +189,8 @@ class Shock:
             c.flight_per_year = np.where(self.hit, c.flight_per_year + e.flight_per_year,
                                          c.flight_per_year)
             c.flight_oip_share = np.where(self.hit, e.flight_oip_share, c.flight_oip_share)
+            c.flight_refugee_share = np.where(self.hit, e.flight_refugee_share,
+                                              c.flight_refugee_share)
 
 
 class Shocks(Component):
@@ -196,7 +209,8 @@ class Shocks(Component):
                     "countries.entry_multiplier", "countries.return_blocked",
                     "countries.remittance_multiplier", "countries.emigration_multiplier",
                     "countries.informal_penalty", "corridors.account_opening_rate",
-                    "countries.flight_per_year", "countries.flight_oip_share")
+                    "countries.flight_per_year", "countries.flight_oip_share",
+                    "countries.flight_refugee_share")
 
     @classmethod
     def build(cls, model) -> Shocks:

@@ -221,10 +221,16 @@ def test_flight_table_is_well_formed():
     from model.world.loader import shipped_corridors, shipped_flight
 
     table = shipped_flight()
-    assert list(table.columns) == ["origin", "year", "flight", "oip_share"]
+    assert list(table.columns) == ["origin", "year", "flight", "refugees_in", "asylum_change",
+                                   "oip_in", "asylum_seekers"]
     assert not table.duplicated(["origin", "year"]).any()
     assert set(table["year"]) <= set(range(2010, 2021))
-    assert (table["flight"] > 0).all() and table["oip_share"].between(0, 1).all()
+    assert (table["flight"] >= 0).all() and (table["asylum_seekers"] >= 0).all()
+    assert (table[["flight", "refugees_in", "asylum_change", "oip_in", "asylum_seekers"]] != 0
+            ).any(axis=1).all()
+    # The flight is the three changes' sum, floored at 0 (each rounded to whole people).
+    net = table[["refugees_in", "asylum_change", "oip_in"]].sum(axis=1)
+    assert (table["flight"] - net.clip(lower=0)).abs().max() <= 2
     assert set(table["origin"]) <= set(shipped_corridors()["origin"])
 
 
@@ -234,7 +240,7 @@ def test_flight_reproduces_the_syrian_and_venezuelan_growth():
     naturalisations and counts asylum seekers) is within 10% above that, and the flight peaks in
     2013. Venezuelans: the GFMD paper's "exodus of 3.7 million Venezuelans" by 2019 is UNHCR's
     count of Venezuelans displaced abroad (oip, 3.6 M at end-2019); the table's flight 2015-2019
-    that arrives as oip (flight x oip_share) is 3.58 M, within 5% of 3.7 M, and all of it
+    that arrives as oip (the growth of oip) is 3.58 M, within 5% of 3.7 M, and all of it
     (asylum seekers and refugees too) 4.46 M, of the same order (within 25%)."""
     from model.world.loader import shipped_flight
 
@@ -244,9 +250,10 @@ def test_flight_reproduces_the_syrian_and_venezuelan_growth():
     assert syr["flight"].idxmax() == 2013
     assert (syr.loc[2012:2015, "flight"] > 0.75e6).all()
     ven = by.loc["VEN"].loc[2015:2019]
-    assert (ven["flight"] * ven["oip_share"]).sum() == pytest.approx(3.7e6, rel=0.05)
+    assert ven["oip_in"].clip(lower=0).sum() == pytest.approx(3.7e6, rel=0.05)
     assert ven["flight"].sum() == pytest.approx(3.7e6, rel=0.25)
-    assert ven["flight"].idxmax() == 2018 and ven.loc[2018, "oip_share"] > 0.8
+    assert ven["flight"].idxmax() == 2018 and ven.loc[2018, "oip_in"] > 0.8 * ven.loc[2018,
+                                                                                    "flight"]
 
 
 def test_flight_is_unhcrs_change_plus_returns_and_naturalisations(unhcr_end_year):
@@ -267,7 +274,29 @@ def test_flight_is_unhcrs_change_plus_returns_and_naturalisations(unhcr_end_year
         expected = (stock[(origin, year)] - stock[(origin, year - 1)]
                     + out[["returned_refugees", "naturalisation"]].fillna(0).to_numpy().sum())
         assert by.loc[(origin, year), "flight"] == pytest.approx(expected, abs=0.5)
+        # Its parts: the refugees' change plus the solutions, the asylum seekers' and oip's.
+        groups = unhcr_end_year.loc[(origin, slice(None), [year - 1, year])].groupby(
+            level="year").sum()
+        refugees = (groups.loc[year, "refugees"] - groups.loc[year - 1, "refugees"]
+                    + out[["returned_refugees", "naturalisation"]].fillna(0).to_numpy().sum())
+        assert by.loc[(origin, year), "refugees_in"] == pytest.approx(refugees, abs=0.5)
+        assert by.loc[(origin, year), "asylum_seekers"] == pytest.approx(
+            groups.loc[year - 1, "asylum_seekers"], abs=0.5)
 
+
+def test_history_arrivals_split_the_changes_with_the_runs_decisions():
+    """By hand, on rows of flight.csv: claims = max(0, asylum_change + d A), refugees on
+    arrival = max(0, refugees_in - d r A), oip = max(0, oip_in)."""
+    from model.world.loader import history_arrivals
+
+    rows = pd.DataFrame({"refugees_in": [1000, 100, -50], "asylum_change": [-200, 400, -900],
+                         "oip_in": [0, 300, -10], "asylum_seekers": [800, 0, 1000]})
+    people, refugees, oip = history_arrivals(rows, decision_rate=0.5, recognition_rate=0.25)
+    # Row 0: claims -200 + 400 = 200, refugees 1000 - 100 = 900, oip 0.
+    # Row 1: claims 400, refugees 100, oip 300. Row 2: claims 0 (-400), refugees 0, oip 0.
+    np.testing.assert_allclose(people, [1100, 800, 0])
+    np.testing.assert_allclose(refugees, [900 / 1100, 100 / 800, 0])
+    np.testing.assert_allclose(oip, [0, 300 / 800, 0])
 
 def test_flight_timeline_events_validate_through_the_model():
     from model.config import nest
@@ -278,15 +307,19 @@ def test_flight_timeline_events_validate_through_the_model():
     assert all(e["end"] == e["start"] + 1 and e["kind"] == "conflict"
                and e["countries"] == ["SYR"] and e["emigration_multiplier"] == 1.0
                for e in events)
-    flight = shipped_flight().set_index(["origin", "year"])["flight"]
-    assert [e["flight_per_year"] for e in events] == [flight[("SYR", y)] for y in range(2011, 2016)]
+    from model.world.loader import history_arrivals
+
+    rows = shipped_flight().set_index(["origin", "year"]).loc["SYR"].loc[2011:2015]
+    people, refugees, _ = history_arrivals(rows, 0.5, 0.45)
+    assert [e["flight_per_year"] for e in events] == pytest.approx(list(people))
+    assert [e["flight_refugee_share"] for e in events] == pytest.approx(list(refugees))
     cfg = nest({"start_year": 2011, "end_year": 2015, "shocks": events})
     parsed = cfg.shocks.timeline
-    assert len(parsed) == 5 and parsed[2].flight_per_year == flight[("SYR", 2013)]
+    assert len(parsed) == 5 and parsed[2].flight_per_year == pytest.approx(people[2])
     assert parsed[2].emigration_multiplier == 1.0 and parsed[2].kind == "conflict"
     # Every origin and year with flight; validated as a whole timeline too.
     every = flight_timeline()
-    assert len(every) == len(shipped_flight())
+    assert len(every) == (history_arrivals(shipped_flight(), 0.5, 0.45)[0] > 0).sum()
     assert len(nest({"start_year": 2010, "end_year": 2020, "shocks": every}).shocks.timeline) \
         == len(every)
 

@@ -10,13 +10,17 @@ protection (oip) from origin o at the end of year y in every country of asylum o
 world (the ends of ``corridors.csv``), and the solutions are UNHCR's returns to o and
 naturalisations of o's refugees in those countries that year (people who left the stock without
 ending the count of arrivals). Resettlement moves people between hosts and does not count.
-``oip_share`` is the growth of oip over the year's flight (0 where oip did not grow, at most 1):
-the share of a conflict event's flight that arrives as oip rather than as asylum seekers
-(``flight_oip_share``). UNHCR first counted Venezuelans as oip at end-2018, so that year's
-flight from Venezuela is largely the count beginning, not only people leaving. A net change
-understates flight where people left the stocks by routes UNHCR does not count as solutions
-(onward movement to a country outside the world, deaths, deregistration), and overstates it
-where a stock grew by registering people who had fled earlier or by births abroad.
+The groups' own changes are kept for a run to split the arrivals by status:
+``refugees_in`` = R(y) - R(y - 1) + the year's returns and naturalisations (the refugees' net
+arrivals: direct recognitions on arrival, prima facie or temporary protection counted as
+refugees, plus the claims the hosts granted), ``asylum_change`` = A(y) - A(y - 1) and
+``oip_in`` = O(y) - O(y - 1) (signed), with ``asylum_seekers`` = A(y - 1), the origin's asylum
+seekers at the year's start. ``model.world.loader.history_arrivals`` splits them with a run's
+own asylum decisions (decision rate d, recognition share r): claims = max(0, asylum_change +
+d A), direct refugees = max(0, refugees_in - d r A), oip = max(0, oip_in); so the claims its
+decisions grant are not counted again as refugees, and the claims they reject, which UNHCR's
+net changes leave out, are added. UNHCR first counted Venezuelans as oip at end-2018, so that
+year's flight from Venezuela is largely the count beginning, not only people leaving.
 """
 
 from __future__ import annotations
@@ -29,18 +33,20 @@ from displaced_table import GROUPS, unhcr_end_year
 from helpers import Log, read_csv
 
 FLIGHT_YEARS = tuple(range(2010, 2021))
-FLIGHT_COLUMNS = ["origin", "year", "flight", "oip_share"]
+FLIGHT_COLUMNS = ["origin", "year", "flight", "refugees_in", "asylum_change", "oip_in",
+                  "asylum_seekers"]
 # Solutions that take people out of the stocks at the origin's side: returns and local
 # integration (resettlement only moves them to another host, within D).
 LEAVING = ("returned_refugees", "naturalisation")
 
 
 def world_stocks(population: Path, iso: set[str]) -> pd.DataFrame:
-    """End-year D and oip per origin and year, over the asylum countries among `iso`."""
+    """End-year D and its three groups per origin and year, over the asylum countries among
+    `iso`."""
     end_year = unhcr_end_year(population).reset_index()
     end_year = end_year[end_year["destination"].isin(iso)]
     end_year["displaced"] = end_year[list(GROUPS)].sum(axis=1)
-    return end_year.groupby(["origin", "year"])[["displaced", "oip"]].sum()
+    return end_year.groupby(["origin", "year"])[["displaced", *GROUPS]].sum()
 
 
 def world_solutions(solutions: Path, iso: set[str]) -> pd.Series:
@@ -55,7 +61,8 @@ def world_solutions(solutions: Path, iso: set[str]) -> pd.Series:
 def build_flight(population: Path, solutions: Path, corridors: pd.DataFrame,
                  log: Log) -> pd.DataFrame:
     """flight.csv: people who fled abroad per origin of the global world and calendar year
-    2010-2020, with the oip share of the year's increase; rows with flight > 0 only."""
+    2010-2020, the three groups' changes and the asylum seekers at the year's start; rows with
+    any of them not 0."""
     iso = set(corridors["origin"]) | set(corridors["destination"])
     stocks = world_stocks(population, iso)
     leaving = world_solutions(solutions, iso)
@@ -68,13 +75,18 @@ def build_flight(population: Path, solutions: Path, corridors: pd.DataFrame,
     for year in FLIGHT_YEARS:
         change = d[("displaced", year)] - d[("displaced", year - 1)]
         flight = np.maximum(change + left[year], 0.0)
-        oip_up = np.maximum(d[("oip", year)] - d[("oip", year - 1)], 0.0)
-        share = np.where(flight > 0, np.minimum(oip_up / flight.where(flight > 0, 1.0), 1.0), 0.0)
-        rows.append(pd.DataFrame({"origin": d.index, "year": year,
-                                  "flight": np.round(flight.to_numpy()).astype(np.int64),
-                                  "oip_share": np.round(share, 3)}))
+        change_of = {g: (d[(g, year)] - d[(g, year - 1)]).to_numpy() for g in GROUPS}
+        rows.append(pd.DataFrame({
+            "origin": d.index, "year": year,
+            "flight": np.round(flight.to_numpy()).astype(np.int64),
+            "refugees_in": np.round(change_of["refugees"] + left[year].to_numpy()).astype(np.int64),
+            "asylum_change": np.round(change_of["asylum_seekers"]).astype(np.int64),
+            "oip_in": np.round(change_of["oip"]).astype(np.int64),
+            "asylum_seekers": np.round(d[("asylum_seekers", year - 1)].to_numpy()
+                                       ).astype(np.int64)}))
     out = pd.concat(rows, ignore_index=True)
-    out = out[out["flight"] > 0].sort_values(["origin", "year"])[FLIGHT_COLUMNS]
+    out = out[(out[FLIGHT_COLUMNS[2:]] != 0).any(axis=1)]
+    out = out.sort_values(["origin", "year"])[FLIGHT_COLUMNS]
     out = out.reset_index(drop=True)
     log_flight(out, d, log)
     return out
@@ -89,9 +101,9 @@ def log_flight(flight: pd.DataFrame, d: pd.DataFrame, log: Log) -> None:
     log.set("flight_syr_2011_2015", float(by.loc["SYR", "flight"].loc[2011:2015].sum()))
     log.set("flight_ven_2015_2019", float(by.loc["VEN", "flight"].loc[2015:2019].sum()))
     ven = by.loc["VEN"].loc[2015:2019]
-    log.set("flight_ven_oip_2015_2019", float((ven["flight"] * ven["oip_share"]).sum()))
+    log.set("flight_ven_oip_2015_2019", float(ven["oip_in"].clip(lower=0).sum()))
     log.set("flight_ven_2018", float(by.loc[("VEN", 2018), "flight"]))
-    log.set("flight_oip_share_ven_2018", float(by.loc[("VEN", 2018), "oip_share"]))
+    log.set("flight_oip_ven_2018", float(by.loc[("VEN", 2018), "oip_in"]))
     log.set("displaced_ven_end_2019", float(d.loc["VEN", ("displaced", 2019)]))
     log.set("displaced_syr_end_2015", float(d.loc["SYR", ("displaced", 2015)]))
     top = flight.groupby("origin")["flight"].sum().nlargest(5)

@@ -41,7 +41,7 @@ IN_MILLIONS = ("ims_world_2020", "ims_unknown_origin_2020", "ims_dropped_stock",
                *(f"solutions_{s}" for s in SOLUTIONS),
                *(f"solutions_{s}_dropped" for s in SOLUTIONS),
                "flight_total", "flight_syr_2011_2015", "flight_ven_2015_2019", "flight_ven_2018",
-               "flight_ven_oip_2015_2019",
+               "flight_ven_oip_2015_2019", "flight_oip_ven_2018",
                "displaced_ven_end_2019", "displaced_syr_end_2015")
 # The labels of skill_source and price_source, each counted as `skill_<label>`/`price_<label>`.
 SKILL_SOURCES = ("dioc_origin_oecd", "dioc_origin_scaled_non_oecd", "income_group_median")

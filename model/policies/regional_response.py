@@ -47,10 +47,10 @@ class RegionalResponseConfig(PolicyConfig):
         prior_range=(20, 500))
     take_up: float = param(
         0.65, "share", 0.0, 1.0, label="most of those eligible who ever register (information, "
-        "trust, access)", source="about 65% of the Venezuelans eligible for Colombia's 2018 "
-        "PEP regularised (Bahar et al. 2021; Ibanez et al. 2021, as summarised by Rozo, Foco "
-        "Economico 2021); Ibanez, Moya, Ortega, Rozo and Urbina (2024, JEEA) evaluate its "
-        "effects")
+        "trust, access)", source="64% of the 442,000 undocumented Venezuelans in Colombia's "
+        "2018 census (RAMV) obtained the PEP they were offered (Bahar, Ibanez and Rozo 2021, "
+        "J. Dev. Econ. 151:102652); Ibanez, Moya, Ortega, Rozo and Urbina (2024, JEEA, "
+        "doi:10.1093/jeea/jvae044) evaluate its effects (docs/evidence.md)")
     regularise_irregular: bool = param(
         True, "", label="irregular migrants from the protected origins may register too",
         source="as Colombia's statute (Venezuelans in an irregular situation on 31 January "

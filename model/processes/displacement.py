@@ -10,11 +10,14 @@ status for the start year (`refugees`, `asylum_seekers`, `oip` of the world's co
 - flight: a conflict event of the shock timeline sets `countries.flight_per_year` at its
   origins (people a year), to which the observed flight of the run's years up to 2020 is
   added (`flight_history`: fitted to UNHCR's year-on-year changes, model/world/data/
-  flight.csv), and `countries.flight_oip_share` (the share who arrive as others in need of
-  protection rather than asylum seekers). Those who flee choose a host among the
-  corridors from their origin, as Flee's agents choose routes (Suleimenova, Bell and Groen
-  2017), at corridor level: nearer hosts, hosts across a shared border, hosts where more people
-  from the origin live, and hosts that admit them (`countries.admission`, 0 closes a border);
+  flight.csv, with the claims that replace the asylum seekers the run's decisions reject),
+  and the shares who arrive recognised as refugees as a group (`countries.
+  flight_refugee_share`: prima facie or temporary protection) and as others in need of
+  protection (`countries.flight_oip_share`); the rest arrive as asylum seekers. Those who
+  flee choose a host among the corridors from their origin, as Flee's agents choose routes
+  (Suleimenova, Bell and Groen 2017), at corridor level: nearer hosts, hosts across a shared
+  border, hosts where more people from the origin live, and hosts that admit them
+  (`countries.admission`, 0 closes a border);
   no wage gap enters. No event data are shipped: a timeline states each future flight's size;
 - asylum decisions: asylum seekers are decided at `decision_rate` a year; a share
   `recognition_rate` become refugees; of the rejected, `rejected_return_share` go home and the
@@ -53,6 +56,7 @@ from model.components import (
 from model.params import param
 from model.population import ABROAD, RETURNEE
 from model.processes.labour import hazard_to_prob
+from model.processes.solution_rates import country_rates
 from model.streams import bernoulli_candidates, thin
 
 NONE, ASYLUM, REFUGEE, OIP = 0, 1, 2, 3
@@ -65,7 +69,8 @@ FIT = ("the solutions of 2010-2019 over the sum of the mid-year refugees and oth
 HOST_FIT = ("maximum likelihood of the host logit to the positive increases of UNHCR's refugees, "
             "asylum seekers and oip by host between mid-years 2010-2020 (displaced.csv), "
             "each origin-year weighted by its people, on the global world's corridors with the "
-            "UN DESA stock interpolated to the year's start (docs/displacement_fit.py)")
+            "UN DESA estimate before the flight as the network (2010 for 2011-2015, 2015 for "
+            "2016-2020; docs/displacement_fit.py)")
 INCOME_GROUPS = ("High income", "Upper middle income", "Lower middle income", "Low income")
 
 
@@ -74,16 +79,15 @@ class DisplacementConfig:
     """Forced displacement (process `displacement`)."""
 
     flight_distance_elasticity: float = param(
-        0.0, "utility per log km", 0.0, 10.0, label="fall of a host's pull with distance",
-        source=f"fitted: {HOST_FIT} (at its lower bound: unconstrained -0.014, SE 0.045; "
-               "beyond the border and the network, distance adds nothing)")
+        0.217, "utility per log km", 0.0, 10.0, label="fall of a host's pull with distance",
+        source=f"fitted: {HOST_FIT} (SE 0.039)")
     flight_border_bonus: float = param(
-        0.492, "utility", 0.0, 20.0, label="pull of a host across a shared border",
-        source=f"fitted: {HOST_FIT} (SE 0.071)")
+        1.612, "utility", 0.0, 20.0, label="pull of a host across a shared border",
+        source=f"fitted: {HOST_FIT} (SE 0.080)")
     flight_network_elasticity: float = param(
-        0.853, "utility per log person", 0.0, 5.0,
-        label="pull of the people from the origin already in a host",
-        source=f"fitted: {HOST_FIT} (SE 0.021)")
+        0.387, "utility per log person", 0.0, 5.0,
+        label="pull of the people from the origin in a host at the run's start",
+        source=f"fitted: {HOST_FIT} (SE 0.012)")
     decision_rate: float = param(
         0.5, "per year", 0.0, 12.0, label="rate at which asylum claims are decided",
         source="assumption: about two years from claim to decision on average", 
@@ -113,7 +117,8 @@ class DisplacementConfig:
                "far fewer de facto (Zetter and Ruaudel 2016, KNOMAD study)",
         prior_range=(0.2, 0.9))
     flight_history: bool = param(
-        True, "", label="add the observed flight of each origin for the run's years up to 2020",
+        True, "", label="add the observed flight of each origin for the run's years up to 2020 "
+        "(not in an economic world, world.migrants=economic)",
         source="model/world/data/flight.csv: each origin's flight a year fitted to UNHCR's "
                "year-on-year changes of its refugees, asylum seekers and others in need of "
                "protection, plus the year's returns and naturalisations (not event data)")
@@ -126,15 +131,44 @@ class DisplacementConfig:
 def _host_shares(model) -> np.ndarray:
     """Share of each origin's flight that goes to each corridor ([K], summing to 1 over the
     corridors of an origin that admits anyone): a logit in distance, a shared border, the
-    origin's people in the host and the host's admission."""
+    origin's people in the host at the run's start (the network the flight finds, not the one
+    it makes: the fit reads it from the UN DESA estimate before the flight) and the host's
+    admission."""
     k, c, cfg = model.corridors, model.countries, model.cfg.displacement
     admission = c.admission[k.d]
     v = (-cfg.flight_distance_elasticity * np.log(np.maximum(k.distance_km, 1.0))
          + cfg.flight_border_bonus * k.contiguous
-         + cfg.flight_network_elasticity * np.log1p(model.stock_now))
+         + cfg.flight_network_elasticity * np.log1p(k.stock0))
     w = np.where(admission > 0, np.exp(v - v.max()) * admission, 0.0)
     total = np.bincount(k.o, w, len(c.iso3))
     return np.divide(w, total[k.o], out=np.zeros_like(w), where=total[k.o] > 0)
+
+
+def _world_share(model) -> dict[int, np.ndarray]:
+    """Mid-year -> share of each origin's displaced (all three groups) of the global world's
+    corridors that live on this world's corridors ([C]; 1 where the origin has none)."""
+    from model.world.loader import shipped_displaced
+
+    table = shipped_displaced()
+    iso = np.asarray(model.countries.iso3)
+    k = model.corridors
+    mine = set(zip(iso[k.o], iso[k.d]))
+    people = table[["refugees", "asylum_seekers", "oip"]].sum(axis=1)
+    here = np.fromiter((pair in mine for pair in zip(table["origin"], table["destination"])),
+                       bool, len(table))
+    index = {code: i for i, code in enumerate(iso)}
+    out = {}
+    for year, rows in table.assign(people=people, here=here).groupby("year"):
+        rows = rows[rows["origin"].isin(index)]
+        total = rows.groupby("origin")["people"].sum()
+        inside = rows[rows["here"]].groupby("origin")["people"].sum().reindex(total.index,
+                                                                                fill_value=0.0)
+        share = np.ones(len(iso))
+        fraction = np.divide(inside.to_numpy(), total.to_numpy(),
+                             out=np.ones(len(total)), where=total.to_numpy() > 0)
+        share[total.index.map(index).to_numpy()] = fraction
+        out[int(year)] = share
+    return out
 
 
 def protected_counts(model) -> tuple[np.ndarray, np.ndarray]:
@@ -205,6 +239,8 @@ class Displacement(Component):
               "(set by conflict events)", 0.0),
         Lever("countries", "flight_oip_share", "share of those fleeing who arrive as others in "
               "need of protection, not asylum seekers", 0.0),
+        Lever("countries", "flight_refugee_share", "share of those fleeing whom their hosts "
+              "recognise as refugees on arrival, as a group (prima facie)", 0.0),
         Lever("countries", "admission", "factor on a host's pull for people fleeing (0: "
               "closed)", 1.0),
         Lever("countries", "refugee_work_rights", "share of protected migrants in a host with "
@@ -289,24 +325,39 @@ class Displacement(Component):
             setattr(k, column, np.nan_to_num(values))
         self.conflict_ended: set[int] = set()  # origins whose conflict event has ended
         self.history = self._history(model)
+        # The solutions' rates by country (the origin's return and resettlement, the host's
+        # naturalisation), where the world carries UNHCR's data.
+        self.rates = country_rates(model.countries.iso3, model.cfg.displacement,
+                                   data=model.cfg.world.name != "custom" and inside)
 
-    def _history(self, model) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """The observed flight by calendar year: year -> (people a year, oip share) per
-        country of the world (origins absent from flight.csv flee nobody)."""
-        if not model.cfg.displacement.flight_history:
+    def _history(self, model) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The observed flight by calendar year: year -> (people a year, share recognised on
+        arrival, share oip) per country of the world, split with the run's asylum decisions
+        (`model.world.loader.history_arrivals`); origins absent from flight.csv flee nobody.
+        flight.csv counts the hosts of the global world; a smaller world takes the part that
+        went to its own hosts (the origin's displaced on its corridors over those on the global
+        world's, a mid-year after the flight's year)."""
+        # An economic world (world.migrants=economic) leaves the displaced out: the history too.
+        cfg = model.cfg.displacement
+        if not cfg.flight_history or model.cfg.world.migrants == "economic":
             return {}
-        from model.world.loader import shipped_flight
+        from model.world.loader import history_arrivals, shipped_flight
 
         table = shipped_flight()
-        index = {iso: i for i, iso in enumerate(model.countries.iso3)}
+        iso = model.countries.iso3
+        index = {code: i for i, code in enumerate(iso)}
         table = table[table["origin"].isin(index)]
+        inside = _world_share(model)
         out = {}
         for year, rows in table.groupby("year"):
-            flight, share = np.zeros(len(index)), np.zeros(len(index))
             where = rows["origin"].map(index).to_numpy()
-            flight[where] = rows["flight"].to_numpy(float)
-            share[where] = rows["oip_share"].to_numpy(float)
-            out[int(year)] = (flight, share)
+            share = inside.get(min(int(year) + 1, max(inside)), np.ones(len(iso)))[where]
+            people, refugees, oip = history_arrivals(rows, cfg.decision_rate,
+                                                     cfg.recognition_rate)
+            columns = [np.zeros(len(iso)) for _ in range(3)]
+            for column, values in zip(columns, (people * share, refugees, oip)):
+                column[where] = values
+            out[int(year)] = tuple(columns)
         return out
 
     def init_post(self, model) -> None:
@@ -327,6 +378,22 @@ class Displacement(Component):
         pop.regular[protected] = True  # a legal status (the model recounts after the start)
         self._protect(model, protected)
         self._barriers(model)
+        self._start_employment(model, rng, protected)
+
+    def _start_employment(self, model, rng, rows) -> None:
+        """The start's protected without the right to work are employed at their own steady
+        state, f (1 - b) / (f (1 - b) + l), not at the other migrants' f / (f + l) they were
+        drawn with (f, l: the host's job-finding and job-loss hazards, b the barrier): each
+        employed one keeps the job with the ratio of the two."""
+        pop, k, c = model.migrants, model.corridors, model.countries
+        rows = rows[(pop.job_barrier[rows] > 0) & pop.employed[rows]]
+        d = k.d[pop.corridor[rows]]
+        f, lose = c.job_finding_rate[d], c.job_loss_rate[d]
+        slowed = f * (1.0 - pop.job_barrier[rows])
+        keep = (slowed / (slowed + lose)) / (f / (f + lose))
+        out = rows[rng.random(len(rows)) >= keep]
+        pop.employed[out] = False
+        pop.matched[out] = False
 
     # ------------------------------------------------------------------ the step
     def run(self, model, events: StepEvents) -> None:
@@ -344,19 +411,22 @@ class Displacement(Component):
         self._barriers(model, rows)
 
     def _observed_flight(self, model) -> None:
-        """Add the year's observed flight (`flight_history`) to what events set."""
+        """Add the year's observed arrivals (`flight_history`; see `_history`) to what events
+        set."""
         year = int(np.floor(model.now() + 1e-9))
         if year not in self.history:
             return
-        c = model.countries
-        flight, share = self.history[year]
-        if year == model.start_year:
+        if year == model.start_year and model.now() < year + 0.5 - 1e-9:
             # The start's counts are UNHCR's at mid-year: the first half of the start year's
             # flight is already in them.
-            flight = flight * np.where(model.now() < year + 0.5 - 1e-9, 0.0, 1.0)
+            return
+        c = model.countries
+        flight, refugees, oip = self.history[year]
         total = c.flight_per_year + flight
-        c.flight_oip_share = np.divide(c.flight_per_year * c.flight_oip_share + flight * share,
-                                       total, out=c.flight_oip_share.copy(), where=total > 0)
+        for lever, share in (("flight_refugee_share", refugees), ("flight_oip_share", oip)):
+            mixed = getattr(c, lever)
+            setattr(c, lever, np.divide(c.flight_per_year * mixed + flight * share, total,
+                                        out=mixed.copy(), where=total > 0))
         c.flight_per_year = total
 
     def _conflicts(self, model) -> None:
@@ -380,12 +450,16 @@ class Displacement(Component):
         m = len(corridor)
         if m == 0:
             return
-        oip = rng.random(m) < c.flight_oip_share[k.o[corridor]]
+        # Recognised on arrival, else oip, else asylum seekers (one draw each).
+        u = rng.random(m)
+        refugee_share = c.flight_refugee_share[k.o[corridor]]
+        protection = np.where(u < refugee_share, REFUGEE, np.where(
+            u < refugee_share + c.flight_oip_share[k.o[corridor]], OIP, ASYLUM)).astype(np.int8)
         skill = (rng.random(m) < k.high_skill_share[corridor]).astype(np.int8)
         weight = w[corridor].astype(np.float32)
         rows = model.migrants.add(
             corridor=corridor, skill=skill, status=ABROAD, weight=weight, regular=True,
-            arrived=model.now() + model.dt, protection=np.where(oip, OIP, ASYLUM),
+            arrived=model.now() + model.dt, protection=protection,
             rights_draw=rng.random(m).astype(np.float32))
         self._protect(model, rows)
         model.tallies.add(model.migrants, rows)
@@ -421,16 +495,16 @@ class Displacement(Component):
             return
         # Solutions are rare (a few % a year): draw candidates at the highest rate by geometric
         # skipping, then keep each with its own rate (a Bernoulli draw per row, exactly).
-        others = cfg.resettlement_rate + cfg.naturalisation_rate
-        top = cfg.voluntary_return_rate * (cfg.return_after_conflict if self.conflict_ended
-                                           else 1.0) + others
+        r = self.rates
+        back_rate = r["return"] * np.where(
+            np.isin(np.arange(len(r["return"])), list(self.conflict_ended)),
+            cfg.return_after_conflict, 1.0)
+        top = (back_rate + r["resettlement"]).max() + r["naturalisation"].max()
         p_max = float(hazard_to_prob(top, model.dt))
         protected = protected[bernoulli_candidates(rng, len(protected), p_max)]
-        origin = k.o[pop.corridor[protected]]
-        ended = np.isin(origin, list(self.conflict_ended))
-        back = cfg.voluntary_return_rate * np.where(ended, cfg.return_after_conflict, 1.0)
-        hazards = np.stack([back, np.full(len(protected), cfg.resettlement_rate),
-                            np.full(len(protected), cfg.naturalisation_rate)])
+        origin, host = k.o[pop.corridor[protected]], k.d[pop.corridor[protected]]
+        hazards = np.stack([back_rate[origin], r["resettlement"][origin],
+                            r["naturalisation"][host]])
         leaves = thin(rng, np.arange(len(protected)),
                       hazard_to_prob(hazards.sum(axis=0), model.dt), p_max)
         rows, h = protected[leaves], hazards[:, leaves]

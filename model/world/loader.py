@@ -154,26 +154,62 @@ def shipped_displaced() -> pd.DataFrame:
 
 
 @cache
+def shipped_solutions() -> pd.DataFrame:
+    """UNHCR's durable solutions per shipped origin, country of asylum and year 2010-2020
+    (`solutions.csv`: returned_refugees, resettlement, naturalisation; absent rows are 0)."""
+    return _read(DATA_DIR / "solutions.csv", ["origin", "destination", "year",
+                                              "returned_refugees", "resettlement",
+                                              "naturalisation"])
+
+
+@cache
 def shipped_flight() -> pd.DataFrame:
     """People who fled abroad per origin and calendar year 2010-2020 (`flight.csv`: origin, year,
-    flight, oip_share; fitted to UNHCR's year-on-year changes, not event data; absent rows are
-    0)."""
-    return _read(DATA_DIR / "flight.csv", ["origin", "year", "flight", "oip_share"])
+    flight, the changes refugees_in, asylum_change, oip_in, and asylum_seekers at the year's
+    start; fitted to UNHCR's year-on-year changes, not event data; absent rows are 0)."""
+    return _read(DATA_DIR / "flight.csv", ["origin", "year", "flight", "refugees_in",
+                                           "asylum_change", "oip_in", "asylum_seekers"])
+
+
+def history_arrivals(rows: pd.DataFrame, decision_rate: float,
+                     recognition_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrivals a year of `rows` of flight.csv, with a run's asylum decisions: (people,
+    share recognised on arrival, share oip) per row; the rest are asylum claims.
+
+    Asylum claims: max(0, asylum_change + d A); refugees recognised on arrival: max(0,
+    refugees_in - d r A); oip: max(0, oip_in), with A the asylum seekers at the year's start, d
+    the decision rate and r the recognition share. UNHCR's net changes leave out the claims
+    rejected (d (1 - r) A a year, added here) and count the claims granted among the refugees
+    (d r A, taken off here, as the run's decisions grant them)."""
+    seekers = rows["asylum_seekers"].to_numpy(float)
+    claims = np.maximum(rows["asylum_change"].to_numpy(float) + decision_rate * seekers, 0.0)
+    refugees = np.maximum(rows["refugees_in"].to_numpy(float)
+                          - decision_rate * recognition_rate * seekers, 0.0)
+    oip = np.maximum(rows["oip_in"].to_numpy(float), 0.0)
+    people = claims + refugees + oip
+    safe = np.where(people > 0, people, 1.0)
+    return people, refugees / safe, oip / safe
 
 
 def flight_timeline(origins: list[str] | None = None, start: int = FLIGHT_YEARS[0],
-                    end: int = FLIGHT_YEARS[1]) -> list[dict]:
+                    end: int = FLIGHT_YEARS[1], decision_rate: float = 0.5,
+                    recognition_rate: float = 0.45) -> list[dict]:
     """The built-in flight history as conflict events of a shock timeline.
 
-    One event per origin and calendar year from `start` to `end` (both included) with flight in
-    `flight.csv`: kind "conflict" from the year's first day to the next's, `flight_per_year` the
-    year's flight, `flight_oip_share` its oip share, and no other lever moved
-    (`emigration_multiplier` 1). Use as `MigrationModel(shocks=flight_timeline(["SYR"], 2011,
-    2015))`; the events must lie within the run (the config refuses those outside it).
+    One event per origin and calendar year from `start` to `end` (both included) with arrivals
+    in `flight.csv`: kind "conflict" from the year's first day to the next's, `flight_per_year`
+    the year's arrivals and `flight_refugee_share`, `flight_oip_share` their shares recognised
+    on arrival and oip (`history_arrivals` with the decision settings given), and no other
+    lever moved (`emigration_multiplier` 1). The sizes are for the global world's hosts (a
+    smaller world sends them all to its own). Use as `MigrationModel(shocks=flight_timeline(
+    ["SYR"], 2011, 2015), flight_history=False)`; the events must lie within the run (the
+    config refuses those outside it).
 
     Args:
         origins: ISO3 codes of the origins; None: every origin with flight in those years.
         start, end: first and last calendar year, within 2010-2020.
+        decision_rate, recognition_rate: the run's asylum decisions (the displacement
+            settings; their defaults here are DisplacementConfig's).
     """
     if not FLIGHT_YEARS[0] <= start <= end <= FLIGHT_YEARS[1]:
         raise ValueError(f"flight_timeline years {start}-{end}: give {FLIGHT_YEARS[0]} <= start "
@@ -187,11 +223,13 @@ def flight_timeline(origins: list[str] | None = None, start: int = FLIGHT_YEARS[
                              f"{', '.join(unknown)}; use ISO3 codes of countries.csv")
         rows = rows[rows["origin"].isin(origins)]
     rows = rows.sort_values(["year", "origin"])
+    people, refugees, oip = history_arrivals(rows, decision_rate, recognition_rate)
     return [{"kind": "conflict", "start": float(year), "end": float(year + 1),
-             "countries": [origin], "flight_per_year": float(flight),
-             "flight_oip_share": float(share), "emigration_multiplier": 1.0}
-            for origin, year, flight, share in zip(rows["origin"], rows["year"], rows["flight"],
-                                                   rows["oip_share"])]
+             "countries": [origin], "flight_per_year": float(n),
+             "flight_refugee_share": float(r), "flight_oip_share": float(o),
+             "emigration_multiplier": 1.0}
+            for origin, year, n, r, o in zip(rows["origin"], rows["year"], people, refugees, oip)
+            if n > 0]
 
 
 def start_displaced(corridors: pd.DataFrame, year: int) -> pd.DataFrame:
