@@ -22,12 +22,14 @@ from model.app import serve
 from model.app.charts import (
     CHARTS,
     CURRENT_COLOUR,
+    DISPLACEMENT_CHARTS,
     FACILITY_CHARTS,
     MAX_WIDTH,
     SHOCK_CHARTS,
     CorridorMap,
     IndicatorChart,
     corridor_lines,
+    displaced,
     largest,
     panels,
     width,
@@ -393,7 +395,8 @@ def test_the_panels_follow_what_the_run_switches_on():
 @pytest.mark.parametrize("preset, names, grid", [
     ("baseline_2019", CHARTS, (2, 3)),
     ("covid_2020", CHARTS + SHOCK_CHARTS, (2, 4)),
-    ("covid_2020", CHARTS + SHOCK_CHARTS + FACILITY_CHARTS, (3, 4))])
+    ("covid_2020", CHARTS + SHOCK_CHARTS + FACILITY_CHARTS, (3, 4)),
+    ("venezuela_2015", DISPLACEMENT_CHARTS, (2, 3))])
 def test_a_chart_has_one_panel_per_indicator_none_empty_none_overlapping(preset, names, grid):
     chart = IndicatorChart(names)
     assert list(chart.axes) == list(names) and len(chart.fig.axes) == len(names)
@@ -461,3 +464,90 @@ def test_a_missing_value_does_not_stop_the_axes_following_the_run():
         if steps > 1:
             assert _inside(chart, run.iloc[:steps], "brain_waste_rate")
     assert chart.limits()["brain_waste_rate"][0] < 10.0  # 0.1 as a share is 10%
+
+
+# ----------------------------------------------------------------- forced displacement (issue 23)
+
+DISPLACEMENT_PRESETS = {
+    "venezuela_2015": "Venezuelan displacement from 2015",
+    "venezuela_2015_regional_response": "Venezuelans: a regional response from 2021",
+    "syria_2011": "Syrian refugees in Turkey, Lebanon and Jordan from 2011",
+    "syria_2011_work_rights": "Syrian refugees with the right to work",
+    "syria_2011_no_work_rights": "Syrian refugees without the right to work"}
+
+
+def test_the_displacement_presets_are_offered_like_the_others():
+    by_name = {p.name: p for p in presets()}
+    assert {n: by_name[n].title for n in DISPLACEMENT_PRESETS} == DISPLACEMENT_PRESETS
+    assert by_name["venezuela_2015_regional_response"].policies == {"regional_response": 5e7}
+    assert all(by_name[n].policies == {} for n in DISPLACEMENT_PRESETS
+               if n != "venezuela_2015_regional_response")
+    assert all(len(by_name[n].goal) > 40 for n in DISPLACEMENT_PRESETS)
+
+
+def _rendered(view, model):
+    """The cards a page component draws for `model`, and their tables' HTML."""
+    import ipyvuetify as v
+    import solara
+    from solara.widgets import HTML
+
+    box, rc = solara.render(view(model), handle_error=False)
+    try:
+        titles = [t.children[0] for t in rc.find(v.CardTitle).widgets]
+        return titles, [h.unsafe_innerHTML for h in rc.find(HTML).widgets]
+    finally:
+        rc.close()
+
+
+def test_a_displacement_preset_charts_its_refugees_against_the_baseline():
+    from model.app.page import DisplacementView
+
+    model = WorkshopModel(Session(Settings.of_preset("venezuela_2015", 1)))
+    for _ in range(3):
+        model.step()
+    run, base = timeseries(model), baseline(model.settings)
+    assert displaced(base) and displaced(run)
+    # The baseline holds the preset's point: others in need of protection (Venezuelans
+    # abroad, counted by UNHCR from 2018) rise from none at the start.
+    assert base["other_protection_needs"].iloc[0] == 0
+    assert base["other_protection_needs"].iloc[-1] > 1e6
+    chart = IndicatorChart(DISPLACEMENT_CHARTS)
+    chart.show(run, base)
+    # Each panel draws the run in its unit shown: millions, thousands per step, percent.
+    for name, scale, label in (("refugees", 1e6, "million people"),
+                               ("asylum_seekers", 1e6, "million people"),
+                               ("other_protection_needs", 1e6, "million people"),
+                               ("protected_in_lmic_share", 0.01, "%"),
+                               ("flight", 1e3, "thousand people per step"),
+                               ("voluntary_returns", 1e3, "thousand people per step")):
+        np.testing.assert_allclose(chart.current[name].get_ydata(), run[name] / scale)
+        np.testing.assert_allclose(chart.base[name].get_ydata(), base[name] / scale)
+        assert chart.axes[name].get_ylabel() == label
+    share = chart.current["protected_in_lmic_share"].get_ydata()
+    assert 0 < share.min() and share.max() <= 100
+    # The page's card: its title, and a table of the six indicators now, this run's value as
+    # the chart shows it.
+    titles, tables = _rendered(DisplacementView, model)
+    assert titles == ["Forced displacement"] and len(tables) == 1
+    assert tables[0].startswith("<table class='displacement-values'")
+    assert tables[0].count("<tr class='panel'") == 6
+    assert f"<td class='this-refugees'>{run['refugees'].iloc[-1] / 1e6:,.4g}</td>" in tables[0]
+
+
+def test_a_world_without_displaced_shows_no_displacement_card(monkeypatch):
+    from model.app import page
+    from model.model import MigrationModel
+
+    # Stocks net of UNHCR's statuses and no observed flight: nobody is ever protected.
+    cfg = to_config(compose(["+scenario=baseline_2019", "world.migrants=economic",
+                             "displacement.flight_history=false"]))
+    model = MigrationModel(_config=cfg)
+    for _ in range(3):
+        model.step()
+    none = timeseries(model)
+    assert (none[list(DISPLACEMENT_CHARTS[:3])].to_numpy() == 0).all()
+    assert not displaced(none)
+    assert not displaced(None) and not displaced(none.drop(columns="refugees"))
+    # The page asks the baseline: with no one protected in it, no card and no chart.
+    monkeypatch.setattr(page, "baseline", lambda settings: none)
+    assert _rendered(page.DisplacementView, WorkshopModel(Session(Settings()))) == ([], [])

@@ -4,8 +4,9 @@ their sliders and the seed change the run and its charted values (checked agains
 made in Python), stepping advances, reset returns to the start, the tables download, and two
 browsers at once keep their own runs. The page's layout (issue 20): a panel's y-axis holds the
 run and the baseline after a policy leaves the baseline's range, nothing covers the table, no
-card is empty, and the panels follow what the preset switches on. Screenshots go to
-outputs/browser_tests/."""
+card is empty, and the panels follow what the preset switches on. Forced displacement (issue
+23): a displacement preset charts its refugees, asylum seekers and others in need of protection.
+Screenshots go to outputs/browser_tests/."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.app.charts import CHARTS, FACILITY_CHARTS
+from model.app.charts import CHARTS, DISPLACEMENT_CHARTS, FACILITY_CHARTS
 from model.app.settings import Settings, preset
 from model.app.workshop import Session, WorkshopModel, baseline
 from model.outputs import timeseries
@@ -154,10 +155,10 @@ class App:
     def switch(self, label: str) -> None:
         self.page.locator("label", has_text=label).first.click()
 
-    def panels(self) -> dict[str, tuple[float, float]]:
-        """The charted indicators, in the table's order, with their panels' y-axis limits as
-        drawn (the rows' `data-ylo`, `data-yhi`)."""
-        rows = self.page.locator(".indicator-values tr.panel").all()
+    def panels(self, table: str = "indicator-values") -> dict[str, tuple[float, float]]:
+        """The charted indicators of a card (its table's CSS class), in the table's order, with
+        their panels' y-axis limits as drawn (the rows' `data-ylo`, `data-yhi`)."""
+        rows = self.page.locator(f".{table} tr.panel").all()
         return {r.get_attribute("data-indicator"): (float(r.get_attribute("data-ylo")),
                                                     float(r.get_attribute("data-yhi")))
                 for r in rows}
@@ -444,4 +445,32 @@ def test_the_panels_follow_what_the_preset_switches_on(app):
     app.choose_preset("facility_governance")
     app.step(1)
     assert list(app.panels()) == list(CHARTS) + list(FACILITY_CHARTS)
+    app.check_clean()
+
+
+# ----------------------------------------------------------------- forced displacement (issue 23)
+
+def test_a_displacement_preset_charts_its_refugees(app):
+    app.choose_preset("venezuela_2015")
+    app.step(4)  # a year: the first flight after the mid-year start counts
+    card = app.page.locator(".v-card", has_text="Forced displacement")
+    card.wait_for(timeout=WAIT_MS)
+    assert card.locator("img").count() == 1
+    venezuela = Settings.of_preset("venezuela_2015")
+    for name in DISPLACEMENT_CHARTS:
+        app.expect_value(name, expected(venezuela, 4, name))
+    limits = app.panels("displacement-values")
+    assert list(limits) == list(DISPLACEMENT_CHARTS)
+    model = WorkshopModel(Session(venezuela))
+    for _ in range(4):
+        model.step()
+    run, base = timeseries(model), baseline(venezuela)
+    for name, (lo, hi) in limits.items():
+        for frame in (run, base):
+            assert lo <= _shown(frame, name).min() and _shown(frame, name).max() <= hi, name
+    assert float(app.value("refugees").replace(",", "")) > 1  # million people
+    assert list(app.panels()) == list(CHARTS)  # the headline card is unchanged
+    # The page scrolls inside Solara's layout, not the body: a window tall enough for the card.
+    app.page.set_viewport_size({"width": 1400, "height": 2900})
+    print("screenshot:", app.screenshot("app_venezuela_2015"))
     app.check_clean()

@@ -1,11 +1,12 @@
-"""The app's figures: the headline indicators against the baseline, and the corridor map.
+"""The app's figures: the headline indicators and forced displacement against the baseline,
+and the corridor map.
 
 Plain matplotlib `Figure`s (no pyplot state, safe in a server's threads), built from what the
 model declares: each indicator's label and unit come from its `Indicator` declaration, and the
 map is the run folder's world map (`model.world.basemap`).
 
-A session keeps one `IndicatorChart` and one `CorridorMap` and asks them for a PNG after each
-step. Each is a `Frame`: its still part (axes, ticks, titles, land, the baseline) is drawn once
+A session keeps an `IndicatorChart` per card of indicators and one `CorridorMap`, and asks them
+for an image after each step. Each is a `Frame`: its still part (axes, ticks, titles, land, the baseline) is drawn once
 and kept as pixels, and only what a step changes (this run's lines, the corridors) is drawn on a
 copy of it. A frame costs a few hundredths of a second instead of half a second, which is what
 keeps a step within a second with several sessions on one laptop.
@@ -41,9 +42,15 @@ CHARTS = ("migrant_stock", "remittances_received_usd", "remittance_price_pct",
 # and stays at zero even with the facility on; its members and the loans it has on-lent move.
 FACILITY_CHARTS = ("facility_members", "facility_loans_outstanding_usd")
 SHOCK_CHARTS = ("employment_rate", "stranded")
+# Forced displacement (issue 23), in a card of its own: the three UNHCR statuses (inside the
+# migrant stock, not on top of it), the share hosted in low- and middle-income countries, the
+# flight and the voluntary returns. Drawn only when the run has anyone under protection.
+PROTECTED = ("refugees", "asylum_seekers", "other_protection_needs")
+DISPLACEMENT_CHARTS = PROTECTED + ("protected_in_lmic_share", "flight", "voluntary_returns")
 # Units shown in readable magnitudes: (divide by, unit shown).
-SCALES = {"people": (1e6, "million people"), "USD per step": (1e9, "bn USD per step"),
-          "USD": (1e9, "bn USD"), "share": (0.01, "%")}
+SCALES = {"people": (1e6, "million people"), "people per step": (1e3, "thousand people per step"),
+          "USD per step": (1e9, "bn USD per step"), "USD": (1e9, "bn USD"),
+          "share": (0.01, "%")}
 CURRENT_COLOUR, CORRIDOR_COLOUR = "#1f5fa8", "#3b5b92"
 DPI = 72  # pixels per inch of the frames: 11 inches fill a laptop screen's main column
 MAX_WIDTH = 6.0  # points: the widest corridor
@@ -62,6 +69,17 @@ def panels(cfg) -> tuple[str, ...]:
     if cfg.facility.enabled:
         out += FACILITY_CHARTS
     return out
+
+
+def displaced(frame: pd.DataFrame | None) -> bool:
+    """Whether a run's timeseries has anyone under international protection at any step.
+
+    The page asks it of the baseline run to its end, for the run and every policy on it: flight
+    comes from the world and the shock timeline, which a preset sets, and a policy changes how
+    the protected fare, never whether anyone is protected. False without the frame or columns."""
+    if frame is None or not set(PROTECTED) <= set(frame.columns):
+        return False
+    return bool(np.nansum(frame[list(PROTECTED)].to_numpy(float)) > 0)
 
 
 def scaled(unit: str) -> tuple[float, str]:

@@ -4,8 +4,9 @@ Mesa's SolaraViz components give the Step / Play / Reset controls and the step c
 sidebar without the "Model Parameters" card, see `Controls`); this module adds, per browser
 session, the settings a participant chooses (preset, seed, policies and their main parameter,
 read from the declarations by `model.app.settings`), a status card with the learning goal, the
-equivalent command line and the tables to download, the corridor map and the indicators the run
-switches on against the baseline.
+equivalent command line and the tables to download, the corridor map, the indicators the run
+switches on against the baseline and, when the run has refugees, asylum seekers or others in
+need of international protection, their numbers, hosts, flight and returns.
 
 Every session has its own `Session`, model and chart (made with `use_memo` inside `Page`, which
 Solara renders once per browser tab), never module-level state shared by everyone.
@@ -21,7 +22,14 @@ import solara.lab
 from mesa.visualization.solara_viz import ModelController, ShowSteps
 from mesa.visualization.utils import update_counter
 
-from model.app.charts import CorridorMap, IndicatorChart, panels, scaled
+from model.app.charts import (
+    DISPLACEMENT_CHARTS,
+    CorridorMap,
+    IndicatorChart,
+    displaced,
+    panels,
+    scaled,
+)
 from model.app.settings import PolicyControl, Settings, number, policy_controls, preset, presets
 from model.app.workshop import Session, WorkshopModel, baseline
 from model.indicators import labels, units
@@ -115,28 +123,55 @@ def MapView(model: WorkshopModel):
         solara.Image(image, width="100%", format="jpeg")
 
 
+def use_baseline(model: WorkshopModel):
+    """The baseline's timeseries, run once per preset and seed (not at each step)."""
+    return solara.use_memo(lambda: baseline(model.settings), [model.settings.preset,
+                                                              model.settings.seed])
+
+
 @solara.component
-def ChartsView(model: WorkshopModel):
-    """The indicators the run switches on, against the baseline (the baseline is run once per
-    preset and seed, not at each step), and a table of their values now."""
+def IndicatorCard(model: WorkshopModel, title: str, names: tuple[str, ...], table: str,
+                  note: str | None = None):
+    """A card of indicator panels against the baseline and a table of their values now (the
+    table's CSS class `table`)."""
     update_counter.get()
-    names = panels(model.cfg)
     # This session's chart, kept between steps; a new one when the panels change with the preset.
     chart = solara.use_memo(lambda: IndicatorChart(names), [names])
-    base = solara.use_memo(lambda: baseline(model.settings), [model.settings.preset,
-                                                             model.settings.seed])
+    base = use_baseline(model)
     image = solara.use_memo(lambda: chart.show(timeseries(model), base),
                             [chart, id(model), model.steps])
-    with solara.Card("Headline indicators"):
+    with solara.Card(title):
+        if note:
+            solara.Text(note, style=SMALL)
         solara.Image(image, width="100%")
-        solara.HTML(tag="div", unsafe_innerHTML=values_table(model, base, chart),
+        solara.HTML(tag="div", unsafe_innerHTML=values_table(model, base, chart, table),
                     classes=["values"])
 
 
-def values_table(model: WorkshopModel, base, chart: IndicatorChart) -> str:
-    """The charted values at the current step, this run beside the baseline, as HTML. Each row
-    carries its panel's y-axis limits as drawn (`data-ylo`, `data-yhi`), for the browser tests
-    to check the chart holds both runs."""
+@solara.component
+def ChartsView(model: WorkshopModel):
+    """The indicators the run switches on, against the baseline."""
+    IndicatorCard(model, "Headline indicators", panels(model.cfg), "indicator-values")
+
+
+DISPLACEMENT_NOTE = ("Refugees, asylum seekers and others in need of international protection "
+                     "(UNHCR's statuses) are part of the migrant stock above, not added to it.")
+
+
+@solara.component
+def DisplacementView(model: WorkshopModel):
+    """Forced displacement against the baseline, when the run has anyone under protection
+    (the baseline run to its end decides, see `charts.displaced`); nothing otherwise."""
+    if displaced(use_baseline(model)):
+        IndicatorCard(model, "Forced displacement", DISPLACEMENT_CHARTS, "displacement-values",
+                      note=DISPLACEMENT_NOTE)
+
+
+def values_table(model: WorkshopModel, base, chart: IndicatorChart,
+                 table: str = "indicator-values") -> str:
+    """The charted values at the current step, this run beside the baseline, as HTML (a table
+    of CSS class `table`). Each row carries its panel's y-axis limits as drawn (`data-ylo`,
+    `data-yhi`), for the browser tests to check the chart holds both runs."""
     current = timeseries(model)
     if not len(current):
         return "<p>No step run yet: press Step or ▶.</p>"
@@ -150,7 +185,7 @@ def values_table(model: WorkshopModel, base, chart: IndicatorChart) -> str:
                     f"data-yhi='{hi!r}'><td>{html.escape(label[name])}</td><td>{shown}</td>"
                     f"<td class='this-{name}'>{this:,.4g}</td><td>{then:,.4g}</td>"
                     f"<td>{this - then:+,.3g}</td></tr>")
-    return ("<table class='indicator-values' "
+    return (f"<table class='{table}' "
             "style='font-size:0.8em; width:100%; table-layout:fixed; text-align:left'>"
             "<colgroup><col style='width:52%'><col style='width:15%'><col><col><col></colgroup>"
             "<tr><th>indicator</th><th>unit</th><th>this run</th><th>baseline</th>"
@@ -220,3 +255,4 @@ def Page():
         StatusCard(model.value, error)
         MapView(model.value)
         ChartsView(model.value)
+        DisplacementView(model.value)
