@@ -245,6 +245,11 @@ class Component:
     def init_post(self, model) -> None:
         """Calibrate the component's state to the data, once the start population exists."""
 
+    def corridor_end(self, model) -> dict[str, np.ndarray]:
+        """Columns the component adds to corridors.csv: name -> [K] values at the run's end
+        (none by default; the per-corridor flows' totals are added for every component)."""
+        return {}
+
     def run(self, model, events: StepEvents) -> None:
         """The component's phase of the step."""
         raise NotImplementedError(f"{type(self).__name__} declares phase {self.phase!r} "

@@ -37,8 +37,15 @@ def timeseries(model) -> pd.DataFrame:
     return df
 
 
+# Per-corridor flows whose totals corridor_table names itself.
+NAMED_TOTALS = ("arrivals", "arrivals_irregular", "returns", "removals", "sent", "received",
+                "fees")
+
+
 def corridor_table(model) -> pd.DataFrame:
-    """Per corridor: identity, start and end stock, totals of flows over the run, end state."""
+    """Per corridor: identity, start and end stock, totals of flows over the run (every other
+    per-corridor flow under its own name), end state (and what processes add:
+    `Component.corridor_end`)."""
     k, c, pop, t = model.corridors, model.countries, model.migrants, model.totals
     K = len(k.o)
     abroad = pop.weight * (pop.status == ABROAD)
@@ -50,6 +57,10 @@ def corridor_table(model) -> pd.DataFrame:
     end_below = np.bincount(pop.corridor, skilled * ~pop.matched, K)
     stock = model.stock_now
     last_year = np.sum(model.history["formal_received_corridor"][-model.steps_per_year:], axis=0)
+    # The other per-corridor flows' totals (named as the flows), then what processes add.
+    extra = {name: total for name, total in t.items() if name not in NAMED_TOTALS}
+    for process in model.processes:
+        extra.update(process.corridor_end(model))
     with np.errstate(invalid="ignore", divide="ignore"):
         return pd.DataFrame({
             "origin": c.iso3[k.o], "destination": c.iso3[k.d],
@@ -65,6 +76,7 @@ def corridor_table(model) -> pd.DataFrame:
             "skilled_employed_end": end_skilled,
             "brain_waste_end": np.where(end_skilled > 0, end_below / end_skilled, np.nan),
             "destination_overqualification": c.overqualification[k.d],
+            **extra,
         })
 
 

@@ -15,11 +15,13 @@ The groups' own changes are kept for a run to split the arrivals by status:
 arrivals: direct recognitions on arrival, prima facie or temporary protection counted as
 refugees, plus the claims the hosts granted), ``asylum_change`` = A(y) - A(y - 1) and
 ``oip_in`` = O(y) - O(y - 1) (signed), with ``asylum_seekers`` = A(y - 1), the origin's asylum
-seekers at the year's start. ``model.world.loader.history_arrivals`` splits them with a run's
-own asylum decisions (decision rate d, recognition share r): claims = max(0, asylum_change +
+seekers at the year's start, and ``displaced`` = D(y - 1).
+``model.world.loader.history_arrivals`` splits them with a run's own asylum decisions (decision rate d, recognition share r): claims = max(0, asylum_change +
 d A), direct refugees = max(0, refugees_in - d r A), oip = max(0, oip_in); so the claims its
 decisions grant are not counted again as refugees, and the claims they reject, which UNHCR's
-net changes leave out, are added. UNHCR first counted Venezuelans as oip at end-2018, so that
+net changes leave out, are added. What the three terms fall below 0 is the people who left the
+counts otherwise (other residence permits, deregistration, onward movement): a run ends their
+status at that share of ``displaced`` in the year (``history_exits``). UNHCR first counted Venezuelans as oip at end-2018, so that
 year's flight from Venezuela is largely the count beginning, not only people leaving.
 """
 
@@ -34,7 +36,7 @@ from helpers import Log, read_csv
 
 FLIGHT_YEARS = tuple(range(2010, 2021))
 FLIGHT_COLUMNS = ["origin", "year", "flight", "refugees_in", "asylum_change", "oip_in",
-                  "asylum_seekers"]
+                  "asylum_seekers", "displaced"]
 # Solutions that take people out of the stocks at the origin's side: returns and local
 # integration (resettlement only moves them to another host, within D).
 LEAVING = ("returned_refugees", "naturalisation")
@@ -83,7 +85,8 @@ def build_flight(population: Path, solutions: Path, corridors: pd.DataFrame,
             "asylum_change": np.round(change_of["asylum_seekers"]).astype(np.int64),
             "oip_in": np.round(change_of["oip"]).astype(np.int64),
             "asylum_seekers": np.round(d[("asylum_seekers", year - 1)].to_numpy()
-                                       ).astype(np.int64)}))
+                                       ).astype(np.int64),
+            "displaced": np.round(d[("displaced", year - 1)].to_numpy()).astype(np.int64)}))
     out = pd.concat(rows, ignore_index=True)
     out = out[(out[FLIGHT_COLUMNS[2:]] != 0).any(axis=1)]
     out = out.sort_values(["origin", "year"])[FLIGHT_COLUMNS]

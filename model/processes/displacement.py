@@ -26,7 +26,11 @@ status for the start year (`refugees`, `asylum_seekers`, `oip` of the world's co
   `voluntary_return_rate` a year (times `return_after_conflict` at origins whose conflict
   event has ended), resettlement to a high-income third country where people from the origin
   live at `resettlement_rate`, and local integration (naturalisation: the status ends, the
-  migrant stays) at `naturalisation_rate`;
+  migrant stays) at `naturalisation_rate`, each country's own rate (the origin's return and
+  resettlement, the host's naturalisation; `model.processes.solution_rates`); in the observed
+  history's years, the status also ends for the share of an origin's displaced who left
+  UNHCR's counts by other routes that year (other residence permits, deregistration, onward
+  movement; `model.world.loader.history_exits`); they stay;
 - work: a protected migrant has the right to work where a share `countries.refugee_work_rights`
   of them has it (a lever; each migrant keeps one draw, so a wider right reaches more people);
   without it the labour process lets it find jobs at `no_rights_finding_factor` times the usual
@@ -79,15 +83,19 @@ class DisplacementConfig:
     """Forced displacement (process `displacement`)."""
 
     flight_distance_elasticity: float = param(
-        0.217, "utility per log km", 0.0, 10.0, label="fall of a host's pull with distance",
-        source=f"fitted: {HOST_FIT} (SE 0.039)")
+        0.776, "utility per log km", 0.0, 10.0, label="fall of a host's pull with distance",
+        source=f"fitted: {HOST_FIT} (SE 0.050)")
     flight_border_bonus: float = param(
-        1.612, "utility", 0.0, 20.0, label="pull of a host across a shared border",
-        source=f"fitted: {HOST_FIT} (SE 0.080)")
+        1.002, "utility", 0.0, 20.0, label="pull of a host across a shared border",
+        source=f"fitted: {HOST_FIT} (SE 0.081)")
     flight_network_elasticity: float = param(
-        0.387, "utility per log person", 0.0, 5.0,
+        0.268, "utility per log person", 0.0, 5.0,
         label="pull of the people from the origin in a host at the run's start",
-        source=f"fitted: {HOST_FIT} (SE 0.012)")
+        source=f"fitted: {HOST_FIT} (SE 0.013)")
+    flight_population_elasticity: float = param(
+        0.49, "utility per log person", 0.0, 5.0,
+        label="pull of a host's population (its capacity)",
+        source=f"fitted: {HOST_FIT} (SE 0.023)")
     decision_rate: float = param(
         0.5, "per year", 0.0, 12.0, label="rate at which asylum claims are decided",
         source="assumption: about two years from claim to decision on average", 
@@ -132,13 +140,14 @@ def _host_shares(model) -> np.ndarray:
     """Share of each origin's flight that goes to each corridor ([K], summing to 1 over the
     corridors of an origin that admits anyone): a logit in distance, a shared border, the
     origin's people in the host at the run's start (the network the flight finds, not the one
-    it makes: the fit reads it from the UN DESA estimate before the flight) and the host's
-    admission."""
+    it makes: the fit reads it from the UN DESA estimate before the flight), the host's
+    population (its capacity) and the host's admission."""
     k, c, cfg = model.corridors, model.countries, model.cfg.displacement
     admission = c.admission[k.d]
     v = (-cfg.flight_distance_elasticity * np.log(np.maximum(k.distance_km, 1.0))
          + cfg.flight_border_bonus * k.contiguous
-         + cfg.flight_network_elasticity * np.log1p(k.stock0))
+         + cfg.flight_network_elasticity * np.log1p(k.stock0)
+         + cfg.flight_population_elasticity * np.log(np.maximum(c.population[k.d], 1.0)))
     w = np.where(admission > 0, np.exp(v - v.max()) * admission, 0.0)
     total = np.bincount(k.o, w, len(c.iso3))
     return np.divide(w, total[k.o], out=np.zeros_like(w), where=total[k.o] > 0)
@@ -268,6 +277,9 @@ class Displacement(Component):
         Flow("resettled_in", "people", "refugees resettled to a third country, by the "
              "corridor they joined", per_corridor=True, stock=+1),
         Flow("naturalised", "people", "refugees whose status ended by naturalisation"),
+        Flow("protection_ended", "people", "protected whose status ended otherwise (other "
+             "residence permits, deregistration, onward movement: the observed history's "
+             "exits from UNHCR's counts); they stay as migrants"),
     )
 
     indicators = (
@@ -295,6 +307,9 @@ class Displacement(Component):
                   corridor_flow("resettled")),
         Indicator("naturalised", "people per step", "refugees whose status ended by "
                   "naturalisation", lambda model: float(model.flows["naturalised"][0])),
+        Indicator("protection_ended", "people per step", "protected whose status ended "
+                  "otherwise (the observed history's exits from UNHCR's counts)",
+                  lambda model: float(model.flows["protection_ended"][0])),
         Indicator("asylum_granted", "people per step", "asylum seekers recognised as refugees",
                   lambda model: float(model.flows["asylum_granted"][0])),
     )
@@ -313,6 +328,13 @@ class Displacement(Component):
                  effect=("Employment of refugees and others in need of protection", "share")),
     )
 
+    def corridor_end(self, model) -> dict[str, np.ndarray]:
+        """corridors.csv: refugees, asylum seekers and others in need of protection at the
+        end, and of them employed."""
+        counts, employed = protected_counts(model)
+        return {"refugees_end": counts[REFUGEE], "asylum_seekers_end": counts[ASYLUM],
+                "other_protection_needs_end": counts[OIP], "protected_employed_end": employed}
+
     def init_pre(self, model) -> None:
         """The world's displaced by status and shared borders, on the corridor table (zeros
         for a world without them, e.g. a custom file)."""
@@ -325,15 +347,17 @@ class Displacement(Component):
             setattr(k, column, np.nan_to_num(values))
         self.conflict_ended: set[int] = set()  # origins whose conflict event has ended
         self.history = self._history(model)
+        self.exit_rate: np.ndarray | None = None  # the year's exits from the counts, by origin
         # The solutions' rates by country (the origin's return and resettlement, the host's
         # naturalisation), where the world carries UNHCR's data.
         self.rates = country_rates(model.countries.iso3, model.cfg.displacement,
                                    data=model.cfg.world.name != "custom" and inside)
 
-    def _history(self, model) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def _history(self, model) -> dict[int, tuple[np.ndarray, ...]]:
         """The observed flight by calendar year: year -> (people a year, share recognised on
-        arrival, share oip) per country of the world, split with the run's asylum decisions
-        (`model.world.loader.history_arrivals`); origins absent from flight.csv flee nobody.
+        arrival, share oip, the hazard of leaving the counts otherwise) per country of the
+        world, split with the run's asylum decisions (`model.world.loader.history_arrivals`,
+        `history_exits`); origins absent from flight.csv flee nobody.
         flight.csv counts the hosts of the global world; a smaller world takes the part that
         went to its own hosts (the origin's displaced on its corridors over those on the global
         world's, a mid-year after the flight's year)."""
@@ -341,7 +365,7 @@ class Displacement(Component):
         cfg = model.cfg.displacement
         if not cfg.flight_history or model.cfg.world.migrants == "economic":
             return {}
-        from model.world.loader import history_arrivals, shipped_flight
+        from model.world.loader import history_arrivals, history_exits, shipped_flight
 
         table = shipped_flight()
         iso = model.countries.iso3
@@ -354,8 +378,11 @@ class Displacement(Component):
             share = inside.get(min(int(year) + 1, max(inside)), np.ones(len(iso)))[where]
             people, refugees, oip = history_arrivals(rows, cfg.decision_rate,
                                                      cfg.recognition_rate)
-            columns = [np.zeros(len(iso)) for _ in range(3)]
-            for column, values in zip(columns, (people * share, refugees, oip)):
+            # Those who left the counts otherwise, as a hazard a year.
+            exits = -np.log1p(-np.minimum(history_exits(rows, cfg.decision_rate,
+                                                        cfg.recognition_rate), 0.999))
+            columns = [np.zeros(len(iso)) for _ in range(4)]
+            for column, values in zip(columns, (people * share, refugees, oip, exits)):
                 column[where] = values
             out[int(year)] = tuple(columns)
         return out
@@ -412,8 +439,10 @@ class Displacement(Component):
 
     def _observed_flight(self, model) -> None:
         """Add the year's observed arrivals (`flight_history`; see `_history`) to what events
-        set."""
+        set, and set the year's hazard of leaving the counts otherwise (`exit_rate`, by
+        origin; None outside the history)."""
         year = int(np.floor(model.now() + 1e-9))
+        self.exit_rate = None
         if year not in self.history:
             return
         if year == model.start_year and model.now() < year + 0.5 - 1e-9:
@@ -421,7 +450,7 @@ class Displacement(Component):
             # flight is already in them.
             return
         c = model.countries
-        flight, refugees, oip = self.history[year]
+        flight, refugees, oip, self.exit_rate = self.history[year]
         total = c.flight_per_year + flight
         for lever, share in (("flight_refugee_share", refugees), ("flight_oip_share", oip)):
             mixed = getattr(c, lever)
@@ -499,28 +528,31 @@ class Displacement(Component):
         back_rate = r["return"] * np.where(
             np.isin(np.arange(len(r["return"])), list(self.conflict_ended)),
             cfg.return_after_conflict, 1.0)
-        top = (back_rate + r["resettlement"]).max() + r["naturalisation"].max()
+        # The observed history's exits from the counts (by origin), in its years only.
+        exit_rate = self.exit_rate if self.exit_rate is not None else np.zeros_like(back_rate)
+        top = (back_rate + r["resettlement"] + exit_rate).max() + r["naturalisation"].max()
         p_max = float(hazard_to_prob(top, model.dt))
         protected = protected[bernoulli_candidates(rng, len(protected), p_max)]
         origin, host = k.o[pop.corridor[protected]], k.d[pop.corridor[protected]]
         hazards = np.stack([back_rate[origin], r["resettlement"][origin],
-                            r["naturalisation"][host]])
+                            r["naturalisation"][host], exit_rate[origin]])
         leaves = thin(rng, np.arange(len(protected)),
                       hazard_to_prob(hazards.sum(axis=0), model.dt), p_max)
         rows, h = protected[leaves], hazards[:, leaves]
-        pick = rng.random(len(rows)) * h.sum(axis=0)
-        home = rows[pick < h[0]]
-        resettle = rows[(pick >= h[0]) & (pick < h[0] + h[1])]
-        natural = rows[pick >= h[0] + h[1]]
+        # Which solution: the first whose cumulative hazard passes a uniform draw.
+        kind = (rng.random(len(rows)) * h.sum(axis=0) >= np.cumsum(h, axis=0)).sum(axis=0)
+        home, resettle = rows[kind == 0], rows[kind == 1]
+        natural, ended = rows[kind == 2], rows[kind >= 3]
         f = model.flows
         f["voluntary_returns"] += model.count_people(home)
         pop.protection[home] = NONE
         self._unprotect(model, home)
         self._go_home(model, home, events)
         self._resettle(model, rng, resettle)
-        pop.protection[natural] = NONE
-        self._unprotect(model, natural)
-        f["naturalised"][0] += pop.weight[natural].sum(dtype=np.float64)
+        for stay, flow in ((natural, "naturalised"), (ended, "protection_ended")):
+            pop.protection[stay] = NONE
+            self._unprotect(model, stay)
+            f[flow][0] += pop.weight[stay].sum(dtype=np.float64)
 
     def _resettle(self, model, rng, rows) -> None:
         """Move `rows` to a high-income third country where people from their origin live

@@ -168,7 +168,8 @@ def shipped_flight() -> pd.DataFrame:
     flight, the changes refugees_in, asylum_change, oip_in, and asylum_seekers at the year's
     start; fitted to UNHCR's year-on-year changes, not event data; absent rows are 0)."""
     return _read(DATA_DIR / "flight.csv", ["origin", "year", "flight", "refugees_in",
-                                           "asylum_change", "oip_in", "asylum_seekers"])
+                                           "asylum_change", "oip_in", "asylum_seekers",
+                                           "displaced"])
 
 
 def history_arrivals(rows: pd.DataFrame, decision_rate: float,
@@ -189,6 +190,22 @@ def history_arrivals(rows: pd.DataFrame, decision_rate: float,
     people = claims + refugees + oip
     safe = np.where(people > 0, people, 1.0)
     return people, refugees / safe, oip / safe
+
+
+def history_exits(rows: pd.DataFrame, decision_rate: float,
+                  recognition_rate: float) -> np.ndarray:
+    """The share of each row's displaced at the year's start (`displaced`) who left UNHCR's
+    counts by routes it does not count as solutions (other residence permits, deregistration,
+    onward movement) in the year: what the three terms of `history_arrivals` fall below 0,
+    over `displaced` (at most 1; 0 where nobody was displaced)."""
+    seekers = rows["asylum_seekers"].to_numpy(float)
+    short = (np.maximum(-(rows["asylum_change"].to_numpy(float) + decision_rate * seekers), 0.0)
+             + np.maximum(-(rows["refugees_in"].to_numpy(float)
+                            - decision_rate * recognition_rate * seekers), 0.0)
+             + np.maximum(-rows["oip_in"].to_numpy(float), 0.0))
+    displaced = rows["displaced"].to_numpy(float)
+    return np.minimum(np.divide(short, displaced, out=np.zeros_like(short),
+                                where=displaced > 0), 1.0)
 
 
 def flight_timeline(origins: list[str] | None = None, start: int = FLIGHT_YEARS[0],
