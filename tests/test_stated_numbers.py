@@ -74,6 +74,9 @@ RUNS = {
     "return_reintegration_el_salvador": ["+scenario=return_reintegration_el_salvador"],
     "sdg_targets_2030": ["+scenario=sdg_targets_2030"],
     "facility_seed_1": ["facility=gcff", "seed=1"],
+    **{name: [f"+scenario={name}"] for name in (
+        "syria_2011", "syria_2011_work_rights", "syria_2011_no_work_rights", "venezuela_2015",
+        "venezuela_2015_regional_response")},
 }
 
 
@@ -199,6 +202,42 @@ def covered_returns_share(name: str) -> float:
     return supported / on["returns"].sum()
 
 
+def protected_abroad(name: str, origin: str, hosts: tuple[str, ...] = ()) -> tuple[float, float]:
+    """People from `origin` under protection (refugees, asylum seekers, others in need of
+    protection) at the run's end, in `hosts` (every host if none), and the share employed."""
+    c = run(name).table("corridors.csv")
+    rows = c[(c["origin"] == origin) & (c["destination"].isin(hosts) if hosts else True)]
+    people = rows[["refugees_end", "asylum_seekers_end", "other_protection_needs_end"]].sum(
+        axis=1).sum()
+    return people, rows["protected_employed_end"].sum() / people
+
+
+def unhcr_2020(origin: str, host: str) -> float:
+    """UNHCR's refugees, asylum seekers and others in need of protection at mid-2020."""
+    from model.world.loader import shipped_displaced
+
+    d = shipped_displaced()
+    row = d[(d["origin"] == origin) & (d["destination"] == host) & (d["year"] == 2020)]
+    return float(row[["refugees", "asylum_seekers", "oip"]].sum(axis=1).sum())
+
+
+def displacement_settings():
+    from model.processes.displacement import DisplacementConfig
+
+    return DisplacementConfig()
+
+
+def return_rate(origin: str) -> float:
+    """An origin's voluntary return rate a year (the solutions' rates by country)."""
+    from model.processes.solution_rates import country_rates
+
+    return float(country_rates([origin], displacement_settings(), data=True)["return"][0])
+
+
+def end_value(name: str, column: str) -> float:
+    return float(run(name).ts[column].iloc[-1])
+
+
 @dataclass(frozen=True)
 class Claim:
     """A number a text states about a run, and how to measure it there."""
@@ -222,7 +261,84 @@ BASELINE = "scenarios/baseline_2019.yaml"
 GOVERNANCE = "scenarios/facility_governance.yaml"
 ABOUT = "'about' a whole number: within one unit"
 
+SYRIA = "scenarios/syria_2011.yaml"
+SYRIA_RIGHTS = "scenarios/syria_2011_work_rights.yaml"
+SYRIA_NO_RIGHTS = "scenarios/syria_2011_no_work_rights.yaml"
+VENEZUELA = "scenarios/venezuela_2015.yaml"
+VENEZUELA_RESPONSE = "scenarios/venezuela_2015_regional_response.yaml"
+NEIGHBOURS = ("TUR", "JOR", "LBN")
+SOUTH_AMERICA = ("COL", "PER", "ECU", "CHL", "BRA")
+MILLIONS = "millions to one decimal"
+PCT = "a whole %"
+
 CLAIMS = [
+    # forced displacement (issue 23): the README's fitted numbers
+    *[Claim("README.md", phrase, tolerance=0.005, why="to the hundredth",
+            measure=lambda name=name: getattr(displacement_settings(), name))
+      for phrase, name in [("distance 0.78", "flight_distance_elasticity"),
+                           ("border 1.00", "flight_border_bonus"),
+                           ("network 0.27", "flight_network_elasticity"),
+                           ("population 0.49", "flight_population_elasticity")]],
+    Claim("README.md", "Syrians 1.8% a year", tolerance=0.05, why="a tenth of a %",
+          measure=lambda: 100 * return_rate("SYR")),
+    Claim("README.md", "Venezuelans 0.06%", tolerance=0.005, why="a hundredth of a %",
+          measure=lambda: 100 * return_rate("VEN")),
+    # forced displacement: the end of each run (2025), corridors.csv and timeseries
+    Claim(SYRIA, "host 3.2 M of the 6.2 M Syrians", tolerance=0.05, why=MILLIONS,
+          measure=lambda: protected_abroad("syria_2011", "SYR", NEIGHBOURS)[0] / 1e6),
+    Claim(SYRIA, "of the 6.2 M Syrians under protection", tolerance=0.05, why=MILLIONS,
+          measure=lambda: protected_abroad("syria_2011", "SYR")[0] / 1e6),
+    Claim(SYRIA, "Turkey 1.4 M (UNHCR", tolerance=0.05, why=MILLIONS,
+          measure=lambda: protected_abroad("syria_2011", "SYR", ("TUR",))[0] / 1e6),
+    Claim(SYRIA, "UNHCR counted 3.6 M Syrians in Turkey in 2020", tolerance=0.05, why=MILLIONS,
+          measure=lambda: unhcr_2020("SYR", "TUR") / 1e6),
+    Claim(SYRIA, "about 1.2 M Syrians go home", tolerance=0.1, why="'about', millions",
+          measure=lambda: run("syria_2011").table("corridors.csv").query("origin == 'SYR'")[
+              "voluntary_returns"].sum() / 1e6),
+    Claim(SYRIA, "falls from 78% to 59% in 2015", tolerance=0.5, why="the first quarter, " + PCT,
+          measure=lambda: 100 * run("syria_2011").ts["protected_employment_rate"].iloc[0]),
+    Claim(SYRIA, "to 59% in 2015", tolerance=0.5, why="the lowest quarter, " + PCT,
+          measure=lambda: 100 * run("syria_2011").ts["protected_employment_rate"].min()),
+    Claim(SYRIA, "back at 75% by 2025", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * end_value("syria_2011", "protected_employment_rate")),
+    Claim(SYRIA_RIGHTS, "(87% in 2025", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * end_value("syria_2011_work_rights", "protected_employment_rate")),
+    Claim(SYRIA_RIGHTS, "against 75% in syria_2011", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * end_value("syria_2011", "protected_employment_rate")),
+    Claim(SYRIA_RIGHTS, "and 62% in syria_2011_no_work_rights", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * end_value("syria_2011_no_work_rights",
+                                          "protected_employment_rate")),
+    Claim(SYRIA_RIGHTS, "(80% of those protected there", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * protected_abroad("syria_2011_work_rights", "SYR", NEIGHBOURS)[1]),
+    Claim(SYRIA_RIGHTS, "against 42% with no right", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * protected_abroad("syria_2011_no_work_rights", "SYR",
+                                                 NEIGHBOURS)[1]),
+    Claim(SYRIA_NO_RIGHTS, "(62% in 2025", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * end_value("syria_2011_no_work_rights",
+                                          "protected_employment_rate")),
+    Claim(SYRIA_NO_RIGHTS, "against 87% with the", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * end_value("syria_2011_work_rights", "protected_employment_rate")),
+    Claim(SYRIA_NO_RIGHTS, "(42% of those protected there", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * protected_abroad("syria_2011_no_work_rights", "SYR",
+                                                 NEIGHBOURS)[1]),
+    Claim(SYRIA_NO_RIGHTS, "against 80%)", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * protected_abroad("syria_2011_work_rights", "SYR", NEIGHBOURS)[1]),
+    Claim(VENEZUELA, "by 2025 4.3 M Venezuelans", stated=4.3, tolerance=0.05, why=MILLIONS,
+          measure=lambda: protected_abroad("venezuela_2015", "VEN")[0] / 1e6),
+    Claim(VENEZUELA, "2.0 M of them in the five", tolerance=0.05, why=MILLIONS,
+          measure=lambda: protected_abroad("venezuela_2015", "VEN", SOUTH_AMERICA)[0] / 1e6),
+    Claim(VENEZUELA, "and 1.2 M in Colombia", tolerance=0.05, why=MILLIONS,
+          measure=lambda: protected_abroad("venezuela_2015", "VEN", ("COL",))[0] / 1e6),
+    Claim(VENEZUELA, "UNHCR's 2020 count: 1.8 M", stated=1.8, tolerance=0.05, why=MILLIONS,
+          measure=lambda: unhcr_2020("VEN", "COL") / 1e6),
+    Claim(VENEZUELA_RESPONSE, "(77% of those protected there in 2025", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * protected_abroad("venezuela_2015_regional_response", "VEN",
+                                                 SOUTH_AMERICA)[1]),
+    Claim(VENEZUELA_RESPONSE, "against 69% in venezuela_2015", tolerance=0.5, why=PCT,
+          measure=lambda: 100 * protected_abroad("venezuela_2015", "VEN", SOUTH_AMERICA)[1]),
+    Claim(VENEZUELA_RESPONSE, "for 185 M USD paid", tolerance=1.0, why="millions of USD, to the unit",
+          measure=lambda: run("venezuela_2015_regional_response").summary["policies"][
+              "regional_response"]["costs_usd"]["destination"] / 1e6),
     # baseline_2019: the default run (the preset sets only the defaults)
     Claim(BASELINE, "prices stay near 7%", lambda: run("default").ts["remittance_price_pct"].agg(
         lambda s: s.iloc[(s - 7).abs().argmax()]), 0.5,
