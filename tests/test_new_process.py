@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 
 PROCESS = '''"""Naturalisation (a test process): migrants abroad for `naturalisation_years` or more
-become citizens of their destination at `naturalisation_rate` a year, times the destination's
+become citizens of their destination at `citizenship_rate` a year, times the destination's
 openness (1 in high-income destinations, 0.5 elsewhere: a lever set from the world's data)."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from model.population import ABROAD
 class NaturalisationConfig:
     """Naturalisation (process `naturalisation`)."""
 
-    naturalisation_rate: float = param(0.2, "per year", 0.0, 1.0, label="naturalisation hazard",
+    citizenship_rate: float = param(0.2, "per year", 0.0, 1.0, label="naturalisation hazard",
                                        source="test value")
     naturalisation_years: float = param(5.0, "years", 0.0, 30.0,
                                         label="years abroad before naturalisation",
@@ -104,7 +104,7 @@ class Naturalisation(Component):
         rows = np.flatnonzero((pop.status == ABROAD) & ~pop.naturalised
                               & (model.now() - pop.arrived >= cfg.naturalisation_years))
         openness = model.countries.naturalisation_openness[model.corridors.d[pop.corridor[rows]]]
-        p = -np.expm1(-cfg.naturalisation_rate * openness * model.dt)
+        p = -np.expm1(-cfg.citizenship_rate * openness * model.dt)
         new = rows[model.streams["naturalisation"].random(len(rows)) < p]
         pop.naturalised[new] = True
         model.flows["naturalisations"] += model.count_people(new)
@@ -120,7 +120,7 @@ import json
 import numpy as np
 from model.model import MigrationModel
 from model.population import ABROAD
-m = MigrationModel(end_year=2019, naturalisation_rate=0.4, progress=False, figures=False)
+m = MigrationModel(end_year=2019, citizenship_rate=0.4, progress=False, figures=False)
 pop, k, c = m.migrants, m.corridors, m.countries
 eligible = (pop.status == ABROAD) & (m.start_year - pop.arrived >= 5.0)
 openness = np.where(c.high_income, 1.0, 0.5)[k.d[pop.corridor]]
@@ -172,12 +172,12 @@ def test_the_copy_runs_its_own_model_package(tree):
 
 
 def test_the_new_process_validates_and_its_setting_is_checked(tree):
-    ok = _python(tree, "run.py", "validate=true", "naturalisation.naturalisation_rate=0.3")
+    ok = _python(tree, "run.py", "validate=true", "naturalisation.citizenship_rate=0.3")
     assert ok.returncode == 0, ok.stderr
     assert "naturalisation" in ok.stdout  # the processes that would run, in phase order
-    bad = _python(tree, "run.py", "validate=true", "naturalisation.naturalisation_rate=3")
+    bad = _python(tree, "run.py", "validate=true", "naturalisation.citizenship_rate=3")
     assert bad.returncode == 2
-    assert "naturalisation.naturalisation_rate" in bad.stderr and "0.0 to 1.0" in bad.stderr
+    assert "naturalisation.citizenship_rate" in bad.stderr and "0.0 to 1.0" in bad.stderr
 
 
 def test_the_new_process_acts_at_the_size_a_hand_computation_gives(tree):
@@ -205,13 +205,13 @@ def test_the_new_process_appears_in_the_docs_and_the_sensitivity_groups(tree):
     out = _python(tree, "-m", "model.docs", "readme")
     assert out.returncode == 0, out.stderr
     readme = (tree / "README.md").read_text()
-    for text in ("`naturalisation.naturalisation_rate`", "`naturalised_share`",
+    for text in ("`naturalisation.citizenship_rate`", "`naturalised_share`",
                  "`naturalisation` (Naturalisation)", "naturalisation.png"):
         assert text in readme, text
     out = _python(tree, "-c", "from model.sensitivity import behavioural_parameters; "
                   "print(sorted(behavioural_parameters()))")
     assert out.returncode == 0, out.stderr
-    assert "naturalisation.naturalisation_rate" in out.stdout
+    assert "naturalisation.citizenship_rate" in out.stdout
     assert "naturalisation.naturalisation_years" in out.stdout
 
 

@@ -207,8 +207,8 @@ def test_every_figure_is_declared_once_by_the_component_owning_its_data() -> Non
     from model.shocks import Shocks
 
     declared = {f.file: f for f in figures()}
-    assert ALL_FIGURES | {"shock_recovery.png", "facility.png", "partnerships.png"} \
-        == set(declared)
+    assert ALL_FIGURES | {"shock_recovery.png", "facility.png", "partnerships.png",
+                          "displacement.png"} == set(declared)
     owners = {Labour: "brain_waste.png", Shocks: "shock_recovery.png",
               FinancingFacility: "facility.png", Agreements: "partnerships.png"}
     for cls, name in owners.items():
@@ -411,7 +411,8 @@ def test_no_baseline_without_a_policy_or_shock_or_when_switched_off(runs) -> Non
                        for gid in figure["lines"]), name
         assert not any("baseline" in text for figure in drawn.values()
                        for text in figure["legends"]), name
-        assert len(drawn) == 7, name  # every figure is still drawn
+        # Every figure is still drawn (the default world has displaced people: displacement.png).
+        assert len(drawn) == 8 and "displacement.png" in drawn, name
     # Switched off, the run is the same run: the same numbers as with its baseline.
     pd.testing.assert_frame_equal(pd.read_csv(runs["off"][0] / "timeseries.csv"),
                                   pd.read_csv(runs["preset"][0] / "timeseries.csv"))

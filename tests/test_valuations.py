@@ -138,7 +138,9 @@ def test_fair_recruitment_moves_the_fees_and_avoids_irregular_arrivals(year):
     with_cap = irregular_arrivals_a_year(m)[c]
     k.recruitment_months = months
     avoided = without - with_cap
-    assert (avoided > 0).all()
+    # Every corridor with irregular arrivals avoids some (Syria -> Turkey, whose arrivals are
+    # people fleeing, has none).
+    assert ((avoided > 0) == (without > 0)).all() and (without > 0).sum() >= 8
     np.testing.assert_allclose(b_d, avoided * m.cfg.emigration.enforcement_cost_usd, rtol=1e-9)
 
 
