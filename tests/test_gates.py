@@ -4,7 +4,8 @@ model reproduces what the record and the evidence show (means over the seeds).
 - COVID-19 (`+scenario=covid_2020`): more returns in 2020 than in 2019 and a lower economic
   migrant stock (net of the protected: people fleeing still arrive) at the end of 2020 than at
   its start; formal remittances to low- and middle-income countries fall less in 2020 than the
-  World Bank's October-2020 projection (-7%, Migration and Development Brief 33) and rise in 2021 over 2020 (Briefs 34 and 35: -1.6%, then +7.3%).
+  World Bank's October-2020 projection (-7%, Migration and Development Brief 33) and rise in
+  2021 over 2020 (Briefs 34 and 35: -1.6%, then +7.3%).
 - Fair recruitment gives no more irregular arrivals than the baseline.
 - The baseline's irregular share moves by less than 0.2 points from one quarter to the next.
 """
