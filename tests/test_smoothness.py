@@ -14,15 +14,24 @@ moves it in a quarter (`BOUNDS`, with the reason); a new indicator fails
 
 - stocks (people): the world's migrants abroad change by at most 1% a quarter (arrivals are
   about 1% of the stock a quarter, returns and removals about 0.6%, so the net change is about
-  0.35%); a region's stock and the followed returnees by at most 3% (Venezuela-Colombia, the
-  fastest corridor of 2015-2020, moves Latin America's stock by 2% in the first quarter; the
-  followed returnees gain a quarter's returns and lose the quarter that ages out);
+  0.35%); the followed returnees by at most 3% (they gain a quarter's returns and lose the
+  quarter that ages out);
 - shares of the stock or of the returnees (employment, irregular, brain waste, reintegration,
   ...): at most 1 point a quarter (the largest, employment, falls 0.8 points in the first
   quarter as newcomers arrive without a job);
 - money that the whole stock sends or earns, and remittances as % of GDP: at most 2% a quarter
   (earnings grow 0.5-0.7% a quarter with wages and the stock);
 - remittance prices: at most 1% a quarter (no policy moves them in the baseline);
+- the protected (refugees, others in need of protection, by host income group, migrants per
+  protected person): at most 8% a quarter (the observed flight of a quarter is up to 8% of
+  them: Venezuelans in 2019); asylum seekers at most 17% (a quarter's decisions take 11.8% of
+  them, claims add up to 5%) or their count's noise; their share in low- and middle-income
+  hosts at most 3 points, their employment at most 6 (a quarter's arrivals, up to 8% of them,
+  come without a job); their flows
+  (voluntary returns, resettlement, naturalisation, asylum granted) as counts while at least
+  100 agents; the flight and the exits from UNHCR's counts likewise, free where the year of
+  their yearly input changes; a region's stock at most 5% (Venezuelans into Latin America in
+  2019);
 - counts of a step's events (returns, removals, arrivals, interceptions, refusals, job losses)
   and averages over a step's arrivals (recruitment cost, debt): these are sums over a few hundred
   to a few thousand agent events, so their relative change carries the sampling noise of a
@@ -110,6 +119,38 @@ def _binomial(count_of):
     return check
 
 
+def _displaced_count(count_of, yearly: bool = False, floor: float = 100.0):
+    """A count of the displacement process, as `_noisy` while both steps count at least `floor`
+    agents (a few rare events, e.g. the last asylum decisions once the observed flight has
+    ended, carry no smoothness claim); `yearly`: driven by a yearly input (the observed flight
+    of each calendar year up to 2020, from the middle of the start year), so free where the
+    input's year changes."""
+    noisy = _noisy(count_of)
+
+    def check(ts, column, ppa):
+        x, n = ts[column].to_numpy(float), count_of(ts, ppa)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change, limit = noisy(ts, column, ppa)
+        free = (n[1:] < floor) | (n[:-1] < floor)
+        if yearly:
+            year = ts["year"].to_numpy(float)
+            free |= (np.floor(year[1:] + 1e-9) != np.floor(year[:-1] + 1e-9)) | np.isclose(
+                year[1:], np.floor(year[0]) + 0.5)
+        return np.where(free, 0.0, change), limit
+    check.describe = noisy.describe + f" (while at least {floor:g} agents" + (
+        "; free where the year's input changes)" if yearly else ")")
+    return check
+
+
+def _either(*checks):
+    """The larger of several bounds."""
+    def check(ts, column, ppa):
+        results = [c(ts, column, ppa) for c in checks]
+        return results[0][0], np.maximum.reduce([r[1] for r in results])
+    check.describe = " or ".join(c.describe for c in checks)
+    return check
+
+
 def _count(column):
     """Agents counted in a column of people: people over people per agent."""
     return lambda ts, ppa: ts[column].to_numpy(float) / ppa
@@ -121,6 +162,12 @@ def _regular_arrivals(ts, ppa):
 
 STOCK_WORLD, STOCK_PART, SHARE, MONEY, PRICE = (
     _relative(0.01), _relative(0.03), _points(0.01), _relative(0.02), _relative(0.01))
+# The protected: a quarter's observed flight is up to 8% of them (Venezuelans in 2019), who
+# arrive without a job; asylum seekers are decided at `decision_rate` 0.5 a year (11.8% of them
+# a quarter) and claims arrive at up to 5% more.
+PROTECTED, PROTECTED_SHARE = _relative(0.08), _points(0.03)
+# A region's stock: Venezuelans fleeing in 2019 raise Latin America's by up to 5% a quarter.
+STOCK_REGION = _relative(0.05)
 BOUNDS = {
     "migrant_stock": STOCK_WORLD,
     "migrant_stock_high_skill": STOCK_WORLD,
@@ -152,12 +199,26 @@ BOUNDS = {
     "recruitment_cost_months": _noisy(_regular_arrivals),
     "debt_at_arrival_usd": _noisy(_count("inflows")),
     "arrivals_poorer_origins_share": _binomial(_count("inflows")),
+    # Forced displacement: the protected are fewer than a tenth of the stock and their flight
+    # comes in yearly steps, so their counts move faster than the whole stock's.
+    "refugees": PROTECTED,
+    "other_protection_needs": PROTECTED,
+    **{f"protected_in_{g}_hosts": PROTECTED for g in ("high_income", "upper_middle_income",
+                                                     "lower_middle_income", "low_income")},
+    "migrants_per_protected": PROTECTED,
+    "asylum_seekers": _either(_relative(0.17), _noisy(_count("asylum_seekers"))),
+    "protected_in_lmic_share": PROTECTED_SHARE,
+    # A quarter's arrivals (up to 8% of the protected) come without a job: 8% x 75% = 6 points.
+    "protected_employment_rate": _points(0.06),
+    **{c: _displaced_count(_count(c)) for c in ("voluntary_returns", "resettled", "naturalised",
+                                                 "asylum_granted")},
+    **{c: _displaced_count(_count(c), yearly=True) for c in ("flight", "protection_ended")},
 }
 
 
 def _bound_of(column: str):
     if column.startswith("stock_in_"):  # the stock living in a World Bank region
-        return STOCK_PART
+        return STOCK_REGION
     return BOUNDS.get(column)
 
 
