@@ -115,7 +115,8 @@ class RegionalResponse(Policy):
         share = -np.expm1(-budget / need) if need > 0 else 0.0
         rows = rows[rng.random(len(rows)) < share]
         protected = rows[pop.protection[rows] > 0]
-        pop.rights_draw[protected] = -1.0  # a permit: the right to work in any host
+        pop.rights_draw[protected] = -1.0  # a permit: the right to work in any host,
+        pop.job_barrier[protected] = 0.0   # so no barrier to finding a job (as displacement's)
         irregular = rows[pop.protection[rows] == 0]
         with model.tallies.changing(pop, irregular, ("regular",)):
             pop.regular[irregular] = True

@@ -60,10 +60,19 @@ from model.components import (
 from model.params import param
 from model.population import ABROAD, RETURNEE
 from model.processes.labour import hazard_to_prob
+from model.processes.protected import (
+    ASYLUM,
+    NONE,
+    OIP,
+    REFUGEE,
+    protected_counts,
+    protected_hosted,
+    protected_index,
+    protected_rows,
+)
 from model.processes.solution_rates import country_rates
 from model.streams import bernoulli_candidates, thin
 
-NONE, ASYLUM, REFUGEE, OIP = 0, 1, 2, 3
 STATUSES = {"asylum_seekers": ASYLUM, "refugees": REFUGEE, "oip": OIP}
 # How the solution rates were fitted (tests/test_displacement.py recomputes them).
 FIT = ("the solutions of 2010-2019 over the sum of the mid-year refugees and others in need of "
@@ -144,11 +153,14 @@ def _host_shares(model) -> np.ndarray:
     population (its capacity) and the host's admission."""
     k, c, cfg = model.corridors, model.countries, model.cfg.displacement
     admission = c.admission[k.d]
-    v = (-cfg.flight_distance_elasticity * np.log(np.maximum(k.distance_km, 1.0))
-         + cfg.flight_border_bonus * k.contiguous
-         + cfg.flight_network_elasticity * np.log1p(k.stock0)
-         + cfg.flight_population_elasticity * np.log(np.maximum(c.population[k.d], 1.0)))
-    w = np.where(admission > 0, np.exp(v - v.max()) * admission, 0.0)
+    pull = getattr(k, "flight_pull", None)  # all but the admission is fixed for the run
+    if pull is None:
+        v = (-cfg.flight_distance_elasticity * np.log(np.maximum(k.distance_km, 1.0))
+             + cfg.flight_border_bonus * k.contiguous
+             + cfg.flight_network_elasticity * np.log1p(k.stock0)
+             + cfg.flight_population_elasticity * np.log(np.maximum(c.population[k.d], 1.0)))
+        pull = k.flight_pull = np.exp(v - v.max())
+    w = np.where(admission > 0, pull * admission, 0.0)
     total = np.bincount(k.o, w, len(c.iso3))
     return np.divide(w, total[k.o], out=np.zeros_like(w), where=total[k.o] > 0)
 
@@ -180,46 +192,27 @@ def _world_share(model) -> dict[int, np.ndarray]:
     return out
 
 
-def protected_counts(model) -> tuple[np.ndarray, np.ndarray]:
-    """People abroad by protection status and corridor ([4, K]) and the protected employed
-    ([K]), now: one pass over the migrants, kept for the rest of the step (the indicators read
-    them at its end); none when nobody is protected."""
-    k, pop = model.corridors, model.migrants
-    if getattr(k, "protected_step", None) == (model.steps, pop.n):
-        return k.protected, k.protected_employed
-    K = len(k.o)
-    # The protected are a small share of the rows: one scan for them, then only their rows.
-    rows = np.flatnonzero(pop.protection)
-    abroad = pop.weight[rows] * (pop.status[rows] == ABROAD)
-    corridor = pop.corridor[rows]
-    k.protected = np.zeros((4, K))
-    k.protected[1:] = np.bincount((pop.protection[rows].astype(np.intp) - 1) * K + corridor,
-                                  abroad, 3 * K).reshape(3, K)
-    k.protected[NONE] = model.tallies.stock() - k.protected[1:].sum(axis=0)
-    k.protected_employed = np.bincount(corridor, abroad * pop.employed[rows], K)
-    k.protected_step = (model.steps, pop.n)
-    return k.protected, k.protected_employed
-
-
 def _people(status: int):
     return lambda model: float(protected_counts(model)[0][status].sum())
 
 
 def _protected(model) -> float:
-    return float(protected_counts(model)[0][1:].sum())
+    return float(protected_hosted(model).sum())
 
 
 def _in_lmic_share(model) -> float:
     k, c = model.corridors, model.countries
-    hosted = protected_counts(model)[0][1:].sum(axis=0)
+    hosted = protected_hosted(model)
     return ratio(float(hosted[~c.high_income[k.d]].sum()), float(hosted.sum()))
 
 
 def _by_income(group: str):
     def measure(model) -> float:
         k, c = model.corridors, model.countries
-        return float(protected_counts(model)[0][1:].sum(axis=0)[c.income_group[k.d] == group]
-                     .sum())
+        masks = getattr(k, "income_masks", None)  # the hosts' groups are fixed for the run
+        if masks is None:
+            masks = k.income_masks = {g: c.income_group[k.d] == g for g in INCOME_GROUPS}
+        return float(protected_hosted(model)[masks[group]].sum())
     return measure
 
 
@@ -429,13 +422,13 @@ class Displacement(Component):
         # end of the fighting, so it is added after the events are read.
         self._conflicts(model)
         self._observed_flight(model)
+        # The index of the protected, in step with the rows before the flight appends to it:
+        # the steps below read their statuses and corridors there.
+        index = protected_index(model)
         self._flight(model, rng)
-        # The protected rows, found once: the steps below work on them only (rows keep their
-        # places within the phase; each step re-reads the statuses it needs).
-        rows = np.flatnonzero(model.migrants.protection)
-        self._decide(model, rng, events, rows)
-        self._solutions(model, rng, events, rows)
-        self._barriers(model, rows)
+        self._decide(model, rng, events, index)
+        self._solutions(model, rng, events, index)
+        self._refresh_barriers(model)
 
     def _observed_flight(self, model) -> None:
         """Add the year's observed arrivals (`flight_history`; see `_history`) to what events
@@ -491,76 +484,76 @@ class Displacement(Component):
             arrived=model.now() + model.dt, protection=protection,
             rights_draw=rng.random(m).astype(np.float32))
         self._protect(model, rows)
+        self._barriers(model, rows)
         model.tallies.add(model.migrants, rows)
         model.flows["flight"] += np.bincount(corridor, weight, len(k.o))
 
-    def _decide(self, model, rng, events, rows) -> None:
+    def _decide(self, model, rng, events, index) -> None:
         pop, cfg = model.migrants, model.cfg.displacement
-        # Claims of this step's arrivals are decided from the next step on.
-        seekers = rows[(pop.protection[rows] == ASYLUM) & (pop.status[rows] == ABROAD)
-                       & (pop.arrived[rows] <= model.now() + 1e-9)]
-        decided = seekers[rng.random(len(seekers)) < hazard_to_prob(cfg.decision_rate, model.dt)]
+        # A decision per claim (a Bernoulli draw each, by geometric skipping), except the
+        # claims of this step's arrivals, decided from the next step on.
+        seekers = np.flatnonzero((index.status == ASYLUM)
+                                 & (index.arrived <= model.now() + 1e-9))
+        p = float(hazard_to_prob(cfg.decision_rate, model.dt))
+        decided = seekers[bernoulli_candidates(rng, len(seekers), p)]
         u = rng.random(len(decided))
-        granted = decided[u < cfg.recognition_rate]
-        rejected = decided[u >= cfg.recognition_rate]
-        pop.protection[granted] = REFUGEE
+        granted, rejected = decided[u < cfg.recognition_rate], decided[u >= cfg.recognition_rate]
+        index.set_status(pop, granted, REFUGEE)
+        granted, rejected = index.rows[granted], self._end(model, index, rejected)
         home = rejected[rng.random(len(rejected)) < cfg.rejected_return_share]
         stay = np.setdiff1d(rejected, home, assume_unique=True)
         with model.tallies.changing(pop, stay, ("regular",)):
             pop.regular[stay] = False
-        pop.protection[rejected] = NONE
-        self._unprotect(model, rejected)
         f = model.flows
         f["rejected_home"] += model.count_people(home)
         self._go_home(model, home, events)
         f["asylum_granted"][0] += pop.weight[granted].sum(dtype=np.float64)
         f["asylum_rejected"][0] += pop.weight[rejected].sum(dtype=np.float64)
 
-    def _solutions(self, model, rng, events, rows) -> None:
+    def _end(self, model, index, at: np.ndarray) -> np.ndarray:
+        """End the status of the index's entries `at`; their rows."""
+        rows = index.rows[at]
+        index.set_status(model.migrants, at, NONE)
+        self._unprotect(model, rows)
+        return rows
+
+    def _solutions(self, model, rng, events, index) -> None:
         pop, k, cfg = model.migrants, model.corridors, model.cfg.displacement
-        protected = rows[(pop.protection[rows] >= REFUGEE) & (pop.status[rows] == ABROAD)
-                         & (pop.arrived[rows] <= model.now() + 1e-9)]  # not this step's
-        if len(protected) == 0:
-            return
-        # Solutions are rare (a few % a year): draw candidates at the highest rate by geometric
-        # skipping, then keep each with its own rate (a Bernoulli draw per row, exactly).
+        # One draw per refugee or other in need of protection (not this step's arrivals)
+        # against its corridor's total hazard: the origin's return (more once its conflict has
+        # ended), resettlement and exits from the counts, and the host's naturalisation.
         r = self.rates
         back_rate = r["return"] * np.where(
             np.isin(np.arange(len(r["return"])), list(self.conflict_ended)),
             cfg.return_after_conflict, 1.0)
         # The observed history's exits from the counts (by origin), in its years only.
         exit_rate = self.exit_rate if self.exit_rate is not None else np.zeros_like(back_rate)
-        top = (back_rate + r["resettlement"] + exit_rate).max() + r["naturalisation"].max()
-        p_max = float(hazard_to_prob(top, model.dt))
-        protected = protected[bernoulli_candidates(rng, len(protected), p_max)]
-        origin, host = k.o[pop.corridor[protected]], k.d[pop.corridor[protected]]
-        hazards = np.stack([back_rate[origin], r["resettlement"][origin],
-                            r["naturalisation"][host], exit_rate[origin]])
-        leaves = thin(rng, np.arange(len(protected)),
-                      hazard_to_prob(hazards.sum(axis=0), model.dt), p_max)
-        rows, h = protected[leaves], hazards[:, leaves]
+        hazards = np.stack([back_rate[k.o], r["resettlement"][k.o], r["naturalisation"][k.d],
+                            exit_rate[k.o]])  # [4, K]
+        p_leave = hazard_to_prob(hazards.sum(axis=0), model.dt)
+        eligible = np.flatnonzero((index.status >= REFUGEE)
+                                  & (index.arrived <= model.now() + 1e-9))
+        corridor = index.corridor[eligible]
+        leaves = rng.random(len(eligible)) < p_leave[corridor]
+        at, h = eligible[leaves], hazards[:, corridor[leaves]]
         # Which solution: the first whose cumulative hazard passes a uniform draw.
-        kind = (rng.random(len(rows)) * h.sum(axis=0) >= np.cumsum(h, axis=0)).sum(axis=0)
-        home, resettle = rows[kind == 0], rows[kind == 1]
-        natural, ended = rows[kind == 2], rows[kind >= 3]
+        kind = (rng.random(len(at)) * h.sum(axis=0) >= np.cumsum(h, axis=0)).sum(axis=0)
         f = model.flows
+        home = self._end(model, index, at[kind == 0])
         f["voluntary_returns"] += model.count_people(home)
-        pop.protection[home] = NONE
-        self._unprotect(model, home)
         self._go_home(model, home, events)
-        self._resettle(model, rng, resettle)
-        for stay, flow in ((natural, "naturalised"), (ended, "protection_ended")):
-            pop.protection[stay] = NONE
-            self._unprotect(model, stay)
-            f[flow][0] += pop.weight[stay].sum(dtype=np.float64)
+        self._resettle(model, rng, index, at[kind == 1])
+        for stay, flow in ((at[kind == 2], "naturalised"), (at[kind >= 3], "protection_ended")):
+            f[flow][0] += pop.weight[self._end(model, index, stay)].sum(dtype=np.float64)
 
-    def _resettle(self, model, rng, rows) -> None:
-        """Move `rows` to a high-income third country where people from their origin live
-        (chosen in proportion to them, a second draw where the first is their own host);
-        those whose origin has no other such corridor stay."""
+    def _resettle(self, model, rng, index, at) -> None:
+        """Move the index's entries `at` to a high-income third country where people from
+        their origin live (chosen in proportion to them, a second draw where the first is their
+        own host); those whose origin has no other such corridor stay."""
         pop, k, c = model.migrants, model.corridors, model.countries
-        if len(rows) == 0:
+        if len(at) == 0:
             return
+        rows = index.rows[at]
         candidate = c.high_income[k.d] & (model.stock_now > 0)
         weight = np.where(candidate, model.stock_now, 0.0)
         # Cumulative weights within each origin's corridors, to draw a corridor per row.
@@ -572,7 +565,7 @@ class Displacement(Component):
         o = k.o[pop.corridor[rows]]
         span = cum[np.maximum(end[o] - 1, 0)] - base[o]
         can = (span > 0) & (end[o] > start[o])
-        rows, o, span = rows[can], o[can], span[can]
+        rows, o, span, at = rows[can], o[can], span[can], at[can]
 
         def draw():
             target = base[o] + rng.random(len(rows)) * span
@@ -586,6 +579,8 @@ class Displacement(Component):
         model.flows["resettled"] += model.count_people(rows)
         with model.tallies.changing(model.migrants, rows, ("corridor",)):
             pop.corridor[rows] = to
+        index.set_corridor(at[moved], to)
+        self._barriers(model, rows)  # the new host's right to work
         model.flows["resettled_in"] += model.count_people(rows)
 
     def _go_home(self, model, rows, events) -> None:
@@ -601,7 +596,15 @@ class Displacement(Component):
         events.returned = np.concatenate([events.returned, rows])
 
     def _protect(self, model, rows) -> None:
-        model.migrants.return_exempt[rows] = True
+        """`rows` (their `protection` set) are protected: exempt from the economic return
+        decision, and in the index of the protected."""
+        pop = model.migrants
+        pop.return_exempt[rows] = True
+        index = getattr(pop, "protected_index", None)
+        if index is None:
+            index = protected_index(model)  # built from a scan (the start's draw)
+        else:
+            index.append(pop, rows)
 
     def _unprotect(self, model, rows) -> None:
         pop = model.migrants
@@ -609,11 +612,24 @@ class Displacement(Component):
         pop.job_barrier[rows] = 0.0
 
     def _barriers(self, model, rows=None) -> None:
-        """The job-finding barrier of the protected: none with the right to work, else
-        1 - `no_rights_finding_factor`."""
+        """The job-finding barrier of the protected `rows` (every protected row if None): none
+        with the right to work, else 1 - `no_rights_finding_factor`."""
         pop, k, c = model.migrants, model.corridors, model.countries
-        rows = np.flatnonzero(pop.protection) if rows is None else rows
-        rows = rows[pop.protection[rows] > 0]
-        rights = pop.rights_draw[rows] < c.refugee_work_rights[k.d[pop.corridor[rows]]]
-        pop.job_barrier[rows] = np.where(
-            rights, 0.0, 1.0 - model.cfg.displacement.no_rights_finding_factor)
+        rows = protected_rows(model) if rows is None else rows[pop.protection[rows] > 0]
+        share = c.refugee_work_rights[k.d]  # [K]
+        rights = pop.rights_draw[rows] < share[pop.corridor[rows]]
+        # (a product, not np.where: several times faster on a mixed mask)
+        pop.job_barrier[rows] = ~rights * np.float32(
+            1.0 - model.cfg.displacement.no_rights_finding_factor)
+        self.rights_seen = c.refugee_work_rights.copy()
+
+    def _refresh_barriers(self, model) -> None:
+        """Recompute every barrier when the work-rights lever moved or protection was set
+        outside this process; the rows this process protects or moves get theirs at once
+        (`_flight`, `_resettle`), and a regional response's permits set theirs to 0."""
+        pop = model.migrants
+        index = protected_index(model)
+        moved = not np.array_equal(model.countries.refugee_work_rights, self.rights_seen)
+        if moved or index.rescanned:
+            index.rescanned = False
+            self._barriers(model)

@@ -213,11 +213,14 @@ class Labour(Component):
         p_lose = hazard_to_prob(c.job_loss_rate * c.job_loss_multiplier, model.dt)  # [skill, C]
         # Unemployed migrants abroad (a minority) each try to find a job.
         idle = np.flatnonzero(~pop.employed & (pop.status == ABROAD))
-        p = p_find[k.d[pop.corridor[idle]]]
-        barrier = pop.job_barrier[idle]
-        if barrier.any():  # some may not work legally: a lower hazard for them
-            p = np.where(barrier > 0, hazard_to_prob(
-                c.job_finding_rate[k.d[pop.corridor[idle]]] * (1.0 - barrier), model.dt), p)
+        d = k.d[pop.corridor[idle]]
+        p = p_find[d]
+        # Some may not work legally (e.g. refugees without the right): a lower hazard for them
+        # only (a few rows).
+        barred = np.flatnonzero(pop.job_barrier[idle] > 0)
+        if len(barred):
+            p[barred] = hazard_to_prob(c.job_finding_rate[d[barred]]
+                                       * (1.0 - pop.job_barrier[idle[barred]]), model.dt)
         found = rng.random(len(idle)) < p
         finders = idle[found]
         # Job loss is rare: draw candidates by geometric skipping, keep the employed, thin by
