@@ -426,8 +426,12 @@ class Displacement(Component):
         # the steps below read their statuses and corridors there.
         index = protected_index(model)
         self._flight(model, rng)
+        # Who goes home, becomes irregular or moves is collected and changed at once, in one
+        # update of the tallies (`_move`).
+        self.moves = {"home": [], "irregular": [], "moved": [], "to": []}
         self._decide(model, rng, events, index)
         self._solutions(model, rng, events, index)
+        self._move(model, events)
         self._refresh_barriers(model)
 
     def _observed_flight(self, model) -> None:
@@ -501,12 +505,10 @@ class Displacement(Component):
         index.set_status(pop, granted, REFUGEE)
         granted, rejected = index.rows[granted], self._end(model, index, rejected)
         home = rejected[rng.random(len(rejected)) < cfg.rejected_return_share]
-        stay = np.setdiff1d(rejected, home, assume_unique=True)
-        with model.tallies.changing(pop, stay, ("regular",)):
-            pop.regular[stay] = False
+        self.moves["irregular"].append(np.setdiff1d(rejected, home, assume_unique=True))
         f = model.flows
         f["rejected_home"] += model.count_people(home)
-        self._go_home(model, home, events)
+        self.moves["home"].append(home)
         f["asylum_granted"][0] += pop.weight[granted].sum(dtype=np.float64)
         f["asylum_rejected"][0] += pop.weight[rejected].sum(dtype=np.float64)
 
@@ -541,7 +543,7 @@ class Displacement(Component):
         f = model.flows
         home = self._end(model, index, at[kind == 0])
         f["voluntary_returns"] += model.count_people(home)
-        self._go_home(model, home, events)
+        self.moves["home"].append(home)
         self._resettle(model, rng, index, at[kind == 1])
         for stay, flow in ((at[kind == 2], "naturalised"), (at[kind >= 3], "protection_ended")):
             f[flow][0] += pop.weight[self._end(model, index, stay)].sum(dtype=np.float64)
@@ -577,23 +579,31 @@ class Displacement(Component):
         moved = to != pop.corridor[rows]
         rows, to = rows[moved], to[moved]
         model.flows["resettled"] += model.count_people(rows)
-        with model.tallies.changing(model.migrants, rows, ("corridor",)):
-            pop.corridor[rows] = to
+        model.flows["resettled_in"] += np.bincount(to, pop.weight[rows], len(k.o))
         index.set_corridor(at[moved], to)
-        self._barriers(model, rows)  # the new host's right to work
-        model.flows["resettled_in"] += model.count_people(rows)
+        self.moves["moved"].append(rows)
+        self.moves["to"].append(to)
 
-    def _go_home(self, model, rows, events) -> None:
-        """`rows` return to their origin now (the reintegration process follows them)."""
+    def _move(self, model, events) -> None:
+        """This step's moves, in one update of the tallies: rejected claimants and refugees
+        going home (the reintegration process follows them), rejected claimants staying
+        irregular, the resettled to their new corridor (and its right to work)."""
         pop = model.migrants
+        home, irregular, moved, to = (np.concatenate([np.zeros(0, np.int64), *self.moves[key]])
+                                      for key in ("home", "irregular", "moved", "to"))
+        rows = np.concatenate([home, irregular, moved])
         if len(rows) == 0:
             return
-        with model.tallies.changing(pop, rows, ("status", "employed", "matched")):
-            pop.status[rows] = RETURNEE
-            pop.employed[rows] = False
-            pop.matched[rows] = False
-        pop.returned[rows] = model.now() + model.dt
-        events.returned = np.concatenate([events.returned, rows])
+        fields = ("status", "employed", "matched", "regular", "corridor")
+        with model.tallies.changing(pop, rows, fields):
+            pop.status[home] = RETURNEE
+            pop.employed[home] = False
+            pop.matched[home] = False
+            pop.regular[irregular] = False
+            pop.corridor[moved] = to
+        pop.returned[home] = model.now() + model.dt
+        events.returned = np.concatenate([events.returned, home])
+        self._barriers(model, moved)  # the new host's right to work
 
     def _protect(self, model, rows) -> None:
         """`rows` (their `protection` set) are protected: exempt from the economic return
@@ -628,7 +638,7 @@ class Displacement(Component):
         outside this process; the rows this process protects or moves get theirs at once
         (`_flight`, `_resettle`), and a regional response's permits set theirs to 0."""
         pop = model.migrants
-        index = protected_index(model)
+        index = model.migrants.protected_index  # (synced at the phase's start)
         moved = not np.array_equal(model.countries.refugee_work_rights, self.rights_seen)
         if moved or index.rescanned:
             index.rescanned = False
