@@ -134,8 +134,9 @@ def protected_counts(model) -> tuple[np.ndarray, np.ndarray]:
         K = len(k.o)
         cell = index.status.astype(np.intp) * K + index.corridor
         k.protected = np.bincount(cell, index.weight, 4 * K).reshape(4, K)
-        k.protected_employed = np.bincount(index.corridor,
-                                           index.weight * pop.employed[index.rows], K)
+        # (entries whose status ended stay in the index with status 0: not counted)
+        k.protected_employed = np.bincount(
+            index.corridor, index.weight * (pop.employed[index.rows] & (index.status > 0)), K)
         k.protected_key = key
         k.protected_hosted = k.protected[1:].sum(axis=0)
         k.protected[NONE] = model.tallies.stock() - k.protected_hosted
