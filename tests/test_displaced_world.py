@@ -290,13 +290,19 @@ def test_history_arrivals_split_the_changes_with_the_runs_decisions():
     from model.world.loader import history_arrivals
 
     rows = pd.DataFrame({"refugees_in": [1000, 100, -50], "asylum_change": [-200, 400, -900],
-                         "oip_in": [0, 300, -10], "asylum_seekers": [800, 0, 1000]})
+                         "oip_in": [0, 300, -10], "asylum_seekers": [800, 0, 1000],
+                         "displaced": [1000, 500, 1170]})
     people, refugees, oip = history_arrivals(rows, decision_rate=0.5, recognition_rate=0.25)
     # Row 0: claims -200 + 400 = 200, refugees 1000 - 100 = 900, oip 0.
     # Row 1: claims 400, refugees 100, oip 300. Row 2: claims 0 (-400), refugees 0, oip 0.
     np.testing.assert_allclose(people, [1100, 800, 0])
     np.testing.assert_allclose(refugees, [900 / 1100, 100 / 800, 0])
     np.testing.assert_allclose(oip, [0, 300 / 800, 0])
+    # What the terms fall below 0 left the counts otherwise: row 2 loses 400 claims
+    # (-900 + 500), 175 refugees (-50 - 125) and 10 oip, 585 of its 1,170 displaced.
+    from model.world.loader import history_exits
+
+    np.testing.assert_allclose(history_exits(rows, 0.5, 0.25), [0, 0, 0.5])
 
 def test_flight_timeline_events_validate_through_the_model():
     from model.config import nest
