@@ -469,7 +469,7 @@ def test_a_missing_value_does_not_stop_the_axes_following_the_run():
 # ----------------------------------------------------------------- forced displacement (issue 23)
 
 DISPLACEMENT_PRESETS = {
-    "venezuela_2015": "Venezuelan displacement from 2015",
+    "venezuela_2015": "Venezuelans displaced abroad from 2015",
     "venezuela_2015_regional_response": "Venezuelans: a regional response from 2021",
     "syria_2011": "Syrian refugees in Turkey, Lebanon and Jordan from 2011",
     "syria_2011_work_rights": "Syrian refugees with the right to work",

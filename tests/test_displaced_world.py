@@ -222,12 +222,12 @@ def test_flight_table_is_well_formed():
 
     table = shipped_flight()
     assert list(table.columns) == ["origin", "year", "flight", "refugees_in", "asylum_change",
-                                   "oip_in", "asylum_seekers"]
+                                   "oip_in", "asylum_seekers", "displaced"]
     assert not table.duplicated(["origin", "year"]).any()
     assert set(table["year"]) <= set(range(2010, 2021))
-    assert (table["flight"] >= 0).all() and (table["asylum_seekers"] >= 0).all()
-    assert (table[["flight", "refugees_in", "asylum_change", "oip_in", "asylum_seekers"]] != 0
-            ).any(axis=1).all()
+    assert (table[["flight", "asylum_seekers", "displaced"]] >= 0).all().all()
+    assert (table[["flight", "refugees_in", "asylum_change", "oip_in", "asylum_seekers",
+                   "displaced"]] != 0).any(axis=1).all()
     # The flight is the three changes' sum, floored at 0 (each rounded to whole people).
     net = table[["refugees_in", "asylum_change", "oip_in"]].sum(axis=1)
     assert (table["flight"] - net.clip(lower=0)).abs().max() <= 2

@@ -55,8 +55,9 @@ def test_every_case_has_stored_values():
 
 def test_the_store_stays_small():
     """Marginals, not every corridor: the file stays reviewable (the global world has 8,816
-    corridors by 19 columns)."""
-    assert STORE.stat().st_size < 3_000_000
+    corridors by 36 columns; 16 runs, 7 of them on the global world: the displacement presets
+    of issue 23 added 1.8 MB)."""
+    assert STORE.stat().st_size < 4_000_000
 
 
 @pytest.mark.parametrize("name", sorted(STORED))

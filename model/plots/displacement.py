@@ -19,7 +19,8 @@ SOLUTIONS = (("flight", "Fled (arrived in a host)", "C3"),
              ("asylum_granted", "Asylum granted", "C2"),
              ("voluntary_returns", "Returned home", "C0"),
              ("resettled", "Resettled", "C1"),
-             ("naturalised", "Naturalised", "C4"))
+             ("naturalised", "Naturalised", "C4"),
+             ("protection_ended", "Left the counts otherwise", "C7"))
 HOSTS = (("protected_in_high_income_hosts", "High income"),
          ("protected_in_upper_middle_income_hosts", "Upper middle income"),
          ("protected_in_lower_middle_income_hosts", "Lower middle income"),
