@@ -314,7 +314,7 @@ def test_the_observed_flight_is_flight_csv_with_the_runs_decisions_on_the_worlds
 
 def test_the_world_share_is_one_in_the_global_world_and_the_hand_share_in_the_default():
     from model import MigrationModel
-    from model.processes.displacement import _world_share
+    from model.processes.flight_history import world_share as _world_share
 
     glob = MigrationModel(world="global", people_per_agent=50000.0, start_year=2019,
                           end_year=2019, progress=False, flight_history=False)

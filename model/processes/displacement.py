@@ -55,18 +55,23 @@ from model.components import (
     RunFigure,
     StepEvents,
     corridor_flow,
-    ratio,
 )
 from model.params import param
 from model.population import ABROAD, RETURNEE
+from model.processes.flight_history import observed_flight
 from model.processes.labour import hazard_to_prob
 from model.processes.protected import (
     ASYLUM,
+    INCOME_GROUPS,
     NONE,
     OIP,
     REFUGEE,
+    employment_rate,
+    hosted_by_income,
+    in_lmic_share,
+    migrants_per_protected,
+    people_of,
     protected_counts,
-    protected_hosted,
     protected_index,
     protected_rows,
 )
@@ -84,7 +89,6 @@ HOST_FIT = ("maximum likelihood of the host logit to the positive increases of U
             "each origin-year weighted by its people, on the global world's corridors with the "
             "UN DESA estimate before the flight as the network (2010 for 2011-2015, 2015 for "
             "2016-2020; docs/displacement_fit.py)")
-INCOME_GROUPS = ("High income", "Upper middle income", "Lower middle income", "Low income")
 
 
 @dataclass
@@ -165,65 +169,6 @@ def _host_shares(model) -> np.ndarray:
     return np.divide(w, total[k.o], out=np.zeros_like(w), where=total[k.o] > 0)
 
 
-def _world_share(model) -> dict[int, np.ndarray]:
-    """Mid-year -> share of each origin's displaced (all three groups) of the global world's
-    corridors that live on this world's corridors ([C]; 1 where the origin has none)."""
-    from model.world.loader import shipped_displaced
-
-    table = shipped_displaced()
-    iso = np.asarray(model.countries.iso3)
-    k = model.corridors
-    mine = set(zip(iso[k.o], iso[k.d]))
-    people = table[["refugees", "asylum_seekers", "oip"]].sum(axis=1)
-    here = np.fromiter((pair in mine for pair in zip(table["origin"], table["destination"])),
-                       bool, len(table))
-    index = {code: i for i, code in enumerate(iso)}
-    out = {}
-    for year, rows in table.assign(people=people, here=here).groupby("year"):
-        rows = rows[rows["origin"].isin(index)]
-        total = rows.groupby("origin")["people"].sum()
-        inside = rows[rows["here"]].groupby("origin")["people"].sum().reindex(total.index,
-                                                                                fill_value=0.0)
-        share = np.ones(len(iso))
-        fraction = np.divide(inside.to_numpy(), total.to_numpy(),
-                             out=np.ones(len(total)), where=total.to_numpy() > 0)
-        share[total.index.map(index).to_numpy()] = fraction
-        out[int(year)] = share
-    return out
-
-
-def _people(status: int):
-    return lambda model: float(protected_counts(model)[0][status].sum())
-
-
-def _protected(model) -> float:
-    return float(protected_hosted(model).sum())
-
-
-def _in_lmic_share(model) -> float:
-    k, c = model.corridors, model.countries
-    hosted = protected_hosted(model)
-    return ratio(float(hosted[~c.high_income[k.d]].sum()), float(hosted.sum()))
-
-
-def _by_income(group: str):
-    def measure(model) -> float:
-        k, c = model.corridors, model.countries
-        masks = getattr(k, "income_masks", None)  # the hosts' groups are fixed for the run
-        if masks is None:
-            masks = k.income_masks = {g: c.income_group[k.d] == g for g in INCOME_GROUPS}
-        return float(protected_hosted(model)[masks[group]].sum())
-    return measure
-
-
-def _ratio(model) -> float:
-    return ratio(float(model.stock_now.sum()), _protected(model))
-
-
-def _employment(model) -> float:
-    return ratio(float(protected_counts(model)[1].sum()), _protected(model))
-
-
 def _slug(group: str) -> str:
     return group.lower().replace(" ", "_")
 
@@ -276,22 +221,22 @@ class Displacement(Component):
     )
 
     indicators = (
-        Indicator("refugees", "people", "refugees abroad (UNHCR's status)", _people(REFUGEE),
+        Indicator("refugees", "people", "refugees abroad (UNHCR's status)", people_of(REFUGEE),
                   compare=("Refugees abroad", "people")),
         Indicator("asylum_seekers", "people", "asylum seekers awaiting a decision",
-                  _people(ASYLUM)),
+                  people_of(ASYLUM)),
         Indicator("other_protection_needs", "people", "others in need of international "
-                  "protection abroad (UNHCR's oip)", _people(OIP)),
+                  "protection abroad (UNHCR's oip)", people_of(OIP)),
         *(Indicator(f"protected_in_{_slug(g)}_hosts", "people", f"refugees, asylum seekers and "
-                    f"others in need of protection in {g.lower()} hosts", _by_income(g))
+                    f"others in need of protection in {g.lower()} hosts", hosted_by_income(g))
           for g in INCOME_GROUPS),
         Indicator("protected_in_lmic_share", "share", "refugees, asylum seekers and others in "
                   "need of protection hosted in low- and middle-income countries",
-                  _in_lmic_share),
+                  in_lmic_share),
         Indicator("migrants_per_protected", "ratio", "migrants abroad per refugee, asylum "
-                  "seeker or other in need of protection", _ratio),
+                  "seeker or other in need of protection", migrants_per_protected),
         Indicator("protected_employment_rate", "share", "refugees, asylum seekers and others in "
-                  "need of protection who are employed", _employment),
+                  "need of protection who are employed", employment_rate),
         Indicator("flight", "people per step", "people fleeing conflict who arrived in a host",
                   corridor_flow("flight")),
         Indicator("voluntary_returns", "people per step", "refugees and others in need of "
@@ -339,46 +284,12 @@ class Displacement(Component):
             values = table[column].to_numpy(float) if present else np.zeros(len(k.o))
             setattr(k, column, np.nan_to_num(values))
         self.conflict_ended: set[int] = set()  # origins whose conflict event has ended
-        self.history = self._history(model)
+        self.history = observed_flight(model)
         self.exit_rate: np.ndarray | None = None  # the year's exits from the counts, by origin
         # The solutions' rates by country (the origin's return and resettlement, the host's
         # naturalisation), where the world carries UNHCR's data.
         self.rates = country_rates(model.countries.iso3, model.cfg.displacement,
                                    data=model.cfg.world.name != "custom" and inside)
-
-    def _history(self, model) -> dict[int, tuple[np.ndarray, ...]]:
-        """The observed flight by calendar year: year -> (people a year, share recognised on
-        arrival, share oip, the hazard of leaving the counts otherwise) per country of the
-        world, split with the run's asylum decisions (`model.world.loader.history_arrivals`,
-        `history_exits`); origins absent from flight.csv flee nobody.
-        flight.csv counts the hosts of the global world; a smaller world takes the part that
-        went to its own hosts (the origin's displaced on its corridors over those on the global
-        world's, a mid-year after the flight's year)."""
-        # An economic world (world.migrants=economic) leaves the displaced out: the history too.
-        cfg = model.cfg.displacement
-        if not cfg.flight_history or model.cfg.world.migrants == "economic":
-            return {}
-        from model.world.loader import history_arrivals, history_exits, shipped_flight
-
-        table = shipped_flight()
-        iso = model.countries.iso3
-        index = {code: i for i, code in enumerate(iso)}
-        table = table[table["origin"].isin(index)]
-        inside = _world_share(model)
-        out = {}
-        for year, rows in table.groupby("year"):
-            where = rows["origin"].map(index).to_numpy()
-            share = inside.get(min(int(year) + 1, max(inside)), np.ones(len(iso)))[where]
-            people, refugees, oip = history_arrivals(rows, cfg.decision_rate,
-                                                     cfg.recognition_rate)
-            # Those who left the counts otherwise, as a hazard a year.
-            exits = -np.log1p(-np.minimum(history_exits(rows, cfg.decision_rate,
-                                                        cfg.recognition_rate), 0.999))
-            columns = [np.zeros(len(iso)) for _ in range(4)]
-            for column, values in zip(columns, (people * share, refugees, oip, exits)):
-                column[where] = values
-            out[int(year)] = tuple(columns)
-        return out
 
     def init_post(self, model) -> None:
         """Draw the start year's protected among each corridor's migrants, by status."""

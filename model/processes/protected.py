@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.components import ratio
 from model.population import ABROAD
 
 NONE, ASYLUM, REFUGEE, OIP = 0, 1, 2, 3
+INCOME_GROUPS = ("High income", "Upper middle income", "Lower middle income", "Low income")
 _FIELDS = ("uid", "status", "corridor", "weight", "arrived")
 
 
@@ -152,3 +154,42 @@ def protected_hosted(model) -> np.ndarray:
 def all_abroad(model) -> bool:
     """Whether every protected migrant is abroad (an invariant the counts rely on)."""
     return bool((model.migrants.status[protected_rows(model)] == ABROAD).all())
+
+
+# ------------------------------------------------------------------ the indicators' measures
+def people_of(status: int):
+    """The measure of the people abroad in `status` (an indicator)."""
+    return lambda model: float(protected_counts(model)[0][status].sum())
+
+
+def protected_total(model) -> float:
+    """Refugees, asylum seekers and others in need of protection abroad, now."""
+    return float(protected_hosted(model).sum())
+
+
+def in_lmic_share(model) -> float:
+    """The share of the protected hosted in low- and middle-income countries."""
+    k, c = model.corridors, model.countries
+    hosted = protected_hosted(model)
+    return ratio(float(hosted[~c.high_income[k.d]].sum()), float(hosted.sum()))
+
+
+def hosted_by_income(group: str):
+    """The measure of the protected hosted in countries of income `group` (an indicator)."""
+    def measure(model) -> float:
+        k, c = model.corridors, model.countries
+        masks = getattr(k, "income_masks", None)  # the hosts' groups are fixed for the run
+        if masks is None:
+            masks = k.income_masks = {g: c.income_group[k.d] == g for g in INCOME_GROUPS}
+        return float(protected_hosted(model)[masks[group]].sum())
+    return measure
+
+
+def migrants_per_protected(model) -> float:
+    """Migrants abroad per refugee, asylum seeker or other in need of protection."""
+    return ratio(float(model.stock_now.sum()), protected_total(model))
+
+
+def employment_rate(model) -> float:
+    """The share of the protected who are employed."""
+    return ratio(float(protected_counts(model)[1].sum()), protected_total(model))
