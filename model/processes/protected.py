@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 
 from model.components import ratio
-from model.population import ABROAD
 
 NONE, ASYLUM, REFUGEE, OIP = 0, 1, 2, 3
 INCOME_GROUPS = ("High income", "Upper middle income", "Lower middle income", "Low income")
@@ -149,11 +148,6 @@ def protected_hosted(model) -> np.ndarray:
     """The protected abroad per corridor, all three statuses ([K]), now."""
     protected_counts(model)
     return model.corridors.protected_hosted
-
-
-def all_abroad(model) -> bool:
-    """Whether every protected migrant is abroad (an invariant the counts rely on)."""
-    return bool((model.migrants.status[protected_rows(model)] == ABROAD).all())
 
 
 # ------------------------------------------------------------------ the indicators' measures
